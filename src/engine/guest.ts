@@ -1,0 +1,31 @@
+/**
+ * What the engine needs from the machine it drives: run a program in the guest
+ * and get its output and exit status. The worker and the Node lab implement it
+ * over the v86 control channel; unit tests implement it with a test double.
+ */
+export interface GuestExecOptions {
+  stdin?: Uint8Array | string;
+  onStdout?: (chunk: Uint8Array) => void;
+  onStderr?: (chunk: Uint8Array) => void;
+  timeoutMs?: number;
+}
+
+export interface GuestExecResult {
+  stdout: Uint8Array;
+  stderr: Uint8Array;
+  /** Exit code; 128 + signal when a signal ended the process. */
+  exitCode: number;
+  signal: number;
+}
+
+export interface Guest {
+  exec(argv: readonly string[], opts?: GuestExecOptions): Promise<GuestExecResult>;
+}
+
+const decoder = new TextDecoder();
+
+/** Runs a shell script in the guest and returns its text output. */
+export async function sh(guest: Guest, script: string, opts?: GuestExecOptions) {
+  const r = await guest.exec(['/bin/sh', '-c', script], opts);
+  return { ...r, out: decoder.decode(r.stdout), err: decoder.decode(r.stderr) };
+}

@@ -1,0 +1,9 @@
+// The few platform APIs the engine may use: present in browsers, workers and
+// Node alike, but declared by neither the ES lib nor anything DOM-free.
+declare class TextEncoder {
+  encode(input?: string): Uint8Array;
+}
+declare class TextDecoder {
+  constructor(label?: string, options?: { fatal?: boolean });
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string;
+}

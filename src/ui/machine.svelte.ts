@@ -1,0 +1,55 @@
+import * as Comlink from 'comlink';
+import type { VmStatus, VmWorkerApi } from '../worker/api';
+
+/**
+ * The page's handle on the machine in the worker: status as reactive state,
+ * and the terminal's MessagePort. Components read it; they hold no logic.
+ */
+export class Machine {
+  status = $state<VmStatus>({ stage: 'loading', restored: false, timings: {}, problem: null, savedStateBytes: null });
+  /** Set once a boot finished (cold or restored) in this page. */
+  readyAt = $state<number | null>(null);
+  readonly api: Comlink.Remote<VmWorkerApi>;
+  private readonly terminalPort: MessagePort;
+  private outputListeners: ((b: Uint8Array) => void)[] = [];
+
+  constructor() {
+    const worker = new Worker(new URL('../worker/vm.worker.ts', import.meta.url), { type: 'module' });
+    this.api = Comlink.wrap<VmWorkerApi>(worker);
+    const { port1, port2 } = new MessageChannel();
+    this.terminalPort = port1;
+    port1.onmessage = (e: MessageEvent<Uint8Array>) => {
+      for (const l of this.outputListeners) l(e.data);
+    };
+    void this.api.attachTerminal(Comlink.transfer(port2, [port2]));
+    void this.api.onStatus(
+      Comlink.proxy((s: VmStatus) => {
+        this.status = s;
+        if (s.stage === 'ready') this.readyAt ??= performance.now();
+      }),
+    );
+  }
+
+  boot(): Promise<VmStatus> {
+    return this.api.boot({ vmBaseUrl: new URL('vm/', document.baseURI).href });
+  }
+
+  async restart(): Promise<void> {
+    this.readyAt = null;
+    await this.api.reset();
+  }
+
+  onOutput(listener: (b: Uint8Array) => void): () => void {
+    this.outputListeners.push(listener);
+    return () => (this.outputListeners = this.outputListeners.filter((l) => l !== listener));
+  }
+
+  /** Keystrokes go straight to the guest's serial console. */
+  input(data: string): void {
+    this.terminalPort.postMessage(new TextEncoder().encode(data));
+  }
+
+  resize(rows: number, cols: number): void {
+    void this.api.resize(rows, cols);
+  }
+}

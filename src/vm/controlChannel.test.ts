@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { ControlChannel, ExecTimeoutError, type ChannelPort } from './controlChannel';
+import { FrameDecoder, FrameType, encodeFrame, type Frame } from './protocol';
+
+/**
+ * A stand-in for the guest agent that speaks the wire protocol, so the host
+ * side's framing, concurrency and flow control can be tested without a VM.
+ */
+class FakeAgent implements ChannelPort {
+  private listener: (b: Uint8Array) => void = () => {};
+  private readonly decoder = new FrameDecoder();
+  readonly received: Frame[] = [];
+  /** Bytes written by the host that the agent has not credited yet. */
+  unacked = 0;
+  maxUnacked = 0;
+  holdCredits = false;
+  writes: number[] = [];
+
+  onData(listener: (b: Uint8Array) => void): void {
+    this.listener = listener;
+  }
+
+  write(bytes: Uint8Array): void {
+    this.writes.push(bytes.length);
+    this.unacked += bytes.length;
+    this.maxUnacked = Math.max(this.maxUnacked, this.unacked);
+    for (const f of this.decoder.push(bytes)) this.received.push(f);
+    if (!this.holdCredits) this.releaseCredits();
+  }
+
+  releaseCredits(): void {
+    const n = this.unacked;
+    this.unacked = 0;
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, n, true);
+    queueMicrotask(() => this.emit(encodeFrame(FrameType.Credit, 0, b)));
+  }
+
+  emit(bytes: Uint8Array): void {
+    this.listener(bytes);
+  }
+
+  reply(id: number, stdout: Uint8Array, code: number): void {
+    const exit = new Uint8Array(8);
+    new DataView(exit.buffer).setInt32(0, code, true);
+    const all = new Uint8Array([
+      ...encodeFrame(FrameType.Stdout, id, stdout),
+      ...encodeFrame(FrameType.Exit, id, exit),
+    ]);
+    // Deliver in awkward pieces, as a virtio queue may.
+    for (let i = 0; i < all.length; i += 7) this.emit(all.subarray(i, i + 7));
+  }
+}
+
+const argvOf = (f: Frame) => new TextDecoder().decode(f.payload).split('\0').slice(0, -1);
+
+describe('ControlChannel', () => {
+  it('runs a command and returns binary-safe stdout and the exit code', async () => {
+    const agent = new FakeAgent();
+    const ch = new ControlChannel(agent);
+    const p = ch.exec(['cat', '/bin/busybox']);
+    await Promise.resolve();
+    const exec = agent.received.find((f) => f.type === FrameType.Exec)!;
+    expect(argvOf(exec)).toEqual(['cat', '/bin/busybox']);
+    const binary = Uint8Array.from({ length: 300 }, (_, i) => (i * 37) & 0xff);
+    agent.reply(exec.id, binary, 3);
+    const r = await p;
+    expect(r.exitCode).toBe(3);
+    expect([...r.stdout]).toEqual([...binary]);
+  });
+
+  it('keeps concurrent requests apart by id, whatever order they finish in', async () => {
+    const agent = new FakeAgent();
+    const ch = new ControlChannel(agent);
+    const a = ch.sh('echo a');
+    const b = ch.sh('echo b');
+    const [fa, fb] = agent.received.filter((f) => f.type === FrameType.Exec);
+    agent.reply(fb!.id, new TextEncoder().encode('B'), 0);
+    agent.reply(fa!.id, new TextEncoder().encode('A'), 1);
+    expect(new TextDecoder().decode((await a).stdout)).toBe('A');
+    expect(new TextDecoder().decode((await b).stdout)).toBe('B');
+    expect((await a).exitCode).toBe(1);
+  });
+
+  it('never has more than its window of unread bytes in flight, and no write over a page', async () => {
+    const agent = new FakeAgent();
+    agent.holdCredits = true;
+    const ch = new ControlChannel(agent);
+    void ch.exec(['cat'], { stdin: new Uint8Array(100_000).fill(65) });
+    expect(agent.maxUnacked).toBeLessThanOrEqual(16 * 1024);
+    const before = agent.received.length;
+    agent.releaseCredits();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(agent.received.length).toBeGreaterThan(before);
+    expect(Math.max(...agent.writes)).toBeLessThanOrEqual(4096);
+  });
+
+  it('times out a command and sends SIGKILL to it', async () => {
+    const agent = new FakeAgent();
+    const ch = new ControlChannel(agent);
+    const p = ch.sh('sleep 100', { timeoutMs: 20 });
+    await expect(p).rejects.toBeInstanceOf(ExecTimeoutError);
+    const sig = agent.received.find((f) => f.type === FrameType.Signal)!;
+    expect(sig.payload[0]).toBe(9);
+  });
+
+  it('fails every waiting request when the channel closes', async () => {
+    const agent = new FakeAgent();
+    const ch = new ControlChannel(agent);
+    const p = ch.sh('true');
+    ch.close('the guest kernel panicked');
+    await expect(p).rejects.toThrow('panicked');
+    await expect(ch.sh('true')).rejects.toThrow('panicked');
+  });
+});
+
+describe('FrameDecoder', () => {
+  it('skips noise before a frame and reassembles split frames', () => {
+    const d = new FrameDecoder();
+    const f = encodeFrame(FrameType.Stdout, 7, new TextEncoder().encode('hello'));
+    expect(d.push(new Uint8Array([1, 2, 3, ...f.subarray(0, 5)]))).toEqual([]);
+    const out = d.push(f.subarray(5));
+    expect(out).toHaveLength(1);
+    expect(out[0]!.id).toBe(7);
+    expect(new TextDecoder().decode(out[0]!.payload)).toBe('hello');
+    expect(d.skippedBytes).toBe(3);
+  });
+});

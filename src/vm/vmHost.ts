@@ -1,0 +1,183 @@
+import { V86, type V86Options } from 'v86';
+import type { Guest, GuestExecOptions, GuestExecResult } from '../engine/guest';
+import { ControlChannel } from './controlChannel';
+import { HealthMonitor, type HealthProblem } from './health';
+import type { VmManifest } from './manifest';
+
+export type BootStage = 'loading' | 'starting' | 'kernel' | 'userland' | 'restoring' | 'ready' | 'failed';
+
+export interface VmAssets {
+  manifest: VmManifest;
+  bios: ArrayBuffer;
+  bzimage: ArrayBuffer;
+  /** Instantiates v86's wasm; each environment fetches it its own way. */
+  wasm: (imports: WebAssembly.Imports) => Promise<WebAssembly.Exports>;
+}
+
+export interface VmHostOptions {
+  assets: VmAssets;
+  /** A state saved by saveState() with the same assets and options. */
+  state?: ArrayBuffer;
+  onStage?: (stage: BootStage, detail?: string) => void;
+  /** Console (ttyS0) output, batched. */
+  onConsole?: (bytes: Uint8Array) => void;
+  /** The guest panicked or stopped answering. */
+  onProblem?: (problem: HealthProblem) => void;
+  /** How long a cold boot may take before it counts as hung. */
+  bootTimeoutMs?: number;
+}
+
+/** The devices the guest is booted with; part of the saved-state key. */
+export const DEVICE_SET = 'ttyS0+virtio-console+9p+ne2k';
+
+const CONSOLE_FLUSH_MS = 8;
+const CONSOLE_FLUSH_BYTES = 8192;
+
+/**
+ * One running v86 machine with the playground's guest: console bytes out and
+ * in, the control channel, boot stages, saved states, and health watching.
+ * Runs in a Web Worker and in Node alike (no DOM).
+ */
+export class VmHost implements Guest {
+  readonly channel: ControlChannel;
+  readonly emulator: V86;
+  stage: BootStage = 'loading';
+  readonly timings: Record<string, number> = {};
+  private readonly health: HealthMonitor;
+  private consoleBuf: number[] = [];
+  private consoleTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly t0 = performance.now();
+  private destroyed = false;
+
+  get manifest(): VmManifest {
+    return this.opts.assets.manifest;
+  }
+
+  private constructor(private readonly opts: VmHostOptions) {
+    const { assets } = opts;
+    const v86opts: V86Options = {
+      wasm_fn: assets.wasm,
+      memory_size: assets.manifest.memoryMB * 1024 * 1024,
+      vga_memory_size: 2 * 1024 * 1024,
+      bios: { buffer: assets.bios },
+      bzimage: { buffer: assets.bzimage },
+      cmdline: assets.manifest.cmdline,
+      filesystem: {},
+      virtio_console: { type: 'none' },
+      autostart: true,
+      disable_keyboard: true,
+      disable_mouse: true,
+      disable_speaker: true,
+    };
+    if (opts.state) v86opts.initial_state = { buffer: opts.state };
+    this.emulator = new V86(v86opts);
+    const bus = busOf(this.emulator);
+    this.channel = new ControlChannel({
+      write: (bytes) => bus.send('virtio-console0-input-bytes', bytes),
+      onData: (listener) => this.emulator.add_listener('virtio-console0-output-bytes', listener),
+    });
+    this.health = new HealthMonitor(this.channel, (p) => this.fail(p));
+    this.emulator.add_listener('serial0-output-byte', (b) => this.consoleByte(b));
+  }
+
+  /** Boots (or restores) a machine and resolves once the agent answers. */
+  static async start(opts: VmHostOptions): Promise<VmHost> {
+    const host = new VmHost(opts);
+    await host.boot();
+    return host;
+  }
+
+  private setStage(stage: BootStage, detail?: string): void {
+    this.stage = stage;
+    this.timings[stage] = Math.round(performance.now() - this.t0);
+    this.opts.onStage?.(stage, detail);
+  }
+
+  private async boot(): Promise<void> {
+    this.setStage('starting');
+    await new Promise<void>((resolve) => this.emulator.add_listener('emulator-ready', () => resolve()));
+    if (this.opts.state) {
+      this.setStage('restoring');
+      // The saved machine had a running agent; it answers the heartbeat at once.
+      this.channel.assumeReady('restored');
+      await this.channel.ping(5000).catch((e: Error) => {
+        throw this.fail({ kind: 'hung', message: `restored machine does not answer: ${e.message}` });
+      });
+      // The guest clock stopped when the state was saved.
+      this.channel.setTime(Date.now());
+    } else {
+      const timeout = this.opts.bootTimeoutMs ?? 60_000;
+      const hello = this.channel.waitForHello();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const limit = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(this.fail({ kind: 'hung', message: `the guest did not come up within ${timeout / 1000} s` })),
+          timeout,
+        );
+      });
+      await Promise.race([hello, limit, this.health.panicked]).finally(() => clearTimeout(timer));
+      this.channel.setTime(Date.now());
+    }
+    this.setStage('ready');
+    this.health.start();
+  }
+
+  exec(argv: readonly string[], opts?: GuestExecOptions): Promise<GuestExecResult> {
+    return this.channel.exec(argv, opts);
+  }
+
+  /** Bytes typed into the console. */
+  consoleInput(bytes: Uint8Array): void {
+    this.emulator.serial_send_bytes(0, bytes);
+  }
+
+  resizeConsole(rows: number, cols: number): void {
+    if (this.stage === 'ready') this.channel.resizeConsole(rows, cols);
+  }
+
+  /** Saves the whole machine; wait until no control request is running. */
+  async saveState(): Promise<ArrayBuffer> {
+    return this.emulator.save_state();
+  }
+
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.health.stop();
+    this.channel.close('the machine was stopped');
+    if (this.consoleTimer) clearTimeout(this.consoleTimer);
+    await this.emulator.destroy();
+  }
+
+  private fail(problem: HealthProblem): Error {
+    if (this.stage !== 'failed') {
+      this.setStage('failed', problem.message);
+      this.health.stop();
+      this.channel.close(problem.message);
+      this.opts.onProblem?.(problem);
+    }
+    return new Error(problem.message);
+  }
+
+  private consoleByte(b: number): void {
+    if (this.stage === 'starting') this.setStage('kernel');
+    this.consoleBuf.push(b);
+    this.health.consoleByte(b);
+    if (this.consoleBuf.length >= CONSOLE_FLUSH_BYTES) this.flushConsole();
+    else this.consoleTimer ??= setTimeout(() => this.flushConsole(), CONSOLE_FLUSH_MS);
+  }
+
+  private flushConsole(): void {
+    if (this.consoleTimer) clearTimeout(this.consoleTimer);
+    this.consoleTimer = null;
+    if (!this.consoleBuf.length) return;
+    const bytes = Uint8Array.from(this.consoleBuf);
+    this.consoleBuf = [];
+    this.opts.onConsole?.(bytes);
+  }
+}
+
+/** v86 exposes its message bus at runtime but not in its typings. */
+function busOf(e: V86): { send(name: string, data: unknown): void } {
+  return (e as unknown as { bus: { send(name: string, data: unknown): void } }).bus;
+}

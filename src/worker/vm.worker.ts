@@ -1,0 +1,149 @@
+/// <reference lib="webworker" />
+/**
+ * The machine's home in the page: v86 runs here, off the main thread. The page
+ * drives it through the Comlink API in ./api.ts and gets terminal bytes over a
+ * MessagePort of their own.
+ */
+import * as Comlink from 'comlink';
+import v86WasmUrl from 'v86/build/v86.wasm?url';
+import { DEVICE_SET, VmHost, type BootStage } from '../vm/vmHost';
+import { stateKey, type VmManifest } from '../vm/manifest';
+import type { HealthProblem } from '../vm/health';
+import type { BootOptions, RunResult, VmStatus, VmWorkerApi } from './api';
+import * as store from './stateStore';
+
+let vm: VmHost | null = null;
+let terminal: MessagePort | null = null;
+let bootOpts: BootOptions | null = null;
+let manifest: VmManifest | null = null;
+const listeners: ((s: VmStatus) => void)[] = [];
+let status: VmStatus = { stage: 'loading', restored: false, timings: {}, problem: null, savedStateBytes: null };
+let assetCache: { bios: ArrayBuffer; bzimage: ArrayBuffer } | null = null;
+let wasmModule: Promise<WebAssembly.Module> | null = null;
+
+function publish(patch: Partial<VmStatus>): void {
+  status = { ...status, ...patch };
+  for (const l of listeners) l(status);
+}
+
+async function fetchBytes(url: string): Promise<ArrayBuffer> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`could not load ${url}: HTTP ${res.status}`);
+  return res.arrayBuffer();
+}
+
+async function loadAssets(base: string) {
+  if (!manifest) {
+    const res = await fetch(new URL('manifest.json', base), { cache: 'no-cache' });
+    if (!res.ok) throw new Error(`could not load the VM manifest: HTTP ${res.status}`);
+    manifest = (await res.json()) as VmManifest;
+  }
+  // The sha in the URL makes a new image bypass any stale HTTP cache entry.
+  const url = (name: string) => {
+    const f = manifest!.files.find((x) => x.name === name);
+    return new URL(`${name}?sha256=${f?.sha256.slice(0, 16) ?? ''}`, base).href;
+  };
+  if (!assetCache) {
+    const [bios, bzimage] = await Promise.all([fetchBytes(url('seabios.bin')), fetchBytes(url('bzImage'))]);
+    assetCache = { bios, bzimage };
+  }
+  const files = assetCache;
+  wasmModule ??= WebAssembly.compileStreaming(fetch(v86WasmUrl));
+  return { manifest, bios: files.bios, bzimage: files.bzimage, wasm: wasmModule };
+}
+
+async function start(opts: BootOptions, cold: boolean): Promise<VmStatus> {
+  const started = performance.now();
+  publish({ stage: 'loading', problem: null, timings: {}, restored: false });
+  const assets = await loadAssets(opts.vmBaseUrl);
+  const key = stateKey(assets.manifest, DEVICE_SET);
+  let state: ArrayBuffer | null = null;
+  if (!cold && opts.useSavedState !== false) state = await store.loadState(key).catch(() => null);
+  const timings: Partial<Record<BootStage, number>> = {};
+  const mod = await assets.wasm;
+  const host = await VmHost.start({
+    assets: {
+      manifest: assets.manifest,
+      // v86 keeps (and may write into) the buffers it is given: hand it copies.
+      bios: assets.bios.slice(0),
+      bzimage: assets.bzimage.slice(0),
+      wasm: async (imports) => (await WebAssembly.instantiate(mod, imports)).exports,
+    },
+    state: state ?? undefined,
+    onStage: (stage) => {
+      timings[stage] = Math.round(performance.now() - started);
+      publish({ stage, timings: { ...timings }, restored: !!state });
+    },
+    onConsole: (bytes) => terminal?.postMessage(bytes, [bytes.buffer]),
+    onProblem: (problem: HealthProblem) => publish({ stage: 'failed', problem }),
+  }).catch((e: Error) => {
+    if (state) {
+      // A state that will not come back is dropped, and the machine boots cold.
+      void store.clearState();
+      return null;
+    }
+    throw e;
+  });
+  if (!host) return start(opts, true);
+  vm = host;
+  if (!state) {
+    // Save right away so the next visit restores in about a second.
+    const bytes = await saveCurrent(key).catch(() => null);
+    publish({ savedStateBytes: bytes });
+  } else {
+    publish({ savedStateBytes: await store.storedStateSize(key).catch(() => null) });
+    // The prompt was printed before the state was saved: ask for a fresh one.
+    host.consoleInput(new TextEncoder().encode('\n'));
+  }
+  return status;
+}
+
+async function saveCurrent(key: string): Promise<number> {
+  if (!vm) throw new Error('no machine is running');
+  return store.saveState(key, await vm.saveState());
+}
+
+const api: VmWorkerApi = {
+  attachTerminal(port) {
+    terminal = port;
+    port.onmessage = (e: MessageEvent<Uint8Array>) => vm?.consoleInput(e.data);
+  },
+  onStatus(listener) {
+    listeners.push(listener);
+    listener(status);
+  },
+  async boot(opts) {
+    bootOpts = opts;
+    if (vm) return status;
+    return start(opts, false);
+  },
+  status: () => status,
+  async reset(opts = {}) {
+    if (!bootOpts) throw new Error('boot() was never called');
+    const old = vm;
+    vm = null;
+    await old?.destroy().catch(() => {});
+    return start(bootOpts, !!opts.cold);
+  },
+  async saveState() {
+    if (!manifest) throw new Error('no machine is running');
+    const bytes = await saveCurrent(stateKey(manifest, DEVICE_SET));
+    publish({ savedStateBytes: bytes });
+    return bytes;
+  },
+  async clearSavedState() {
+    await store.clearState();
+    publish({ savedStateBytes: null });
+  },
+  async run(script, timeoutMs): Promise<RunResult> {
+    if (!vm) throw new Error('the machine is not running');
+    const r = await vm.channel.sh(script, timeoutMs ? { timeoutMs } : {});
+    const d = new TextDecoder();
+    return { stdout: d.decode(r.stdout), stderr: d.decode(r.stderr), exitCode: r.exitCode };
+  },
+  resize(rows, cols) {
+    vm?.resizeConsole(rows, cols);
+  },
+};
+
+Comlink.expose(api);

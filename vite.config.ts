@@ -1,0 +1,16 @@
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+export default defineConfig({
+  plugins: [svelte()],
+  // Relative URLs: the built site works from any path, and from a file copy.
+  base: './',
+  build: {
+    target: 'es2022',
+    // v86's emulator and wasm are large by nature; they load in the worker.
+    chunkSizeWarningLimit: 2048,
+  },
+  worker: { format: 'es' },
+  server: { host: '127.0.0.1', port: 5173 },
+  preview: { host: '127.0.0.1', port: 8080, strictPort: true },
+});
