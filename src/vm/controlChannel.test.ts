@@ -52,6 +52,7 @@ class FakeAgent implements ChannelPort {
   }
 }
 
+const tick = () => new Promise<void>((r) => queueMicrotask(r));
 const argvOf = (f: Frame) => new TextDecoder().decode(f.payload).split('\0').slice(0, -1);
 
 describe('ControlChannel', () => {
@@ -74,6 +75,7 @@ describe('ControlChannel', () => {
     const ch = new ControlChannel(agent);
     const a = ch.sh('echo a');
     const b = ch.sh('echo b');
+    await tick();
     const [fa, fb] = agent.received.filter((f) => f.type === FrameType.Exec);
     agent.reply(fb!.id, new TextEncoder().encode('B'), 0);
     agent.reply(fa!.id, new TextEncoder().encode('A'), 1);
@@ -87,12 +89,38 @@ describe('ControlChannel', () => {
     agent.holdCredits = true;
     const ch = new ControlChannel(agent);
     void ch.exec(['cat'], { stdin: new Uint8Array(100_000).fill(65) });
+    await tick();
     expect(agent.maxUnacked).toBeLessThanOrEqual(16 * 1024);
-    const before = agent.received.length;
+    const before = agent.writes.length;
     agent.releaseCredits();
     await new Promise((r) => setTimeout(r, 0));
-    expect(agent.received.length).toBeGreaterThan(before);
+    expect(agent.writes.length).toBeGreaterThan(before);
+    expect(agent.maxUnacked).toBeLessThanOrEqual(16 * 1024);
     expect(Math.max(...agent.writes)).toBeLessThanOrEqual(4096);
+  });
+
+  it('packs requests made together into few writes: each write takes one guest buffer', async () => {
+    const agent = new FakeAgent();
+    agent.holdCredits = true;
+    const ch = new ControlChannel(agent);
+    for (let i = 0; i < 40; i++) void ch.sh(`echo ${i}`);
+    await tick();
+    expect(agent.writes.length).toBe(1);
+    expect(agent.received.filter((f) => f.type === FrameType.Exec)).toHaveLength(40);
+  });
+
+  it('keeps at most 8 writes unread by the agent, even when each is small', async () => {
+    const agent = new FakeAgent();
+    agent.holdCredits = true;
+    const ch = new ControlChannel(agent);
+    for (let i = 0; i < 20; i++) {
+      void ch.sh(`echo ${i}`);
+      await tick();
+    }
+    expect(agent.writes.length).toBe(8);
+    agent.releaseCredits();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(agent.received.filter((f) => f.type === FrameType.Exec)).toHaveLength(20);
   });
 
   it('times out a command and sends SIGKILL to it', async () => {
@@ -124,5 +152,20 @@ describe('FrameDecoder', () => {
     expect(out[0]!.id).toBe(7);
     expect(new TextDecoder().decode(out[0]!.payload)).toBe('hello');
     expect(d.skippedBytes).toBe(3);
+  });
+});
+
+describe('ControlChannel priorities', () => {
+  it('lets a heartbeat overtake a large stdin upload', async () => {
+    const agent = new FakeAgent();
+    agent.holdCredits = true;
+    const ch = new ControlChannel(agent);
+    void ch.exec(['md5sum'], { stdin: new Uint8Array(1_000_000) });
+    await tick();
+    void ch.ping(1000).catch(() => {});
+    agent.releaseCredits();
+    await new Promise((r) => setTimeout(r, 0));
+    // The ping went out right after the first window, long before the upload ends.
+    expect(agent.received.some((f) => f.type === FrameType.Ping)).toBe(true);
   });
 });

@@ -55,11 +55,13 @@ const SIGKILL = 9;
 /** v86 hands each host write to one guest receive buffer of one page. */
 const MAX_WRITE = 4096;
 /**
- * Bytes the host may send before the agent has read them. The guest keeps 16
- * one-page receive buffers on the port and v86 drops input when none is free,
- * so the window stays well below that.
+ * The guest keeps 16 one-page receive buffers on the port, and v86 silently
+ * drops a write when none is free. So both the unread bytes and the number of
+ * writes not yet read by the agent stay well below that.
  */
-const WINDOW = 16 * 1024;
+const WINDOW_BYTES = 16 * 1024;
+const WINDOW_WRITES = 8;
+const STDIN_FRAME = 8 * 1024;
 
 /**
  * Host side of the control channel: runs commands in the guest, concurrently,
@@ -70,8 +72,16 @@ export class ControlChannel {
   private readonly pending = new Map<number, Pending>();
   private readonly pings = new Map<number, (rtt: number) => void>();
   private nextId = 1;
-  private inFlight = 0;
+  /** Sizes of the writes the agent has not fully read yet, oldest first. */
+  private readonly unread: number[] = [];
+  private unreadBytes = 0;
+  /** Frames waiting to be written. Stdin data waits behind everything else, so a
+   * bulk upload cannot starve heartbeats or other requests. */
   private readonly outQueue: Uint8Array[] = [];
+  private readonly bulkQueue: Uint8Array[] = [];
+  /** The rest of the frame being written: frames are never interleaved. */
+  private current: Uint8Array | null = null;
+  private pumpScheduled = false;
   private closedReason: string | null = null;
   private helloListeners: ((version: string) => void)[] = [];
   /** The agent's version string, once it said hello. */
@@ -117,10 +127,10 @@ export class ControlChannel {
       this.send(encodeFrame(FrameType.Exec, id, encodeArgv(argv), hasStdin ? EXEC_STDIN : 0));
       if (hasStdin) {
         const data = typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin!;
-        for (let off = 0; off < data.length; off += MAX_WRITE - 12) {
-          this.send(encodeFrame(FrameType.Stdin, id, data.subarray(off, off + MAX_WRITE - 12)));
+        for (let off = 0; off < data.length; off += STDIN_FRAME) {
+          this.send(encodeFrame(FrameType.Stdin, id, data.subarray(off, off + STDIN_FRAME)), true);
         }
-        this.send(encodeFrame(FrameType.StdinEof, id));
+        this.send(encodeFrame(FrameType.StdinEof, id), true);
       }
     });
   }
@@ -169,6 +179,8 @@ export class ControlChannel {
     this.pending.clear();
     this.pings.clear();
     this.outQueue.length = 0;
+    this.bulkQueue.length = 0;
+    this.current = null;
   }
 
   private signal(id: number, sig: number): void {
@@ -181,17 +193,57 @@ export class ControlChannel {
     return id;
   }
 
-  private send(frame: Uint8Array): void {
-    for (let off = 0; off < frame.length; off += MAX_WRITE) this.outQueue.push(frame.subarray(off, off + MAX_WRITE));
-    this.pump();
+  private send(frame: Uint8Array, bulk = false): void {
+    (bulk ? this.bulkQueue : this.outQueue).push(frame);
+    // Frames sent in the same tick share writes (and so guest buffers).
+    if (!this.pumpScheduled) {
+      this.pumpScheduled = true;
+      queueMicrotask(() => {
+        this.pumpScheduled = false;
+        this.pump();
+      });
+    }
   }
 
   private pump(): void {
-    while (this.outQueue.length && this.inFlight + this.outQueue[0]!.length <= WINDOW) {
-      const chunk = this.outQueue.shift()!;
-      this.inFlight += chunk.length;
+    while (this.hasOutput() && this.unread.length < WINDOW_WRITES && this.unreadBytes < WINDOW_BYTES) {
+      const chunk = this.takeBytes(Math.min(MAX_WRITE, WINDOW_BYTES - this.unreadBytes));
+      this.unread.push(chunk.length);
+      this.unreadBytes += chunk.length;
       this.port.write(chunk);
     }
+  }
+
+  private hasOutput(): boolean {
+    return !!this.current || this.outQueue.length > 0 || this.bulkQueue.length > 0;
+  }
+
+  /** Up to n bytes of queued frames, control frames first, across frame boundaries. */
+  private takeBytes(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    let off = 0;
+    while (off < n) {
+      this.current ??= this.outQueue.shift() ?? this.bulkQueue.shift() ?? null;
+      if (!this.current) break;
+      const take = Math.min(this.current.length, n - off);
+      out.set(this.current.subarray(0, take), off);
+      off += take;
+      this.current = take === this.current.length ? null : this.current.subarray(take);
+    }
+    return out.subarray(0, off);
+  }
+
+  private credit(bytes: number): void {
+    this.unreadBytes = Math.max(0, this.unreadBytes - bytes);
+    let left = bytes;
+    while (this.unread.length && left > 0) {
+      if (this.unread[0]! <= left) left -= this.unread.shift()!;
+      else {
+        this.unread[0]! -= left;
+        left = 0;
+      }
+    }
+    this.pump();
   }
 
   private receive(bytes: Uint8Array): void {
@@ -201,13 +253,13 @@ export class ControlChannel {
   private handle(f: Frame): void {
     switch (f.type) {
       case FrameType.Credit:
-        this.inFlight = Math.max(0, this.inFlight - new DataView(f.payload.buffer).getUint32(0, true));
-        this.pump();
+        this.credit(new DataView(f.payload.buffer).getUint32(0, true));
         return;
       case FrameType.Hello:
         this.agentVersion = new TextDecoder().decode(f.payload);
         // A (re)started agent has read nothing we sent before it.
-        this.inFlight = 0;
+        this.unread.length = 0;
+        this.unreadBytes = 0;
         for (const l of this.helloListeners.splice(0)) l(this.agentVersion);
         this.pump();
         return;

@@ -1,0 +1,27 @@
+import { afterAll, beforeAll } from 'vitest';
+import { bootNodeVm } from '../../src/node/nodeVm';
+import type { VmHost } from '../../src/vm/vmHost';
+
+const decoder = new TextDecoder();
+
+/** One machine for the whole test file, booted (or restored) before the first test. */
+export function useVm(): { vm: VmHost; sh(script: string, timeoutMs?: number): Promise<ShResult> } {
+  const ctx = {} as { vm: VmHost; sh(script: string, timeoutMs?: number): Promise<ShResult> };
+  beforeAll(async () => {
+    ctx.vm = await bootNodeVm();
+  });
+  afterAll(async () => {
+    await ctx.vm?.destroy();
+  });
+  ctx.sh = async (script: string, timeoutMs = 30_000) => {
+    const r = await ctx.vm.channel.sh(script, { timeoutMs });
+    return { out: decoder.decode(r.stdout), err: decoder.decode(r.stderr), code: r.exitCode };
+  };
+  return ctx;
+}
+
+export interface ShResult {
+  out: string;
+  err: string;
+  code: number;
+}
