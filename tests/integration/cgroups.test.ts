@@ -40,6 +40,7 @@ describe('cgroup v2 limits enforced by the guest kernel', () => {
        sleep 1
        echo "current=$(cat ${cg}/pids.current)"; grep max ${cg}/pids.events
        kill $(cat ${cg}/cgroup.procs); wait
+       for i in $(seq 1 20); do [ "$(cat ${cg}/pids.current)" = 0 ] && break; sleep 0.1; done
        echo "after=$(cat ${cg}/pids.current)"; rmdir ${cg} && echo removed`,
       20_000,
     );
