@@ -52,6 +52,10 @@ describe('the playground page', () => {
   });
 
   it('restores the saved machine on reload instead of booting again', async () => {
+    // The first boot saves the machine in the background; a reload before that boots cold.
+    await expect
+      .poll(() => page.locator('.boot').getAttribute('data-saved-state'), { timeout: 20_000 })
+      .toMatch(/^\d+$/);
     await page.reload();
     await expect.poll(() => page.getByTestId('boot-stage').textContent(), { timeout: 30_000 }).toBe('就绪');
     expect(await page.locator('h1').textContent()).toBe('容器原理实验场');

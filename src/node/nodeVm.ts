@@ -49,7 +49,7 @@ export async function bootNodeVm(opts: BootOptions = {}): Promise<VmHost> {
   const assets = nodeAssets();
   const path = statePath(assets.manifest);
   const state = !opts.cold && existsSync(path) ? toArrayBuffer(readFileSync(path)) : undefined;
-  const vm = await VmHost.start({ ...opts, assets, state });
+  const vm = await VmHost.start({ ...opts, assets: state ? { ...assets, bzimage: null } : assets, state });
   if (!state && opts.saveState !== false) await saveNodeState(vm);
   return vm;
 }

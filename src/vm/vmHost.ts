@@ -9,7 +9,8 @@ export type BootStage = 'loading' | 'starting' | 'kernel' | 'userland' | 'restor
 export interface VmAssets {
   manifest: VmManifest;
   bios: ArrayBuffer;
-  bzimage: ArrayBuffer;
+  /** Needed for a cold boot only: a saved state holds the kernel in its memory. */
+  bzimage: ArrayBuffer | null;
   /** Instantiates v86's wasm; each environment fetches it its own way. */
   wasm: (imports: WebAssembly.Imports) => Promise<WebAssembly.Exports>;
 }
@@ -30,6 +31,8 @@ export interface VmHostOptions {
 /** The devices the guest is booted with; part of the saved-state key. */
 export const DEVICE_SET = 'ttyS0+virtio-console+9p+ne2k';
 
+/** Printed by vm-image/rootfs/init as the kernel hands over to userland. */
+const USERLAND_MARK = 'playground: starting userland';
 const CONSOLE_FLUSH_MS = 8;
 const CONSOLE_FLUSH_BYTES = 8192;
 
@@ -45,6 +48,7 @@ export class VmHost implements Guest {
   readonly timings: Record<string, number> = {};
   private readonly health: HealthMonitor;
   private consoleBuf: number[] = [];
+  private consoleLine = '';
   private consoleTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly t0 = performance.now();
   private destroyed = false;
@@ -60,7 +64,6 @@ export class VmHost implements Guest {
       memory_size: assets.manifest.memoryMB * 1024 * 1024,
       vga_memory_size: 2 * 1024 * 1024,
       bios: { buffer: assets.bios },
-      bzimage: { buffer: assets.bzimage },
       cmdline: assets.manifest.cmdline,
       filesystem: {},
       virtio_console: { type: 'none' },
@@ -70,6 +73,8 @@ export class VmHost implements Guest {
       disable_speaker: true,
     };
     if (opts.state) v86opts.initial_state = { buffer: opts.state };
+    else if (assets.bzimage) v86opts.bzimage = { buffer: assets.bzimage };
+    else throw new Error('a cold boot needs the kernel image (bzImage)');
     this.emulator = new V86(v86opts);
     const bus = busOf(this.emulator);
     this.channel = new ControlChannel({
@@ -106,6 +111,7 @@ export class VmHost implements Guest {
       // The guest clock stopped when the state was saved.
       this.channel.setTime(Date.now());
     } else {
+      this.setStage('kernel');
       const timeout = this.opts.bootTimeoutMs ?? 60_000;
       const hello = this.channel.waitForHello();
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -160,7 +166,12 @@ export class VmHost implements Guest {
   }
 
   private consoleByte(b: number): void {
-    if (this.stage === 'starting') this.setStage('kernel');
+    if (this.stage === 'kernel') {
+      if (b === 10) {
+        if (this.consoleLine.includes(USERLAND_MARK)) this.setStage('userland');
+        this.consoleLine = '';
+      } else if (this.consoleLine.length < 200) this.consoleLine += String.fromCharCode(b);
+    }
     this.consoleBuf.push(b);
     this.health.consoleByte(b);
     if (this.consoleBuf.length >= CONSOLE_FLUSH_BYTES) this.flushConsole();

@@ -18,7 +18,7 @@ let bootOpts: BootOptions | null = null;
 let manifest: VmManifest | null = null;
 const listeners: ((s: VmStatus) => void)[] = [];
 let status: VmStatus = { stage: 'loading', restored: false, timings: {}, problem: null, savedStateBytes: null };
-let assetCache: { bios: ArrayBuffer; bzimage: ArrayBuffer } | null = null;
+const fileCache = new Map<string, Promise<ArrayBuffer>>();
 let wasmModule: Promise<WebAssembly.Module> | null = null;
 
 function publish(patch: Partial<VmStatus>): void {
@@ -32,52 +32,61 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
   return res.arrayBuffer();
 }
 
-async function loadAssets(base: string) {
+async function loadManifest(base: string): Promise<VmManifest> {
   if (!manifest) {
     const res = await fetch(new URL('manifest.json', base), { cache: 'no-cache' });
     if (!res.ok) throw new Error(`could not load the VM manifest: HTTP ${res.status}`);
     manifest = (await res.json()) as VmManifest;
   }
-  // The sha in the URL makes a new image bypass any stale HTTP cache entry.
-  const url = (name: string) => {
-    const f = manifest!.files.find((x) => x.name === name);
-    return new URL(`${name}?sha256=${f?.sha256.slice(0, 16) ?? ''}`, base).href;
-  };
-  if (!assetCache) {
-    const [bios, bzimage] = await Promise.all([fetchBytes(url('seabios.bin')), fetchBytes(url('bzImage'))]);
-    assetCache = { bios, bzimage };
+  return manifest;
+}
+
+/** One VM file, fetched once per page; the sha in the URL skips a stale HTTP cache entry. */
+function vmFile(base: string, m: VmManifest, name: string): Promise<ArrayBuffer> {
+  let p = fileCache.get(name);
+  if (!p) {
+    const sha = m.files.find((x) => x.name === name)?.sha256.slice(0, 16) ?? '';
+    p = fetchBytes(new URL(`${name}?sha256=${sha}`, base).href);
+    p.catch(() => fileCache.delete(name));
+    fileCache.set(name, p);
   }
-  const files = assetCache;
-  wasmModule ??= WebAssembly.compileStreaming(fetch(v86WasmUrl));
-  return { manifest, bios: files.bios, bzimage: files.bzimage, wasm: wasmModule };
+  return p;
 }
 
 async function start(opts: BootOptions, cold: boolean): Promise<VmStatus> {
   const started = performance.now();
   publish({ stage: 'loading', problem: null, timings: {}, restored: false });
-  const assets = await loadAssets(opts.vmBaseUrl);
-  const key = stateKey(assets.manifest, DEVICE_SET);
-  let state: ArrayBuffer | null = null;
-  if (!cold && opts.useSavedState !== false) state = await store.loadState(key).catch(() => null);
+  const m = await loadManifest(opts.vmBaseUrl);
+  const key = stateKey(m, DEVICE_SET);
+  wasmModule ??= WebAssembly.compileStreaming(fetch(v86WasmUrl));
+  const savedState =
+    !cold && opts.useSavedState !== false ? store.loadState(key).catch(() => null) : Promise.resolve(null);
+  const bios = vmFile(opts.vmBaseUrl, m, 'seabios.bin');
+  const state = await savedState;
+  // A restored machine has the kernel in its memory already: no need to download it.
+  const bzimage = state ? null : await vmFile(opts.vmBaseUrl, m, 'bzImage');
+  console.debug(`assets ${Math.round(performance.now() - started)} ms, state ${state ? state.byteLength : 0} bytes`);
   const timings: Partial<Record<BootStage, number>> = {};
-  const mod = await assets.wasm;
+  const mod = await wasmModule;
   const host = await VmHost.start({
     assets: {
-      manifest: assets.manifest,
+      manifest: m,
       // v86 keeps (and may write into) the buffers it is given: hand it copies.
-      bios: assets.bios.slice(0),
-      bzimage: assets.bzimage.slice(0),
+      bios: (await bios).slice(0),
+      bzimage: bzimage ? bzimage.slice(0) : null,
       wasm: async (imports) => (await WebAssembly.instantiate(mod, imports)).exports,
     },
     state: state ?? undefined,
     onStage: (stage) => {
       timings[stage] = Math.round(performance.now() - started);
+      console.debug(`stage ${stage} at ${timings[stage]} ms`);
       publish({ stage, timings: { ...timings }, restored: !!state });
     },
     onConsole: (bytes) => terminal?.postMessage(bytes, [bytes.buffer]),
     onProblem: (problem: HealthProblem) => publish({ stage: 'failed', problem }),
   }).catch((e: Error) => {
     if (state) {
+      console.warn(`saved state could not be restored, booting cold: ${e.message}`);
       // A state that will not come back is dropped, and the machine boots cold.
       void store.clearState();
       return null;
@@ -88,7 +97,10 @@ async function start(opts: BootOptions, cold: boolean): Promise<VmStatus> {
   vm = host;
   if (!state) {
     // Save right away so the next visit restores in about a second.
-    const bytes = await saveCurrent(key).catch(() => null);
+    const bytes = await saveCurrent(key).catch((e: Error) => {
+      console.warn(`could not save the machine state: ${e.message}`);
+      return null;
+    });
     publish({ savedStateBytes: bytes });
   } else {
     publish({ savedStateBytes: await store.storedStateSize(key).catch(() => null) });

@@ -17,13 +17,21 @@ describe('the control channel on the real guest', () => {
   });
 
   it('carries every byte value unchanged', async () => {
-    const r = await ctx.vm.channel.exec(['/bin/sh', '-c', 'i=0; while [ $i -lt 256 ]; do printf "\\\\$(printf %o $i)"; i=$((i+1)); done']);
+    const r = await ctx.vm.channel.exec([
+      '/bin/sh',
+      '-c',
+      'i=0; while [ $i -lt 256 ]; do printf "\\\\$(printf %o $i)"; i=$((i+1)); done',
+    ]);
     expect(r.stdout.length).toBe(256);
     expect([...r.stdout]).toEqual(Array.from({ length: 256 }, (_, i) => i));
   });
 
   it('carries large output and large stdin intact', async () => {
-    const big = await ctx.vm.channel.exec(['/bin/sh', '-c', 'head -c 3000000 /dev/urandom | tee /tmp/big | md5sum; cat /tmp/big']);
+    const big = await ctx.vm.channel.exec([
+      '/bin/sh',
+      '-c',
+      'head -c 3000000 /dev/urandom | tee /tmp/big | md5sum; cat /tmp/big',
+    ]);
     const sum = new TextDecoder().decode(big.stdout.subarray(0, 32));
     expect(big.stdout.length).toBe(3_000_000 + 36);
     const data = big.stdout.subarray(36);

@@ -1,0 +1,235 @@
+/**
+ * npm run bench: measures what "fast" means for the playground, prints a
+ * table and writes bench/results.json. Figures are medians of several runs.
+ */
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { cpus } from 'node:os';
+import { preview } from 'vite';
+import { bootNodeVm, nodeAssets, ROOT } from '../src/node/nodeVm';
+import { VmHost } from '../src/vm/vmHost';
+import { CHROMIUM_ARGS, launch } from '../e2e/browser';
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+const results: Record<string, number | string> = {};
+const notes: Record<string, string> = {};
+function record(name: string, value: number | string, note: string) {
+  results[name] = value;
+  notes[name] = note;
+  process.stderr.write(`  ${name} = ${value}\n`);
+}
+
+async function nodeColdBoot() {
+  const ready: number[] = [];
+  const prompt: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    let promptAt = 0;
+    let text = '';
+    const vm = await VmHost.start({
+      assets: nodeAssets(),
+      onConsole: (b) => {
+        text += new TextDecoder().decode(b);
+        if (!promptAt && text.includes('playground:~# ')) promptAt = performance.now() - t0;
+      },
+    });
+    ready.push(performance.now() - t0);
+    while (!promptAt && performance.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 5));
+    prompt.push(promptAt);
+    await vm.destroy();
+  }
+  record(
+    'node_cold_boot_ms',
+    Math.round(median(ready)),
+    'Node: new v86 machine to the control agent answering, cold boot (median of 3)',
+  );
+  record(
+    'node_cold_prompt_ms',
+    Math.round(median(prompt)),
+    'Node: new v86 machine to the shell prompt on the console (median of 3)',
+  );
+}
+
+async function nodeRestore() {
+  const warm = await bootNodeVm({}); // makes sure a saved state exists
+  await warm.destroy();
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const vm = await bootNodeVm({});
+    const r = await vm.channel.sh('echo ok');
+    if (new TextDecoder().decode(r.stdout) !== 'ok\n') throw new Error('restored machine did not answer echo ok');
+    times.push(performance.now() - t0);
+    await vm.destroy();
+  }
+  record(
+    'node_restore_ms',
+    Math.round(median(times)),
+    'Node: restore the saved state to an answered `echo ok` (median of 5)',
+  );
+}
+
+async function controlChannel() {
+  const vm = await bootNodeVm({});
+  const rtts: number[] = [];
+  for (let i = 0; i < 55; i++) {
+    const t0 = performance.now();
+    await vm.channel.exec(['true']);
+    if (i >= 5) rtts.push(performance.now() - t0); // first few warm the page cache
+  }
+  record(
+    'control_roundtrip_ms',
+    round(median(rtts)),
+    'median of 50 `true` run through the control channel (fork+exec in the guest included)',
+  );
+  const pings: number[] = [];
+  for (let i = 0; i < 50; i++) pings.push(await vm.channel.ping(2000));
+  record('heartbeat_rtt_ms', round(median(pings)), 'median of 50 heartbeat frames (no process started)');
+  const size = 4 * 1024 * 1024;
+  let t0 = performance.now();
+  const out = await vm.channel.exec(['head', '-c', String(size), '/dev/zero']);
+  if (out.stdout.length !== size) throw new Error('short read');
+  record(
+    'channel_out_MBps',
+    round(size / 1048576 / ((performance.now() - t0) / 1000), 2),
+    'guest → host throughput, 4 MiB of stdout',
+  );
+  t0 = performance.now();
+  await vm.channel.exec(['wc', '-c'], { stdin: new Uint8Array(size) });
+  record(
+    'channel_in_MBps',
+    round(size / 1048576 / ((performance.now() - t0) / 1000), 2),
+    'host → guest throughput, 4 MiB of stdin',
+  );
+  t0 = performance.now();
+  const state = await vm.saveState();
+  record('save_state_ms', Math.round(performance.now() - t0), 'v86 save_state of the running machine');
+  record('state_bytes_raw', state.byteLength, 'size of a saved state, uncompressed');
+  record(
+    'state_bytes_gzip',
+    gzipSync(Buffer.from(state), { level: 6 }).length,
+    'size of a saved state as the page stores it (gzip)',
+  );
+  await vm.destroy();
+}
+
+async function page() {
+  execSync('npx vite build', { cwd: ROOT, stdio: 'ignore' });
+  const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+  const url = server.resolvedUrls!.local[0]!;
+  const browser = await launch();
+  try {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const p = await ctx.newPage();
+    let compressed = 0;
+    let raw = 0;
+    p.on('response', async (res) => {
+      try {
+        const body = await res.body();
+        raw += body.length;
+        compressed += gzipSync(body, { level: 9 }).length;
+      } catch {
+        // redirects and aborted requests have no body
+      }
+    });
+    const promptAnswers = async () => {
+      const t0 = Date.now();
+      for (;;) {
+        // Type `echo ok` once the prompt is there and wait for its answer.
+        const text: string = await p.evaluate(() => {
+          const t = (
+            window as unknown as {
+              __term?: {
+                buffer: { active: { length: number; getLine(i: number): { translateToString(b: boolean): string } } };
+              };
+            }
+          ).__term;
+          if (!t) return '';
+          const b = t.buffer.active;
+          let s = '';
+          for (let i = 0; i < b.length; i++) s += (b.getLine(i)?.translateToString(true) ?? '') + '\n';
+          return s;
+        });
+        if (/echo ok\n\s*ok\n/.test(text)) return;
+        if (/playground:~# \n*$/.test(text) && !text.includes('echo ok')) {
+          await p.locator('[data-testid=terminal] .xterm-helper-textarea').focus();
+          await p.keyboard.type('echo ok\n');
+        }
+        if (Date.now() - t0 > 60_000) throw new Error('the page never answered echo ok');
+        await p.waitForTimeout(20);
+      }
+    };
+    let t0 = Date.now();
+    await p.goto(url);
+    await promptAnswers();
+    record(
+      'page_cold_prompt_ms',
+      Date.now() - t0,
+      'Chromium, first visit: page load to a prompt that answered `echo ok` (cold boot)',
+    );
+    record(
+      'first_visit_bytes_compressed',
+      compressed,
+      'bytes of every response of the first visit, gzip -9 (what a compressing server sends)',
+    );
+    record('first_visit_bytes_raw', raw, 'the same responses uncompressed');
+    await p.waitForFunction(() => document.querySelector('.boot')?.getAttribute('data-saved-state'), null, {
+      timeout: 30_000,
+    });
+    const warm: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      t0 = Date.now();
+      await p.reload();
+      await promptAnswers();
+      warm.push(Date.now() - t0);
+    }
+    record(
+      'page_warm_prompt_ms',
+      median(warm),
+      'Chromium, return visit: reload to a prompt that answered `echo ok` (restored state, median of 3)',
+    );
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+async function main() {
+  process.stderr.write('bench: Node\n');
+  await nodeColdBoot();
+  await nodeRestore();
+  await controlChannel();
+  process.stderr.write('bench: Chromium\n');
+  await page();
+  const file = join(ROOT, 'bench', 'results.json');
+  mkdirSync(join(ROOT, 'bench'), { recursive: true });
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        machine: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+        chromiumArgs: CHROMIUM_ARGS,
+        results,
+        notes,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  console.log('\n| figure | value | what it is |\n|---|---:|---|');
+  for (const [k, v] of Object.entries(results)) console.log(`| ${k} | ${v} | ${notes[k]} |`);
+  console.log(`\nwritten to ${file}`);
+  process.exit(0);
+}
+
+main().catch((e: Error) => {
+  console.error(`bench: ${e.message}`);
+  process.exit(1);
+});
