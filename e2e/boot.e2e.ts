@@ -3,6 +3,18 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launch, typeCommand, waitForTerminal } from './browser';
 
 const PROMPT = /playground:~# $/m;
+const stage = (page: Page) => page.getByTestId('boot-stage').textContent();
+
+/** Runs a script on the control channel through the page's worker API. */
+function run(page: Page, script: string) {
+  return page.evaluate(
+    (s) =>
+      (
+        window as unknown as { playground: { api: { run(s: string): Promise<{ stdout: string; exitCode: number }> } } }
+      ).playground.api.run(s),
+    script,
+  );
+}
 
 describe('the playground page', () => {
   let browser: Browser;
@@ -19,11 +31,11 @@ describe('the playground page', () => {
     await browser?.close();
   });
 
-  it('boots the guest cold on a first visit and shows a shell prompt', async () => {
+  it('restores the machine shipped with the site on a first visit and shows a shell prompt', async () => {
     await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId('boot-stage').textContent(), { timeout: 60_000 }).toBe('Ready');
+    await expect.poll(() => stage(page), { timeout: 60_000 }).toBe('Ready');
     await waitForTerminal(page, PROMPT);
-    expect(await page.locator('.boot').getAttribute('data-stage')).toBe('ready');
+    expect(await page.locator('.boot .time').textContent()).toMatch(/restored in \d+ ms/);
   });
 
   it('runs what the user types: uname -m prints the guest architecture', async () => {
@@ -43,39 +55,76 @@ describe('the playground page', () => {
     expect([rows, cols]).toEqual(size);
   });
 
-  it('switches the interface to Chinese and remembers it', async () => {
+  it('switches the interface to Chinese and remembers it across a reload, which restores again', async () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe('Container internals playground');
     await page.getByTestId('lang-switch').click();
     expect(await page.locator('h1').textContent()).toBe('容器原理实验场');
-    expect(await page.getByTestId('boot-stage').textContent()).toBe('就绪');
+    expect(await stage(page)).toBe('就绪');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
-  });
-
-  it('restores the saved machine on reload instead of booting again', async () => {
-    // The first boot saves the machine in the background; a reload before that boots cold.
-    await expect
-      .poll(() => page.locator('.boot').getAttribute('data-saved-state'), { timeout: 20_000 })
-      .toMatch(/^\d+$/);
     await page.reload();
-    await expect.poll(() => page.getByTestId('boot-stage').textContent(), { timeout: 30_000 }).toBe('就绪');
+    await expect.poll(() => stage(page), { timeout: 30_000 }).toBe('就绪');
     expect(await page.locator('h1').textContent()).toBe('容器原理实验场');
     expect(await page.locator('.boot .time').textContent()).toMatch(/恢复用时 \d+ 毫秒/);
     await waitForTerminal(page, PROMPT);
     await typeCommand(page, 'echo restored-$((6*7))');
     await waitForTerminal(page, /restored-42/);
+    await page.getByTestId('lang-switch').click(); // back to English
+  });
+
+  it("saves the user's machine and restores it, files and all", async () => {
+    expect((await run(page, 'echo kept > /root/note.txt')).exitCode).toBe(0);
+    const bytes = await page.evaluate(() =>
+      (window as unknown as { playground: { api: { saveState(): Promise<number> } } }).playground.api.saveState(),
+    );
+    expect(bytes).toBeGreaterThan(100_000);
+    await page.evaluate(() => (window as unknown as { playground: { restart(): Promise<void> } }).playground.restart());
+    await expect.poll(() => stage(page), { timeout: 30_000 }).toBe('Ready');
+    expect((await run(page, 'cat /root/note.txt')).exitCode).not.toBe(0); // a reset machine is clean
+    await page.evaluate(() =>
+      (
+        window as unknown as { playground: { api: { restoreSavedState(): Promise<unknown> } } }
+      ).playground.api.restoreSavedState(),
+    );
+    expect((await run(page, 'cat /root/note.txt')).stdout).toBe('kept\n');
+    await page.evaluate(() =>
+      (
+        window as unknown as { playground: { api: { clearSavedState(): Promise<void> } } }
+      ).playground.api.clearSavedState(),
+    );
   });
 
   it('says so in plain words when the guest kernel panics, and restarts with a clean machine', async () => {
-    await page.getByTestId('lang-switch').click(); // back to English
     await typeCommand(page, 'echo c > /proc/sysrq-trigger');
     const banner = page.getByTestId('problem');
     await banner.waitFor({ timeout: 10_000 });
     expect(await banner.textContent()).toMatch(/kernel panic/);
     await banner.getByRole('button').click();
-    await expect.poll(() => page.getByTestId('boot-stage').textContent(), { timeout: 30_000 }).toBe('Ready');
+    await expect.poll(() => stage(page), { timeout: 30_000 }).toBe('Ready');
     expect(await page.getByTestId('problem').count()).toBe(0);
     await typeCommand(page, 'echo back-$((40+2))');
     await waitForTerminal(page, /back-42/);
+  });
+
+  it('boots the kernel cold when no saved state can be had', async () => {
+    const ctx = await browser.newContext();
+    await ctx.route(/state\.bin\.zst/, (route) => route.fulfill({ status: 404, body: 'gone' }));
+    const p = await ctx.newPage();
+    const stages: string[] = [];
+    p.on('console', () => {});
+    await p.goto(baseUrl);
+    for (;;) {
+      const s = await p.locator('.boot').getAttribute('data-stage');
+      if (s && stages.at(-1) !== s) stages.push(s);
+      if (s === 'ready' || s === 'failed') break;
+      await p.waitForTimeout(50);
+    }
+    expect(stages.at(-1)).toBe('ready');
+    expect(stages).toContain('kernel');
+    expect(await p.locator('.boot .time').textContent()).toMatch(/booted in \d+ ms/);
+    await waitForTerminal(p, PROMPT);
+    await typeCommand(p, 'cat /proc/cmdline');
+    await waitForTerminal(p, /console=ttyS0/);
+    await ctx.close();
   });
 
   it('fits a phone screen (390×844) without horizontal scrolling', async () => {

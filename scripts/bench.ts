@@ -57,8 +57,6 @@ async function nodeColdBoot() {
 }
 
 async function nodeRestore() {
-  const warm = await bootNodeVm({}); // makes sure a saved state exists
-  await warm.destroy();
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
@@ -126,7 +124,7 @@ async function page() {
   const browser = await launch();
   try {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const p = await ctx.newPage();
+    let p = await ctx.newPage();
     let compressed = 0;
     let raw = 0;
     p.on('response', async (res) => {

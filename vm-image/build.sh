@@ -19,11 +19,11 @@ export KBUILD_BUILD_TIMESTAMP="2024-01-01 00:00:00 UTC"
 export KBUILD_BUILD_USER=playground KBUILD_BUILD_HOST=vm-image KBUILD_BUILD_VERSION=1
 export SOURCE_DATE_EPOCH=1704067200
 
-TOOLS=(build-essential bc flex bison libelf-dev gcc-multilib cpio lz4 xz-utils)
+TOOLS=(build-essential bc flex bison libelf-dev gcc-multilib cpio lz4 xz-utils zstd)
 PACKAGES=(linux-source-6.1 busybox-static:i386 seabios)
 
 need_tools() {
-  for c in gcc make bc flex bison cpio lz4 xz dpkg-deb apt-get; do
+  for c in gcc make bc flex bison cpio lz4 xz zstd dpkg-deb apt-get; do
     command -v "$c" >/dev/null || return 0
   done
   echo 'int main(void){return 0;}' | gcc -m32 -static -x c - -o /dev/null 2>/dev/null || return 0
@@ -113,4 +113,6 @@ cp "$B/pkg-seabios/usr/share/seabios/bios.bin" "$OUT/seabios.bin"
 log "writing the manifest"
 node "$HERE/manifest.mjs" write \
   --deb "$(deb_of linux-source-6.1)" --deb "$(deb_of busybox-static)" --deb "$(deb_of seabios)"
+log "booting the new image in Node to save its state"
+(cd "$ROOT" && npx tsx scripts/vm-state.ts)
 log "done: $(ls -la "$OUT" | tail -n +2 | awk '{print $NF" "$5}' | tr '\n' ' ')"

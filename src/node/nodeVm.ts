@@ -2,16 +2,14 @@
  * Boots the playground's guest under Node, from the same public/vm artifacts
  * the site serves. Used by the lab CLI, the integration tests and the bench.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEVICE_SET, VmHost, type VmHostOptions } from '../vm/vmHost';
-import { stateKey, type VmManifest } from '../vm/manifest';
+import { shippedState, type VmManifest } from '../vm/manifest';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const VM_DIR = join(ROOT, 'public', 'vm');
-const STATE_DIR = join(ROOT, '.lab');
 
 function toArrayBuffer(b: Buffer): ArrayBuffer {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
@@ -27,38 +25,28 @@ export function nodeAssets() {
   return {
     manifest,
     bios: toArrayBuffer(readFileSync(join(VM_DIR, 'seabios.bin'))),
-    bzimage: toArrayBuffer(readFileSync(join(VM_DIR, 'bzImage'))),
+    bzimage: toArrayBuffer(readFileSync(join(VM_DIR, 'bzImage'))) as ArrayBuffer | null,
     wasm: async (imports: WebAssembly.Imports) => (await WebAssembly.instantiate(wasmBytes, imports)).instance.exports,
   };
 }
 
-function statePath(manifest: VmManifest): string {
-  const key = createHash('sha256').update(stateKey(manifest, DEVICE_SET)).digest('hex').slice(0, 16);
-  return join(STATE_DIR, `state-${key}.bin`);
+/** The saved machine shipped in public/vm, if it fits this v86 build. */
+export function shippedStateBytes(manifest: VmManifest): ArrayBuffer | null {
+  const file = shippedState(manifest, DEVICE_SET);
+  if (!file || !existsSync(join(VM_DIR, file))) return null;
+  return toArrayBuffer(readFileSync(join(VM_DIR, file)));
 }
 
 export interface BootOptions extends Omit<VmHostOptions, 'assets' | 'state'> {
-  /** Cold boot even when a saved state is cached. */
+  /** Boot the kernel even when a saved state could be restored. */
   cold?: boolean;
-  /** After a cold boot, save the state so the next boot restores it. */
-  saveState?: boolean;
 }
 
-/** Boots a VM in this Node process, restoring the cached state when there is one. */
+/** A machine in this Node process: restored from the shipped state, or booted cold. */
 export async function bootNodeVm(opts: BootOptions = {}): Promise<VmHost> {
   const assets = nodeAssets();
-  const path = statePath(assets.manifest);
-  const state = !opts.cold && existsSync(path) ? toArrayBuffer(readFileSync(path)) : undefined;
-  const vm = await VmHost.start({ ...opts, assets: state ? { ...assets, bzimage: null } : assets, state });
-  if (!state && opts.saveState !== false) await saveNodeState(vm);
-  return vm;
-}
-
-export async function saveNodeState(vm: VmHost): Promise<string> {
-  const path = statePath(vm.manifest);
-  mkdirSync(STATE_DIR, { recursive: true });
-  const buf = Buffer.from(await vm.saveState());
-  writeFileSync(path + '.tmp', buf);
-  renameSync(path + '.tmp', path);
-  return path;
+  const state = opts.cold ? null : shippedStateBytes(assets.manifest);
+  // v86 reads a zstd-compressed state directly; the kernel is in its memory.
+  if (state) return VmHost.start({ ...opts, assets: { ...assets, bzimage: null }, state });
+  return VmHost.start({ ...opts, assets });
 }

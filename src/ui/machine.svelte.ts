@@ -6,7 +6,14 @@ import type { VmStatus, VmWorkerApi } from '../worker/api';
  * and the terminal's MessagePort. Components read it; they hold no logic.
  */
 export class Machine {
-  status = $state<VmStatus>({ stage: 'loading', restored: false, timings: {}, problem: null, savedStateBytes: null });
+  status = $state<VmStatus>({
+    stage: 'loading',
+    restored: false,
+    source: null,
+    timings: {},
+    problem: null,
+    savedStateBytes: null,
+  });
   /** Set once a boot finished (cold or restored) in this page. */
   readyAt = $state<number | null>(null);
   readonly api: Comlink.Remote<VmWorkerApi>;

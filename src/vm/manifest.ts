@@ -6,10 +6,19 @@ export interface VmManifest {
   kernel: { version: string; arch: string; compression: string; initramfs: string };
   debianPackages: { package: string; version: string; architecture: string; file: string; sha256: string }[];
   files: { name: string; size: number; sha256: string }[];
+  /** A machine saved right after boot, restored instead of booting the kernel. */
+  state?: { file: string; v86Version: string; deviceSet: string; memoryMB: number; bootedFrom: string };
 }
 
 /** The v86 release the saved states are made with; a state from another one cannot be restored. */
 export const V86_VERSION = '0.5.462';
+
+/** The shipped state's file name, when it fits this v86 build and device set. */
+export function shippedState(m: VmManifest, deviceSet: string): string | null {
+  const s = m.state;
+  if (!s || s.v86Version !== V86_VERSION || s.deviceSet !== deviceSet || s.memoryMB !== m.memoryMB) return null;
+  return m.files.some((f) => f.name === s.file) ? s.file : null;
+}
 
 /**
  * A saved machine state is only valid for the same kernel image, BIOS, memory

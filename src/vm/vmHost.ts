@@ -2,6 +2,7 @@ import { V86, type V86Options } from 'v86';
 import type { Guest, GuestExecOptions, GuestExecResult } from '../engine/guest';
 import { ControlChannel } from './controlChannel';
 import { HealthMonitor, type HealthProblem } from './health';
+import { useInWorkerYield } from './browserYield';
 import type { VmManifest } from './manifest';
 
 export type BootStage = 'loading' | 'starting' | 'kernel' | 'userland' | 'restoring' | 'ready' | 'failed';
@@ -33,6 +34,8 @@ export const DEVICE_SET = 'ttyS0+virtio-console+9p+ne2k';
 
 /** Printed by vm-image/rootfs/init as the kernel hands over to userland. */
 const USERLAND_MARK = 'playground: starting userland';
+/** The console shell's prompt (PS1 in vm-image/rootfs/etc/profile). */
+const PROMPT_MARK = 'playground:~# ';
 const CONSOLE_FLUSH_MS = 8;
 const CONSOLE_FLUSH_BYTES = 8192;
 
@@ -49,6 +52,8 @@ export class VmHost implements Guest {
   private readonly health: HealthMonitor;
   private consoleBuf: number[] = [];
   private consoleLine = '';
+  private promptSeen = false;
+  private promptListener: (() => void) | null = null;
   private consoleTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly t0 = performance.now();
   private destroyed = false;
@@ -100,7 +105,12 @@ export class VmHost implements Guest {
 
   private async boot(): Promise<void> {
     this.setStage('starting');
-    await new Promise<void>((resolve) => this.emulator.add_listener('emulator-ready', () => resolve()));
+    await new Promise<void>((resolve) =>
+      this.emulator.add_listener('emulator-ready', () => {
+        this.timings.fastYield = useInWorkerYield(this.emulator) ? 1 : 0;
+        resolve();
+      }),
+    );
     if (this.opts.state) {
       this.setStage('restoring');
       // The saved machine had a running agent; it answers the heartbeat at once.
@@ -110,6 +120,9 @@ export class VmHost implements Guest {
       });
       // The guest clock stopped when the state was saved.
       this.channel.setTime(Date.now());
+      // The prompt was printed before the state was saved: ask the shell for a
+      // fresh one, before anyone can type.
+      this.consoleInput(new TextEncoder().encode('\n'));
     } else {
       this.setStage('kernel');
       const timeout = this.opts.bootTimeoutMs ?? 60_000;
@@ -121,7 +134,14 @@ export class VmHost implements Guest {
           timeout,
         );
       });
-      await Promise.race([hello, limit, this.health.panicked]).finally(() => clearTimeout(timer));
+      // Ready means both: the engine's agent answers and the student has a prompt.
+      const prompt = new Promise<void>((resolve) => {
+        if (this.promptSeen) resolve();
+        else this.promptListener = resolve;
+      });
+      await Promise.race([Promise.all([hello, prompt]), limit, this.health.panicked]).finally(() =>
+        clearTimeout(timer),
+      );
       this.channel.setTime(Date.now());
     }
     this.setStage('ready');
@@ -166,11 +186,17 @@ export class VmHost implements Guest {
   }
 
   private consoleByte(b: number): void {
-    if (this.stage === 'kernel') {
+    if (!this.promptSeen && (this.stage === 'kernel' || this.stage === 'userland')) {
       if (b === 10) {
         if (this.consoleLine.includes(USERLAND_MARK)) this.setStage('userland');
         this.consoleLine = '';
-      } else if (this.consoleLine.length < 200) this.consoleLine += String.fromCharCode(b);
+      } else if (this.consoleLine.length < 200) {
+        this.consoleLine += String.fromCharCode(b);
+        if (this.consoleLine.endsWith(PROMPT_MARK)) {
+          this.promptSeen = true;
+          this.promptListener?.();
+        }
+      }
     }
     this.consoleBuf.push(b);
     this.health.consoleByte(b);

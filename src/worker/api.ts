@@ -6,6 +6,8 @@ export interface VmStatus {
   stage: BootStage;
   /** True when the machine was restored from a saved state instead of booted. */
   restored: boolean;
+  /** Where the running machine came from: the user's snapshot, the site's state, or a kernel boot. */
+  source: 'saved' | 'shipped' | 'cold' | null;
   /** Milliseconds since boot() was called, per stage reached. */
   timings: Partial<Record<BootStage, number>>;
   problem: HealthProblem | null;
@@ -22,7 +24,7 @@ export interface RunResult {
 export interface BootOptions {
   /** Where the site serves public/vm/ (absolute URL, ending in a slash). */
   vmBaseUrl: string;
-  /** Restore the saved state if there is a valid one (default true). */
+  /** Restore the user's own saved snapshot if there is one (default true). */
   useSavedState?: boolean;
 }
 
@@ -37,10 +39,12 @@ export interface VmWorkerApi {
   onStatus(listener: (s: VmStatus) => void): void;
   boot(opts: BootOptions): Promise<VmStatus>;
   status(): VmStatus;
-  /** Throws the machine away and boots again (from the saved state if valid). */
+  /** Throws the machine away for a clean one (the site's state, or a kernel boot with cold). */
   reset(opts?: { cold?: boolean }): Promise<VmStatus>;
   /** Saves the running machine to the browser's storage; returns its size. */
   saveState(): Promise<number>;
+  /** Throws the machine away and restores the one saveState() kept. */
+  restoreSavedState(): Promise<VmStatus>;
   /** Forgets the saved state, so the next boot is cold. */
   clearSavedState(): Promise<void>;
   /** Runs a shell script on the control channel. */

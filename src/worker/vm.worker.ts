@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import v86WasmUrl from 'v86/build/v86.wasm?url';
 import { DEVICE_SET, VmHost, type BootStage } from '../vm/vmHost';
-import { stateKey, type VmManifest } from '../vm/manifest';
+import { shippedState, stateKey, type VmManifest } from '../vm/manifest';
 import type { HealthProblem } from '../vm/health';
 import type { BootOptions, RunResult, VmStatus, VmWorkerApi } from './api';
 import * as store from './stateStore';
@@ -17,7 +17,15 @@ let terminal: MessagePort | null = null;
 let bootOpts: BootOptions | null = null;
 let manifest: VmManifest | null = null;
 const listeners: ((s: VmStatus) => void)[] = [];
-let status: VmStatus = { stage: 'loading', restored: false, timings: {}, problem: null, savedStateBytes: null };
+let status: VmStatus = {
+  stage: 'loading',
+  restored: false,
+  source: null,
+  timings: {},
+  problem: null,
+  savedStateBytes: null,
+};
+const pendingInput: Uint8Array[] = [];
 const fileCache = new Map<string, Promise<ArrayBuffer>>();
 let wasmModule: Promise<WebAssembly.Module> | null = null;
 
@@ -53,20 +61,34 @@ function vmFile(base: string, m: VmManifest, name: string): Promise<ArrayBuffer>
   return p;
 }
 
-async function start(opts: BootOptions, cold: boolean): Promise<VmStatus> {
+/**
+ * Where a machine comes from, tried in this order: the user's own saved
+ * snapshot ('saved', IndexedDB), the state shipped with the site ('shipped',
+ * the same for every visitor), a cold boot of the kernel ('cold').
+ */
+type Source = NonNullable<VmStatus['source']>;
+const FALLBACK: Record<Source, Source | null> = { saved: 'shipped', shipped: 'cold', cold: null };
+
+async function stateFor(source: Source, base: string, m: VmManifest): Promise<ArrayBuffer | null> {
+  if (source === 'saved') return store.loadState(stateKey(m, DEVICE_SET)).catch(() => null);
+  if (source === 'shipped') {
+    const file = shippedState(m, DEVICE_SET);
+    return file ? vmFile(base, m, file).catch(() => null) : null;
+  }
+  return null;
+}
+
+async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
   const started = performance.now();
-  publish({ stage: 'loading', problem: null, timings: {}, restored: false });
+  publish({ stage: 'loading', problem: null, timings: {}, restored: false, source });
   const m = await loadManifest(opts.vmBaseUrl);
-  const key = stateKey(m, DEVICE_SET);
   wasmModule ??= WebAssembly.compileStreaming(fetch(v86WasmUrl));
-  const savedState =
-    !cold && opts.useSavedState !== false ? store.loadState(key).catch(() => null) : Promise.resolve(null);
   const bios = vmFile(opts.vmBaseUrl, m, 'seabios.bin');
-  const state = await savedState;
+  const state = await stateFor(source, opts.vmBaseUrl, m);
+  if (source !== 'cold' && !state) return start(opts, FALLBACK[source]!);
   // A restored machine has the kernel in its memory already: no need to download it.
   const bzimage = state ? null : await vmFile(opts.vmBaseUrl, m, 'bzImage');
-  console.debug(`assets ${Math.round(performance.now() - started)} ms, state ${state ? state.byteLength : 0} bytes`);
-  const timings: Partial<Record<BootStage, number>> = {};
+  const timings: Partial<Record<BootStage, number>> = { loading: Math.round(performance.now() - started) };
   const mod = await wasmModule;
   const host = await VmHost.start({
     assets: {
@@ -76,27 +98,25 @@ async function start(opts: BootOptions, cold: boolean): Promise<VmStatus> {
       bzimage: bzimage ? bzimage.slice(0) : null,
       wasm: async (imports) => (await WebAssembly.instantiate(mod, imports)).exports,
     },
-    state: state ?? undefined,
+    state: state ? state.slice(0) : undefined,
     onStage: (stage) => {
       timings[stage] = Math.round(performance.now() - started);
-      console.debug(`stage ${stage} at ${timings[stage]} ms`);
-      publish({ stage, timings: { ...timings }, restored: !!state });
+      publish({ stage, timings: { ...timings }, restored: !!state, source });
     },
     onConsole: (bytes) => terminal?.postMessage(bytes, [bytes.buffer]),
     onProblem: (problem: HealthProblem) => publish({ stage: 'failed', problem }),
   }).catch((e: Error) => {
-    if (state) {
-      console.warn(`saved state could not be restored, booting cold: ${e.message}`);
-      // A state that will not come back is dropped, and the machine boots cold.
-      void store.clearState();
-      return null;
-    }
-    throw e;
+    if (source === 'cold') throw e;
+    console.warn(`the ${source} state could not be restored (${e.message}); trying the next way`);
+    if (source === 'saved') void store.clearState();
+    return null;
   });
-  if (!host) return start(opts, true);
+  if (!host) return start(opts, FALLBACK[source]!);
   vm = host;
-  if (!state) {
-    // Save right away so the next visit restores in about a second.
+  for (const bytes of pendingInput.splice(0)) host.consoleInput(bytes);
+  const key = stateKey(m, DEVICE_SET);
+  if (source === 'cold' && !shippedState(m, DEVICE_SET)) {
+    // Without a shipped state, keep this boot so the next visit restores it.
     const bytes = await saveCurrent(key).catch((e: Error) => {
       console.warn(`could not save the machine state: ${e.message}`);
       return null;
@@ -104,8 +124,6 @@ async function start(opts: BootOptions, cold: boolean): Promise<VmStatus> {
     publish({ savedStateBytes: bytes });
   } else {
     publish({ savedStateBytes: await store.storedStateSize(key).catch(() => null) });
-    // The prompt was printed before the state was saved: ask for a fresh one.
-    host.consoleInput(new TextEncoder().encode('\n'));
   }
   return status;
 }
@@ -118,7 +136,11 @@ async function saveCurrent(key: string): Promise<number> {
 const api: VmWorkerApi = {
   attachTerminal(port) {
     terminal = port;
-    port.onmessage = (e: MessageEvent<Uint8Array>) => vm?.consoleInput(e.data);
+    port.onmessage = (e: MessageEvent<Uint8Array>) => {
+      if (vm?.stage === 'ready') vm.consoleInput(e.data);
+      // Typed while the machine is (re)starting: delivered once it is up.
+      else if (pendingInput.length < 1024) pendingInput.push(e.data);
+    };
   },
   onStatus(listener) {
     listeners.push(listener);
@@ -127,7 +149,7 @@ const api: VmWorkerApi = {
   async boot(opts) {
     bootOpts = opts;
     if (vm) return status;
-    return start(opts, false);
+    return start(opts, opts.useSavedState === false ? 'shipped' : 'saved');
   },
   status: () => status,
   async reset(opts = {}) {
@@ -135,13 +157,21 @@ const api: VmWorkerApi = {
     const old = vm;
     vm = null;
     await old?.destroy().catch(() => {});
-    return start(bootOpts, !!opts.cold);
+    // A reset gives a clean machine: never the user's own snapshot.
+    return start(bootOpts, opts.cold ? 'cold' : 'shipped');
   },
   async saveState() {
     if (!manifest) throw new Error('no machine is running');
     const bytes = await saveCurrent(stateKey(manifest, DEVICE_SET));
     publish({ savedStateBytes: bytes });
     return bytes;
+  },
+  async restoreSavedState() {
+    if (!bootOpts) throw new Error('boot() was never called');
+    const old = vm;
+    vm = null;
+    await old?.destroy().catch(() => {});
+    return start(bootOpts, 'saved');
   },
   async clearSavedState() {
     await store.clearState();

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define AGENT_VERSION "vmagent 1"
+#define AGENT_VERSION "vmagent 2"
+extern char **environ;
 #define HDR 12
 #define MAX_PAYLOAD (1u << 20)
 #define MAX_JOBS 64
@@ -146,21 +148,42 @@ static void start_job(uint32_t id, uint32_t flags, unsigned char *payload, uint3
   int pin[2] = {-1, -1}, pout[2], perr[2];
   if ((flags & F_STDIN) && pipe2(pin, O_CLOEXEC) < 0) { send_error(id, "pipe"); return; }
   if (pipe2(pout, O_CLOEXEC) < 0 || pipe2(perr, O_CLOEXEC) < 0) { send_error(id, "pipe"); return; }
-  pid_t pid = fork();
-  if (pid < 0) { send_error(id, "fork"); return; }
-  if (pid == 0) {
-    setsid();
-    setpriority(PRIO_PROCESS, 0, 0);
-    signal(SIGPIPE, SIG_DFL);
-    sigset_t none; sigemptyset(&none); sigprocmask(SIG_SETMASK, &none, NULL);
-    int devnull = open("/dev/null", O_RDONLY);
-    dup2((flags & F_STDIN) ? pin[0] : devnull, 0);
-    dup2(pout[1], 1);
-    dup2(perr[1], 2);
-    execvp(argv[0], argv);
-    dprintf(2, "%s: %s\n", argv[0], strerror(errno));
-    _exit(errno == ENOENT ? 127 : 126);
+  /* posix_spawn (vfork-like in glibc) instead of fork: copying the agent's
+   * address space in the emulator made every request ~10 ms slower. */
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t at;
+  posix_spawn_file_actions_init(&fa);
+  if (flags & F_STDIN) posix_spawn_file_actions_adddup2(&fa, pin[0], 0);
+  else posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, pout[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, perr[1], 2);
+  posix_spawnattr_init(&at);
+  sigset_t none, dflt;
+  sigemptyset(&none);
+  sigemptyset(&dflt);
+  sigaddset(&dflt, SIGPIPE);
+  posix_spawnattr_setsigmask(&at, &none);
+  posix_spawnattr_setsigdefault(&at, &dflt);
+  /* Its own session: a Signal frame reaches the whole process group. */
+  posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid;
+  int rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&at);
+  if (rc != 0) {
+    close(pout[0]); close(pout[1]); close(perr[0]); close(perr[1]);
+    if (flags & F_STDIN) { close(pin[0]); close(pin[1]); }
+    char msg[300];
+    int n = snprintf(msg, sizeof msg, "%s: %s\n", argv[0], strerror(rc));
+    send_frame(T_STDERR, id, msg, n);
+    unsigned char b[8];
+    put32(b, rc == ENOENT ? 127 : 126);
+    put32(b + 4, 0);
+    send_frame(T_EXIT, id, b, 8);
+    return;
   }
+  /* The agent runs at a raised priority for its heartbeat; its children do not. */
+  setpriority(PRIO_PROCESS, pid, 0);
   close(pout[1]); close(perr[1]);
   if (flags & F_STDIN) { close(pin[0]); fcntl(pin[1], F_SETFL, O_NONBLOCK); }
   fcntl(pout[0], F_SETFL, O_NONBLOCK);
