@@ -2,7 +2,6 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-// @ts-expect-error: plain ESM script shared with vm-image/build.sh, no type declarations
 import { checkManifest, DEVICE_SET as MANIFEST_DEVICE_SET, installedV86Version } from '../../vm-image/manifest.mjs';
 import { DEVICE_SET } from '../../src/vm/vmHost';
 import { V86_VERSION } from '../../src/vm/manifest';
