@@ -3,6 +3,7 @@ import type { Guest, GuestExecOptions, GuestExecResult } from '../engine/guest';
 import { ControlChannel } from './controlChannel';
 import { HealthMonitor, type HealthProblem } from './health';
 import { useInWorkerYield } from './browserYield';
+import { skipZeroingFreshMemory } from './freshMemory';
 import type { VmManifest } from './manifest';
 
 export type BootStage = 'loading' | 'starting' | 'kernel' | 'userland' | 'restoring' | 'ready' | 'failed';
@@ -49,6 +50,8 @@ export class VmHost implements Guest {
   readonly emulator: V86;
   stage: BootStage = 'loading';
   readonly timings: Record<string, number> = {};
+  /** Which of the v86 speed-ups in browserYield.ts and freshMemory.ts took effect. */
+  readonly speedups = { inWorkerYield: false, freshMemory: false };
   private readonly health: HealthMonitor;
   private consoleBuf: number[] = [];
   private consoleLine = '';
@@ -107,7 +110,9 @@ export class VmHost implements Guest {
     this.setStage('starting');
     await new Promise<void>((resolve) =>
       this.emulator.add_listener('emulator-ready', () => {
-        this.timings.fastYield = useInWorkerYield(this.emulator) ? 1 : 0;
+        this.speedups.inWorkerYield = useInWorkerYield(this.emulator);
+        // v86 restores the initial state right after this event.
+        if (this.opts.state) this.speedups.freshMemory = skipZeroingFreshMemory(this.emulator);
         resolve();
       }),
     );
