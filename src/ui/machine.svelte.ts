@@ -19,6 +19,9 @@ export class Machine {
   readonly api: Comlink.Remote<VmWorkerApi>;
   private readonly terminalPort: MessagePort;
   private outputListeners: ((b: Uint8Array) => void)[] = [];
+  /** Console output from before the terminal existed, replayed to it (bounded). */
+  private backlog: Uint8Array[] = [];
+  private backlogBytes = 0;
 
   constructor() {
     const worker = new Worker(new URL('../worker/vm.worker.ts', import.meta.url), { type: 'module' });
@@ -26,6 +29,11 @@ export class Machine {
     const { port1, port2 } = new MessageChannel();
     this.terminalPort = port1;
     port1.onmessage = (e: MessageEvent<Uint8Array>) => {
+      if (this.outputListeners.length === 0) {
+        this.backlog.push(e.data);
+        this.backlogBytes += e.data.length;
+        while (this.backlogBytes > 256 * 1024) this.backlogBytes -= this.backlog.shift()!.length;
+      }
       for (const l of this.outputListeners) l(e.data);
     };
     void this.api.attachTerminal(Comlink.transfer(port2, [port2]));
@@ -47,6 +55,8 @@ export class Machine {
   }
 
   onOutput(listener: (b: Uint8Array) => void): () => void {
+    for (const b of this.backlog.splice(0)) listener(b);
+    this.backlogBytes = 0;
     this.outputListeners.push(listener);
     return () => (this.outputListeners = this.outputListeners.filter((l) => l !== listener));
   }
