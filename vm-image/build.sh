@@ -65,8 +65,8 @@ if [ "$(cat "$B/linux.stamp" 2>/dev/null)" != "$KSTAMP" ]; then
   rm -rf "$KSRC" && tar -xJf "$KTAR" -C "$B" && echo "$KSTAMP" > "$B/linux.stamp"
 fi
 
-log "compiling vmagent (static i386)"
-gcc -m32 -static -Os -s -Wall -Wextra -Werror -o "$B/vmagent" "$HERE/guest/agent.c"
+log "compiling vmtools: vmagent + vmctr (static i386)"
+gcc -m32 -static -Os -s -Wall -Wextra -Werror -o "$B/vmtools" "$HERE"/guest/*.c
 
 log "writing the initramfs list"
 BUSYBOX="$B/pkg-busybox-static/bin/busybox"
@@ -76,7 +76,9 @@ LIST="$B/initramfs.list"
   echo "nod /dev/console 0600 0 0 c 5 1"
   for d in bin sbin usr usr/bin usr/sbin etc root proc sys tmp newroot mnt var; do echo "dir /$d 0755 0 0"; done
   echo "file /bin/busybox $BUSYBOX 0755 0 0"
-  echo "file /sbin/vmagent $B/vmagent 0755 0 0"
+  echo "file /sbin/vmtools $B/vmtools 0755 0 0"
+  echo "slink /sbin/vmagent /sbin/vmtools 0777 0 0"
+  echo "slink /usr/bin/vmctr /sbin/vmtools 0777 0 0"
   echo "file /init $HERE/rootfs/init 0755 0 0"
   (cd "$HERE/rootfs" && find etc -type f | LC_ALL=C sort) | while read -r f; do
     mode=0644; [ -x "$HERE/rootfs/$f" ] && mode=0755

@@ -32,7 +32,7 @@
 extern char **environ;
 #define HDR 12
 #define MAX_PAYLOAD (1u << 20)
-#define MAX_JOBS 64
+#define MAX_JOBS 256
 #define CHUNK 32768
 /* After a process exits, how long its pipes may stay open (held by a
  * background child) before the exit is reported anyway. */
@@ -347,7 +347,7 @@ static void finish_jobs(void) {
   flush_credit();
 }
 
-int main(int argc, char **argv) {
+int agent_main(int argc, char **argv) {
   const char *dev = argc > 1 ? argv[1] : "/dev/hvc0";
   chan = open(dev, O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (chan < 0) { perror(dev); return 1; }

@@ -1,0 +1,385 @@
+/*
+ * vmctr: the low-level container runtime the engine drives, one process per
+ * container (like runc plus containerd-shim in one).
+ *
+ *   vmctr run  --rootfs DIR --cgroup DIR --log FILE [--hostname H] [--env K=V]...
+ *              [--workdir D] [--user UID[:GID]] [--userns] [--net new|none|host] -- CMD...
+ *   vmctr exec --pid PID [--env K=V]... [--workdir D] [--user UID[:GID]] -- CMD...
+ *
+ * `run` joins the cgroup the engine prepared, clones the container's first
+ * process into new mount, UTS, IPC, PID and cgroup namespaces (network unless
+ * --net host, user with --userns), pivots it into the prepared overlay rootfs
+ * with its own /proc, a minimal /dev and a read-only /sys, and execs CMD.
+ * It prints "pid <host pid>" on stdout once the container runs, writes the
+ * container's stdout and stderr to --log in Docker's json-file format, and
+ * exits with the container's status when it ends, so the engine learns the
+ * exit code from this process's own.
+ *
+ * `exec` enters every namespace of a running container and its cgroup, then
+ * runs CMD there with this process's stdio.
+ *
+ * Why C: busybox's unshare has no cgroup namespace and nothing to keep the
+ * exit status of a detached container; these need a few syscalls in order.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_ENV 256
+/* Host ids a --userns container's root and users map to (Docker's remap default range size). */
+#define USERNS_BASE 100000
+#define USERNS_SIZE 65536
+
+struct opts {
+  const char *rootfs, *cgroup, *log, *hostname, *workdir, *user, *net;
+  int userns;
+  int pid;
+  char *env[MAX_ENV + 1];
+  int nenv;
+  char **argv;
+};
+
+static void die(int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "vmctr: ");
+  vfprintf(stderr, fmt, ap);
+  if (errno) fprintf(stderr, ": %s", strerror(errno));
+  fprintf(stderr, "\n");
+  va_end(ap);
+  _exit(code);
+}
+
+static void write_file(const char *path, const char *data) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) die(125, "open %s", path);
+  if (write(fd, data, strlen(data)) < 0) die(125, "write %s", path);
+  close(fd);
+}
+
+static void mkdir_p(const char *path, mode_t mode) {
+  char buf[4096];
+  snprintf(buf, sizeof buf, "%s", path);
+  for (char *p = buf + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = 0;
+    mkdir(buf, mode);
+    *p = '/';
+  }
+  mkdir(buf, mode);
+}
+
+static void mountx(const char *src, const char *dst, const char *type, unsigned long flags, const char *data) {
+  if (mount(src, dst, type, flags, data) < 0) die(125, "mount %s on %s", type ? type : src, dst);
+}
+
+static void parse_user(const char *spec, uid_t *uid, gid_t *gid) {
+  char *end;
+  *uid = strtoul(spec, &end, 10);
+  *gid = *end == ':' ? strtoul(end + 1, NULL, 10) : *uid;
+}
+
+static void apply_process(struct opts *o) {
+  clearenv();
+  for (int i = 0; i < o->nenv; i++) putenv(o->env[i]);
+  if (!getenv("PATH")) putenv("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  if (o->workdir) {
+    mkdir_p(o->workdir, 0755); /* exec's workdir may be missing too; harmless when present */
+    if (chdir(o->workdir) < 0) die(126, "chdir %s", o->workdir);
+  }
+  if (o->user) {
+    uid_t uid;
+    gid_t gid;
+    parse_user(o->user, &uid, &gid);
+    if (setgroups(0, NULL) < 0 && errno != EPERM) die(126, "setgroups");
+    if (setgid(gid) < 0) die(126, "setgid %u", gid);
+    if (setuid(uid) < 0) die(126, "setuid %u", uid);
+  }
+  execvp(o->argv[0], o->argv);
+  int e = errno;
+  errno = 0;
+  if (e == ENOENT) die(127, "exec: \"%s\": executable file not found in $PATH", o->argv[0]);
+  errno = e;
+  die(126, "exec: \"%s\"", o->argv[0]);
+}
+
+static void loopback_up(void) {
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return;
+  struct ifreq ifr = {0};
+  strcpy(ifr.ifr_name, "lo");
+  if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+    ifr.ifr_flags |= IFF_UP;
+    ioctl(s, SIOCSIFFLAGS, &ifr);
+  }
+  close(s);
+}
+
+/* A file or directory in the new /dev, bind-mounted from the host's, which works inside a user namespace too. */
+static void dev_node(const char *root, const char *name) {
+  char src[256], dst[4096];
+  snprintf(src, sizeof src, "/dev/%s", name);
+  snprintf(dst, sizeof dst, "%s/dev/%s", root, name);
+  int fd = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+  if (fd >= 0) close(fd);
+  mountx(src, dst, NULL, MS_BIND, NULL);
+}
+
+static struct opts *g_opts;
+static int g_sync[2];
+
+static int container_main(void *arg) {
+  struct opts *o = arg;
+  char c, path[4096];
+  close(g_sync[1]);
+  /* Wait for the parent: cgroup joined, id maps written. */
+  if (read(g_sync[0], &c, 1) != 1) _exit(125);
+  close(g_sync[0]);
+  if (o->userns) {
+    if (setgid(0) < 0 || setuid(0) < 0) die(125, "become root in the user namespace");
+  }
+  mountx(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+  mountx(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL);
+  const char *r = o->rootfs;
+  snprintf(path, sizeof path, "%s/proc", r); mkdir_p(path, 0555);
+  mountx("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+  snprintf(path, sizeof path, "%s/dev", r); mkdir_p(path, 0755);
+  mountx("tmpfs", path, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
+  const char *nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+  for (unsigned i = 0; i < sizeof nodes / sizeof *nodes; i++) dev_node(r, nodes[i]);
+  snprintf(path, sizeof path, "%s/dev/pts", r); mkdir_p(path, 0755);
+  mountx("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
+  snprintf(path, sizeof path, "%s/dev/ptmx", r); symlink("pts/ptmx", path);
+  snprintf(path, sizeof path, "%s/dev/shm", r); mkdir_p(path, 01777);
+  mountx("shm", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
+  snprintf(path, sizeof path, "%s/dev/fd", r); symlink("/proc/self/fd", path);
+  snprintf(path, sizeof path, "%s/dev/stdin", r); symlink("/proc/self/fd/0", path);
+  snprintf(path, sizeof path, "%s/dev/stdout", r); symlink("/proc/self/fd/1", path);
+  snprintf(path, sizeof path, "%s/dev/stderr", r); symlink("/proc/self/fd/2", path);
+  /* sysfs belongs to a network namespace: only a container with its own may mount it. */
+  snprintf(path, sizeof path, "%s/sys", r); mkdir_p(path, 0555);
+  if (strcmp(o->net, "host") != 0 || !o->userns) {
+    mountx("sysfs", path, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    /* In its cgroup namespace, the container sees its own cgroup as the root. */
+    snprintf(path, sizeof path, "%s/sys/fs/cgroup", r);
+    mountx("cgroup2", path, "cgroup2", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+  }
+  snprintf(path, sizeof path, "%s/.pivot_root", r); mkdir_p(path, 0700);
+  if (syscall(SYS_pivot_root, r, path) < 0) die(125, "pivot_root %s", r);
+  if (chdir("/") < 0) die(125, "chdir /");
+  if (umount2("/.pivot_root", MNT_DETACH) < 0) die(125, "detach the old root");
+  rmdir("/.pivot_root");
+  if (o->hostname && sethostname(o->hostname, strlen(o->hostname)) < 0) die(125, "sethostname");
+  if (strcmp(o->net, "host") != 0) loopback_up();
+  apply_process(o);
+  return 127;
+}
+
+/* Docker's json-file log line: {"log":"...","stream":"stdout","time":"..."} */
+static void log_line(FILE *log, const char *stream, const char *s, size_t n) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  struct tm tm;
+  gmtime_r(&ts.tv_sec, &tm);
+  fprintf(log, "{\"log\":\"");
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = s[i];
+    if (ch == '"' || ch == '\\') fprintf(log, "\\%c", ch);
+    else if (ch == '\n') fputs("\\n", log);
+    else if (ch == '\r') fputs("\\r", log);
+    else if (ch == '\t') fputs("\\t", log);
+    else if (ch < 0x20) fprintf(log, "\\u%04x", ch);
+    else fputc(ch, log);
+  }
+  fprintf(log, "\",\"stream\":\"%s\",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ\"}\n", stream,
+          tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+  fflush(log);
+}
+
+/* Splits a stream into lines, one log entry each, keeping partial lines until they end. */
+struct linebuf { char buf[16384]; size_t len; const char *stream; };
+
+static int pump(int fd, struct linebuf *lb, FILE *log) {
+  ssize_t n = read(fd, lb->buf + lb->len, sizeof lb->buf - lb->len);
+  if (n <= 0) {
+    if (lb->len) log_line(log, lb->stream, lb->buf, lb->len);
+    lb->len = 0;
+    return 0;
+  }
+  lb->len += n;
+  size_t start = 0;
+  for (size_t i = 0; i < lb->len; i++) {
+    if (lb->buf[i] == '\n') {
+      log_line(log, lb->stream, lb->buf + start, i - start + 1);
+      start = i + 1;
+    }
+  }
+  if (start == 0 && lb->len == sizeof lb->buf) { log_line(log, lb->stream, lb->buf, lb->len); start = lb->len; }
+  memmove(lb->buf, lb->buf + start, lb->len - start);
+  lb->len -= start;
+  return 1;
+}
+
+static int cmd_run(struct opts *o) {
+  if (!o->rootfs || !o->cgroup || !o->log) die(125, "run needs --rootfs, --cgroup and --log");
+  FILE *log = fopen(o->log, "ae");
+  if (!log) die(125, "open log %s", o->log);
+  int out[2], err[2];
+  if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(g_sync, O_CLOEXEC) < 0) die(125, "pipe");
+  char path[4096];
+  /* Mount points are made here, as host root: inside a user namespace the
+   * container's root cannot create them in a rootfs owned by the host's root. */
+  const char *points[] = {"proc", "dev", "sys", ".pivot_root"};
+  for (unsigned k = 0; k < sizeof points / sizeof *points; k++) {
+    snprintf(path, sizeof path, "%s/%s", o->rootfs, points[k]);
+    mkdir_p(path, 0755);
+  }
+  if (o->workdir) {
+    snprintf(path, sizeof path, "%s/%s", o->rootfs, o->workdir);
+    mkdir_p(path, 0755); /* Docker creates a missing working directory */
+  }
+  snprintf(path, sizeof path, "%s/cgroup.procs", o->cgroup);
+  /* Joined before the clone, so the container's cgroup namespace is rooted at its own cgroup. */
+  write_file(path, "0");
+  int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP | SIGCHLD;
+  if (strcmp(o->net, "host") != 0) flags |= CLONE_NEWNET;
+  if (o->userns) flags |= CLONE_NEWUSER;
+  static char stack[256 * 1024];
+  g_opts = o;
+  /* The child's stdio: /dev/null in, the log pipes out. Set up here, inherited through clone. */
+  int saved_out = dup(1), saved_err = dup(2);
+  int devnull = open("/dev/null", O_RDONLY);
+  dup2(devnull, 0);
+  dup2(out[1], 1);
+  dup2(err[1], 2);
+  pid_t pid = clone(container_main, stack + sizeof stack, flags, o);
+  int clone_errno = errno;
+  dup2(saved_out, 1);
+  dup2(saved_err, 2);
+  close(saved_out); close(saved_err); close(devnull);
+  if (pid < 0) { errno = clone_errno; die(125, "clone"); }
+  close(out[1]); close(err[1]); close(g_sync[0]);
+  if (o->userns) {
+    char map[64];
+    snprintf(path, sizeof path, "/proc/%d/setgroups", pid);
+    write_file(path, "deny");
+    snprintf(map, sizeof map, "0 %d %d", USERNS_BASE, USERNS_SIZE);
+    snprintf(path, sizeof path, "/proc/%d/uid_map", pid);
+    write_file(path, map);
+    snprintf(path, sizeof path, "/proc/%d/gid_map", pid);
+    write_file(path, map);
+  }
+  printf("pid %d\n", pid);
+  fflush(stdout);
+  if (write(g_sync[1], "g", 1) != 1) die(125, "start the container");
+  close(g_sync[1]);
+  signal(SIGPIPE, SIG_IGN);
+  struct linebuf lo = {.stream = "stdout"}, le = {.stream = "stderr"};
+  struct pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+  int open_fds = 2;
+  while (open_fds) {
+    if (poll(fds, 2, -1) < 0) { if (errno == EINTR) continue; break; }
+    for (int i = 0; i < 2; i++) {
+      if (fds[i].fd < 0 || !fds[i].revents) continue;
+      if (!pump(fds[i].fd, i ? &le : &lo, log)) { close(fds[i].fd); fds[i].fd = -1; open_fds--; }
+    }
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  fclose(log);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+static int cmd_exec(struct opts *o) {
+  if (o->pid <= 0) die(125, "exec needs --pid");
+  char path[256];
+  /* The container's cgroup first (its namespace hides the path afterwards). */
+  snprintf(path, sizeof path, "/proc/%d/cgroup", o->pid);
+  FILE *f = fopen(path, "re");
+  if (!f) die(125, "no such container process %d", o->pid);
+  char line[4096], cg[4200] = "";
+  while (fgets(line, sizeof line, f))
+    if (strncmp(line, "0::", 3) == 0) { line[strcspn(line, "\n")] = 0; snprintf(cg, sizeof cg, "/sys/fs/cgroup%s/cgroup.procs", line + 3); }
+  fclose(f);
+  if (*cg) write_file(cg, "0");
+  const char *kinds[] = {"user", "cgroup", "ipc", "uts", "net", "pid", "mnt"};
+  int fds[7];
+  snprintf(path, sizeof path, "/proc/%d/root", o->pid);
+  int rootfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0) die(125, "open %s", path);
+  for (int i = 0; i < 7; i++) {
+    char mine[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/%s", o->pid, kinds[i]);
+    snprintf(mine, sizeof mine, "/proc/self/ns/%s", kinds[i]);
+    struct stat a, b;
+    /* Only namespaces the container does not share with us: setns to our own user ns fails. */
+    if (stat(path, &a) == 0 && stat(mine, &b) == 0 && a.st_ino == b.st_ino) { fds[i] = -1; continue; }
+    fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+    if (fds[i] < 0) die(125, "open %s", path);
+  }
+  for (int i = 0; i < 7; i++)
+    if (fds[i] >= 0 && setns(fds[i], 0) < 0) die(125, "enter the %s namespace", kinds[i]);
+  if (fchdir(rootfd) < 0 || chroot(".") < 0 || chdir("/") < 0) die(125, "enter the container's root");
+  /* A new pid namespace applies to children only. */
+  pid_t child = fork();
+  if (child < 0) die(125, "fork");
+  if (child == 0) {
+    if (fds[0] >= 0 && (setgid(0) < 0 || setuid(0) < 0)) die(126, "become root in the user namespace");
+    apply_process(o);
+  }
+  int status;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+int vmctr_main(int argc, char **argv) {
+  struct opts o = {.net = "new"};
+  if (argc < 2) die(125, "usage: vmctr run|exec [options] -- CMD...");
+  const char *verb = argv[1];
+  int i = 2;
+  for (; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "--")) { i++; break; }
+    if (!strcmp(a, "--userns")) { o.userns = 1; continue; }
+    if (!v) die(125, "%s needs a value", a);
+    if (!strcmp(a, "--rootfs")) o.rootfs = v;
+    else if (!strcmp(a, "--cgroup")) o.cgroup = v;
+    else if (!strcmp(a, "--log")) o.log = v;
+    else if (!strcmp(a, "--hostname")) o.hostname = v;
+    else if (!strcmp(a, "--workdir")) o.workdir = v;
+    else if (!strcmp(a, "--user")) o.user = v;
+    else if (!strcmp(a, "--net")) o.net = v;
+    else if (!strcmp(a, "--pid")) o.pid = atoi(v);
+    else if (!strcmp(a, "--env")) { if (o.nenv < MAX_ENV) o.env[o.nenv++] = (char *)v; }
+    else { errno = 0; die(125, "unknown option %s", a); }
+    i++;
+  }
+  if (i >= argc) { errno = 0; die(125, "no command given"); }
+  o.argv = argv + i;
+  errno = 0;
+  if (!strcmp(verb, "run")) return cmd_run(&o);
+  if (!strcmp(verb, "exec")) return cmd_exec(&o);
+  die(125, "unknown verb %s", verb);
+  return 125;
+}
