@@ -1,0 +1,163 @@
+/**
+ * A container spec becomes an ordered list of steps before anything happens in
+ * the guest. The runtime executes exactly these steps, and the UI can show the
+ * same list, so the picture and the machine cannot disagree.
+ */
+
+export interface ContainerSpec {
+  /** 64 hex digits, as Docker's container ids. */
+  id: string;
+  /** Guest paths of the image's unpacked layers, topmost first (overlay's lowerdir order). */
+  layers: readonly string[];
+  argv: readonly string[];
+  env: readonly string[];
+  hostname: string;
+  workdir?: string;
+  /** uid[:gid] */
+  user?: string;
+  /** --memory, in bytes */
+  memoryBytes?: number;
+  /** --cpus × 1e9, as Docker's HostConfig.NanoCpus */
+  nanoCpus?: number;
+  /** --pids-limit */
+  pidsLimit?: number;
+  network: 'none' | 'host' | 'bridge';
+  userns: boolean;
+}
+
+export type Step =
+  | { kind: 'mkdir'; path: string; why: string }
+  | { kind: 'mountOverlay'; lower: readonly string[]; upper: string; work: string; target: string; why: string }
+  | { kind: 'cgroupCreate'; path: string; why: string }
+  | { kind: 'cgroupWrite'; path: string; file: string; value: string; why: string }
+  | { kind: 'writeFile'; path: string; content: string; why: string }
+  | { kind: 'start'; argv: readonly string[]; why: string };
+
+export const DOCKER_ROOT = '/var/lib/docker';
+export const CGROUP_PARENT = '/sys/fs/cgroup/docker';
+/** cpu.max's period, as Docker uses: 100 ms. */
+export const CPU_PERIOD_US = 100_000;
+
+export function containerPaths(id: string) {
+  const dir = `${DOCKER_ROOT}/overlay2/${id}`;
+  return {
+    dir,
+    upper: `${dir}/diff`,
+    work: `${dir}/work`,
+    merged: `${dir}/merged`,
+    state: `${DOCKER_ROOT}/containers/${id}`,
+    log: `${DOCKER_ROOT}/containers/${id}/${id}-json.log`,
+    cgroup: `${CGROUP_PARENT}/${id}`,
+  };
+}
+
+/** Docker's --cpus 0.5 is cpu.max "50000 100000". */
+export function cpuMax(nanoCpus: number): string {
+  const quota = Math.max(1000, Math.round((nanoCpus / 1e9) * CPU_PERIOD_US));
+  return `${quota} ${CPU_PERIOD_US}`;
+}
+
+export function containerPlan(spec: ContainerSpec): Step[] {
+  if (!/^[0-9a-f]{64}$/.test(spec.id)) throw new Error(`not a container id: ${spec.id}`);
+  if (spec.argv.length === 0) throw new Error('no command to run');
+  const p = containerPaths(spec.id);
+  const steps: Step[] = [
+    { kind: 'mkdir', path: p.upper, why: 'the container layer: every file the container writes lands here' },
+    { kind: 'mkdir', path: p.work, why: "overlayfs's scratch space on the same filesystem as the upper dir" },
+    { kind: 'mkdir', path: p.merged, why: 'where the union of the image layers and the container layer appears' },
+    { kind: 'mkdir', path: p.state, why: 'the container log and state files' },
+  ];
+  if (spec.layers.length > 0) {
+    steps.push({
+      kind: 'mountOverlay',
+      lower: spec.layers,
+      upper: p.upper,
+      work: p.work,
+      target: p.merged,
+      why: 'the image layers read-only below, the container layer writable on top',
+    });
+  }
+  steps.push({
+    kind: 'cgroupCreate',
+    path: p.cgroup,
+    why: "the container's own cgroup: its limits and its usage figures",
+  });
+  if (spec.memoryBytes !== undefined)
+    steps.push({
+      kind: 'cgroupWrite',
+      path: p.cgroup,
+      file: 'memory.max',
+      value: String(spec.memoryBytes),
+      why: '--memory',
+    });
+  if (spec.nanoCpus !== undefined)
+    steps.push({ kind: 'cgroupWrite', path: p.cgroup, file: 'cpu.max', value: cpuMax(spec.nanoCpus), why: '--cpus' });
+  if (spec.pidsLimit !== undefined)
+    steps.push({
+      kind: 'cgroupWrite',
+      path: p.cgroup,
+      file: 'pids.max',
+      value: String(spec.pidsLimit),
+      why: '--pids-limit',
+    });
+  steps.push(
+    {
+      kind: 'writeFile',
+      path: `${p.upper}/etc/hostname`,
+      content: `${spec.hostname}\n`,
+      why: 'the hostname, as Docker writes it into the container',
+    },
+    {
+      kind: 'writeFile',
+      path: `${p.upper}/etc/hosts`,
+      content: `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${spec.hostname}\n`,
+      why: 'the container resolves its own name',
+    },
+  );
+  const runArgs = [
+    'vmctr',
+    'run',
+    '--rootfs',
+    p.merged,
+    '--cgroup',
+    p.cgroup,
+    '--log',
+    p.log,
+    '--hostname',
+    spec.hostname,
+  ];
+  for (const e of spec.env) runArgs.push('--env', e);
+  if (spec.workdir) runArgs.push('--workdir', spec.workdir);
+  if (spec.user) runArgs.push('--user', spec.user);
+  if (spec.userns) runArgs.push('--userns');
+  runArgs.push('--net', spec.network === 'host' ? 'host' : spec.network === 'none' ? 'none' : 'new');
+  runArgs.push('--', ...spec.argv);
+  steps.push({
+    kind: 'start',
+    argv: runArgs,
+    why: 'new namespaces, pivot_root into the merged dir, then the command as pid 1',
+  });
+  return steps;
+}
+
+/** Quotes a word for the guest's /bin/sh. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The guest command that performs one preparation step ('start' runs on its own). */
+export function stepCommand(step: Exclude<Step, { kind: 'start' }>): string {
+  const q = shellQuote;
+  switch (step.kind) {
+    case 'mkdir':
+      return `mkdir -p ${q(step.path)}`;
+    case 'mountOverlay':
+      return `mount -t overlay overlay -o ${q(`lowerdir=${step.lower.join(':')},upperdir=${step.upper},workdir=${step.work}`)} ${q(step.target)}`;
+    case 'cgroupCreate':
+      return `mkdir -p ${q(step.path)}`;
+    case 'cgroupWrite':
+      return `echo ${q(step.value)} > ${q(`${step.path}/${step.file}`)}`;
+    case 'writeFile':
+      return `mkdir -p ${q(step.path.slice(0, step.path.lastIndexOf('/')))} && printf %s ${q(step.content)} > ${q(step.path)}`;
+  }
+}

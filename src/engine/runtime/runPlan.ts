@@ -1,0 +1,65 @@
+import type { Guest } from '../guest';
+import { stepCommand, type Step } from './containerPlan';
+
+export interface StartedContainer {
+  /** The container's first process, as the host (the guest kernel's root pid namespace) numbers it. */
+  pid: number;
+  /** Resolves with the container's exit status when its first process ends. */
+  exited: Promise<{ exitCode: number }>;
+}
+
+export class PlanStepError extends Error {
+  constructor(
+    readonly step: Step,
+    readonly index: number,
+    readonly detail: string,
+  ) {
+    super(`step ${index + 1} (${step.kind}: ${step.why}) failed: ${detail}`);
+    this.name = 'PlanStepError';
+  }
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Carries out a container plan in the guest: the preparation steps as one
+ * shell script (one round trip), then the start step, which stays running as
+ * long as the container does.
+ */
+export async function runPlan(guest: Guest, steps: readonly Step[]): Promise<StartedContainer> {
+  const start = steps.at(-1);
+  if (!start || start.kind !== 'start') throw new Error('a plan ends with its start step');
+  const prep = steps.slice(0, -1) as Exclude<Step, { kind: 'start' }>[];
+  // "ok N" after each step tells which one failed, if one does.
+  const script = ['set -e', ...prep.map((s, i) => `${stepCommand(s)}\necho ok ${i}`)].join('\n');
+  const r = await guest.exec(['/bin/sh', '-c', script]);
+  if (r.exitCode !== 0) {
+    const done = decoder.decode(r.stdout).match(/^ok \d+$/gm)?.length ?? 0;
+    throw new PlanStepError(prep[done]!, done, decoder.decode(r.stderr).trim() || `exit status ${r.exitCode}`);
+  }
+
+  let stdout = '';
+  let resolvePid!: (pid: number) => void;
+  const pid = new Promise<number>((resolve) => (resolvePid = resolve));
+  const run = guest.exec(start.argv, {
+    onStdout: (chunk) => {
+      stdout += decoder.decode(chunk);
+      const m = /^pid (\d+)$/m.exec(stdout);
+      if (m) resolvePid(Number(m[1]));
+    },
+  });
+  const exited = run.then((res) => ({ exitCode: res.exitCode }));
+  // vmctr ending before it printed the pid means the container never started.
+  const failedToStart = run.then((res) =>
+    /^pid \d+$/m.test(stdout)
+      ? new Promise<never>(() => {})
+      : Promise.reject(
+          new PlanStepError(
+            start,
+            steps.length - 1,
+            decoder.decode(res.stderr).trim() || `exit status ${res.exitCode}`,
+          ),
+        ),
+  );
+  return { pid: await Promise.race([pid, failedToStart]), exited };
+}
