@@ -117,4 +117,6 @@ node "$HERE/manifest.mjs" write \
   --deb "$(deb_of linux-source-6.1)" --deb "$(deb_of busybox-static)" --deb "$(deb_of seabios)"
 log "booting the new image in Node to save its state"
 (cd "$ROOT" && npx tsx scripts/vm-state.ts)
+log "making the base images (busybox, scratch) in public/images"
+(cd "$ROOT" && npx tsx scripts/base-images.ts)
 log "done: $(ls -la "$OUT" | tail -n +2 | awk '{print $NF" "$5}' | tr '\n' ' ')"

@@ -1,0 +1,150 @@
+/**
+ * Images by OCI semantics: content-addressed blobs (manifest, config, layers)
+ * and tags pointing at manifests. An image's id is its config digest, as in
+ * Docker.
+ */
+import { hexOf, isDigest, sha256, type Digest } from './digest';
+import { MEDIA, REF_NAME, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest } from './oci';
+import { formatReference, parseReference } from './reference';
+import { putVerified, type BlobStore, type MetaStore } from './storage';
+
+const TAGS_KEY = 'tags';
+
+export interface Image {
+  /** The config digest: Docker's image id. */
+  id: Digest;
+  manifestDigest: Digest;
+  manifest: ImageManifest;
+  config: ImageConfig;
+  tags: string[];
+}
+
+export class ImageNotFoundError extends Error {
+  constructor(readonly ref: string) {
+    super(`No such image: ${ref}`);
+    this.name = 'ImageNotFoundError';
+  }
+}
+
+const encode = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+const decode = <T>(b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as T;
+
+export class ImageStore {
+  constructor(
+    readonly blobs: BlobStore,
+    private readonly meta: MetaStore,
+  ) {}
+
+  private async tags(): Promise<Record<string, Digest>> {
+    return (await this.meta.get<Record<string, Digest>>(TAGS_KEY)) ?? {};
+  }
+
+  async json<T>(digest: Digest): Promise<T> {
+    const b = await this.blobs.get(digest);
+    if (!b) throw new Error(`missing blob ${digest}`);
+    return decode<T>(b);
+  }
+
+  /** Stores an image made of layers already in the blob store; returns its manifest digest. */
+  async putImage(config: ImageConfig, layers: Descriptor[]): Promise<Digest> {
+    const configBytes = encode(config);
+    const configDigest = await this.blobs.put(configBytes);
+    const manifest: ImageManifest = {
+      schemaVersion: 2,
+      mediaType: MEDIA.manifest,
+      config: { mediaType: MEDIA.config, digest: configDigest, size: configBytes.length },
+      layers,
+    };
+    return this.blobs.put(encode(manifest));
+  }
+
+  async tag(manifestDigest: Digest, ref: string): Promise<void> {
+    const r = parseReference(ref);
+    if (!(await this.blobs.has(manifestDigest))) throw new Error(`no manifest ${manifestDigest}`);
+    const tags = await this.tags();
+    tags[formatReference({ name: r.name, tag: r.tag ?? 'latest' })] = manifestDigest;
+    await this.meta.set(TAGS_KEY, tags);
+  }
+
+  async untag(ref: string): Promise<boolean> {
+    const r = parseReference(ref);
+    const tags = await this.tags();
+    const key = formatReference({ name: r.name, tag: r.tag ?? 'latest' });
+    if (!(key in tags)) return false;
+    delete tags[key];
+    await this.meta.set(TAGS_KEY, tags);
+    return true;
+  }
+
+  /** Finds an image by name[:tag], name@digest, full or short image id. */
+  async resolve(ref: string): Promise<Image> {
+    const tags = await this.tags();
+    let manifestDigest: Digest | undefined;
+    const idLike = /^(sha256:)?([0-9a-f]{6,64})$/.exec(ref);
+    if (idLike) {
+      for (const d of new Set(Object.values(tags))) {
+        const m = await this.json<ImageManifest>(d);
+        if (hexOf(m.config.digest).startsWith(idLike[2]!)) manifestDigest = d;
+      }
+    }
+    if (!manifestDigest) {
+      let r;
+      try {
+        r = parseReference(ref);
+      } catch {
+        throw new ImageNotFoundError(ref);
+      }
+      if (r.digest) {
+        if (await this.blobs.has(r.digest)) manifestDigest = r.digest;
+      } else manifestDigest = tags[formatReference({ name: r.name, tag: r.tag })];
+    }
+    if (!manifestDigest) throw new ImageNotFoundError(ref);
+    const manifest = await this.json<ImageManifest>(manifestDigest);
+    const config = await this.json<ImageConfig>(manifest.config.digest);
+    const names = Object.entries(tags)
+      .filter(([, d]) => d === manifestDigest)
+      .map(([t]) => t)
+      .sort();
+    return { id: manifest.config.digest, manifestDigest, manifest, config, tags: names };
+  }
+
+  async list(): Promise<Image[]> {
+    const seen = new Set<Digest>();
+    const out: Image[] = [];
+    for (const d of Object.values(await this.tags())) {
+      if (seen.has(d)) continue;
+      seen.add(d);
+      out.push(await this.resolve(d));
+    }
+    return out;
+  }
+
+  /**
+   * Imports an OCI image layout (index.json + blobs/sha256/…) read through
+   * `read`, verifying every blob against its digest, and tags each image by
+   * its ref-name annotation. Blobs already present are not fetched again.
+   */
+  async importLayout(read: (path: string) => Promise<Uint8Array>): Promise<string[]> {
+    const index = decode<ImageIndex>(await read('index.json'));
+    const tagged: string[] = [];
+    const fetchBlob = async (d: Descriptor) => {
+      if (!isDigest(d.digest)) throw new Error(`bad digest in OCI layout: ${d.digest}`);
+      if (await this.blobs.has(d.digest)) return;
+      await putVerified(this.blobs, await read(`blobs/sha256/${hexOf(d.digest)}`), d.digest);
+    };
+    for (const desc of index.manifests) {
+      await fetchBlob(desc);
+      const m = await this.json<ImageManifest>(desc.digest);
+      await fetchBlob(m.config);
+      for (const l of m.layers) await fetchBlob(l);
+      const ref = desc.annotations?.[REF_NAME];
+      if (ref) {
+        await this.tag(desc.digest, ref);
+        tagged.push(ref);
+      }
+    }
+    return tagged;
+  }
+}
+
+export { sha256 };
