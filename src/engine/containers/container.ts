@@ -1,0 +1,55 @@
+/** A container's record, shaped after the parts of Docker's inspect output it fills. */
+import type { Digest } from '../images/digest';
+import type { Step } from '../runtime/containerPlan';
+
+export type ContainerStatus = 'created' | 'running' | 'exited' | 'removing';
+
+export interface ContainerConfig {
+  Image: string;
+  Cmd: string[];
+  Entrypoint: string[] | null;
+  Env: string[];
+  WorkingDir: string;
+  User: string;
+  Hostname: string;
+  Labels: Record<string, string>;
+}
+
+export interface HostConfig {
+  Memory: number;
+  NanoCpus: number;
+  PidsLimit: number | null;
+  NetworkMode: 'none' | 'host' | 'bridge';
+  UsernsMode: '' | 'host' | 'private';
+  AutoRemove: boolean;
+}
+
+export interface ContainerState {
+  Status: ContainerStatus;
+  Running: boolean;
+  Pid: number;
+  ExitCode: number;
+  OOMKilled: boolean;
+  StartedAt: string;
+  FinishedAt: string;
+  Error: string;
+}
+
+export interface Container {
+  Id: string;
+  Name: string;
+  Created: string;
+  /** The image id (config digest). */
+  Image: Digest;
+  Config: ContainerConfig;
+  HostConfig: HostConfig;
+  State: ContainerState;
+  /** Guest paths of the image layers, topmost first. */
+  layers: string[];
+  /** The steps that made (or will make) this container, for the UI to show. */
+  plan: Step[];
+  /** Resolves when the running container's first process ends. */
+  exited?: Promise<number>;
+}
+
+export const ZERO_TIME = '0001-01-01T00:00:00Z';

@@ -1,0 +1,358 @@
+/**
+ * The daemon: images and containers on top of a Guest. It plans each
+ * container, carries the plan out in the guest kernel, and keeps Docker's
+ * view of it (state, exit code, OOM kill, logs).
+ */
+import type { Container, ContainerConfig, HostConfig } from './containers/container';
+import { ZERO_TIME } from './containers/container';
+import { randomName } from './containers/names';
+import { EventLog } from './events';
+import { sh, type Guest } from './guest';
+import { randomId } from './images/digest';
+import type { ImageStore } from './images/imageStore';
+import { containerPaths, containerPlan, shellQuote } from './runtime/containerPlan';
+import { LayerCache } from './runtime/layerCache';
+import { runPlan } from './runtime/runPlan';
+
+export interface CreateOptions {
+  image: string;
+  /** Replaces the image's Cmd. */
+  cmd?: string[];
+  /** Replaces the image's Entrypoint. */
+  entrypoint?: string[];
+  name?: string;
+  env?: string[];
+  workdir?: string;
+  user?: string;
+  hostname?: string;
+  memory?: number;
+  nanoCpus?: number;
+  pidsLimit?: number;
+  network?: HostConfig['NetworkMode'];
+  userns?: boolean;
+  autoRemove?: boolean;
+  labels?: Record<string, string>;
+}
+
+export interface LogEntry {
+  stream: 'stdout' | 'stderr';
+  text: string;
+  time: string;
+}
+
+export class EngineError extends Error {
+  constructor(
+    message: string,
+    /** The HTTP status Docker's API answers with. */
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, USR2: 12, TERM: 15 };
+
+export class Engine {
+  readonly events = new EventLog();
+  readonly layers: LayerCache;
+  private readonly containers = new Map<string, Container>();
+  private cgroupParentReady: Promise<void> | null = null;
+
+  constructor(
+    readonly guest: Guest,
+    readonly images: ImageStore,
+  ) {
+    this.layers = new LayerCache(guest);
+  }
+
+  /** A container by full id, unique id prefix, or name. */
+  get(ref: string): Container {
+    const byName = [...this.containers.values()].find((c) => c.Name === ref.replace(/^\//, ''));
+    if (byName) return byName;
+    const matches = [...this.containers.values()].filter((c) => c.Id.startsWith(ref));
+    if (matches.length === 1 && ref.length > 0) return matches[0]!;
+    if (matches.length > 1) throw new EngineError(`multiple IDs found with provided prefix: ${ref}`, 400);
+    throw new EngineError(`No such container: ${ref}`, 404);
+  }
+
+  list(all = false): Container[] {
+    return [...this.containers.values()]
+      .filter((c) => all || c.State.Running)
+      .sort((a, b) => (a.Created < b.Created ? 1 : -1));
+  }
+
+  async create(o: CreateOptions): Promise<Container> {
+    const image = await this.images.resolve(o.image).catch(() => {
+      throw new EngineError(`No such image: ${o.image}`, 404);
+    });
+    const name = o.name ?? randomName((n) => [...this.containers.values()].some((c) => c.Name === n));
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) throw new EngineError(`Invalid container name (${name})`, 400);
+    if ([...this.containers.values()].some((c) => c.Name === name)) {
+      throw new EngineError(`Conflict. The container name "/${name}" is already in use.`, 409);
+    }
+    const ic = image.config.config;
+    const entrypoint = o.entrypoint ?? ic.Entrypoint ?? null;
+    const cmd = o.cmd && o.cmd.length ? o.cmd : o.entrypoint ? [] : (ic.Cmd ?? []);
+    if ((entrypoint?.length ?? 0) + cmd.length === 0) throw new EngineError('No command specified', 400);
+    const id = randomId();
+    const env = mergeEnv(ic.Env ?? [], o.env ?? []);
+    const config: ContainerConfig = {
+      Image: o.image,
+      Cmd: cmd,
+      Entrypoint: entrypoint,
+      Env: env,
+      WorkingDir: o.workdir ?? ic.WorkingDir ?? '',
+      User: o.user ?? ic.User ?? '',
+      Hostname: o.hostname ?? id.slice(0, 12),
+      Labels: { ...(ic.Labels ?? {}), ...(o.labels ?? {}) },
+    };
+    const hostConfig: HostConfig = {
+      Memory: o.memory ?? 0,
+      NanoCpus: o.nanoCpus ?? 0,
+      PidsLimit: o.pidsLimit ?? null,
+      NetworkMode: o.network ?? 'none',
+      UsernsMode: o.userns ? 'private' : '',
+      AutoRemove: o.autoRemove ?? false,
+    };
+    // Every layer unpacked once in the guest; the topmost comes first for overlayfs.
+    const diffIds = image.config.rootfs.diff_ids;
+    const layers: string[] = [];
+    for (let i = 0; i < diffIds.length; i++) {
+      const desc = image.manifest.layers[i]!;
+      layers.unshift(
+        await this.layers.ensure(diffIds[i]!, async () => {
+          const b = await this.images.blobs.get(desc.digest);
+          if (!b) throw new EngineError(`image ${o.image} is missing layer ${desc.digest}`, 500);
+          return b;
+        }),
+      );
+    }
+    const c: Container = {
+      Id: id,
+      Name: name,
+      Created: new Date().toISOString(),
+      Image: image.id,
+      Config: config,
+      HostConfig: hostConfig,
+      State: {
+        Status: 'created',
+        Running: false,
+        Pid: 0,
+        ExitCode: 0,
+        OOMKilled: false,
+        StartedAt: ZERO_TIME,
+        FinishedAt: ZERO_TIME,
+        Error: '',
+      },
+      layers,
+      plan: [],
+    };
+    c.plan = this.planFor(c);
+    this.containers.set(id, c);
+    this.events.emit('container', 'create', id, { name, image: o.image });
+    return c;
+  }
+
+  private planFor(c: Container) {
+    const user = c.Config.User;
+    if (user && !/^\d+(:\d+)?$/.test(user)) {
+      throw new EngineError(`unable to find user ${user}: only numeric uid[:gid] is supported here`, 400);
+    }
+    return containerPlan({
+      id: c.Id,
+      layers: c.layers,
+      argv: [...(c.Config.Entrypoint ?? []), ...c.Config.Cmd],
+      env: c.Config.Env,
+      hostname: c.Config.Hostname,
+      workdir: c.Config.WorkingDir || undefined,
+      user: user || undefined,
+      memoryBytes: c.HostConfig.Memory || undefined,
+      nanoCpus: c.HostConfig.NanoCpus || undefined,
+      pidsLimit: c.HostConfig.PidsLimit ?? undefined,
+      network: c.HostConfig.NetworkMode,
+      userns: c.HostConfig.UsernsMode === 'private',
+    });
+  }
+
+  private ensureCgroupParent(): Promise<void> {
+    this.cgroupParentReady ??= sh(
+      this.guest,
+      "mkdir -p /sys/fs/cgroup/docker && echo '+memory +pids +cpu' > /sys/fs/cgroup/docker/cgroup.subtree_control",
+    ).then((r) => {
+      if (r.exitCode !== 0) {
+        this.cgroupParentReady = null;
+        throw new EngineError(`cannot prepare the docker cgroup: ${r.err}`, 500);
+      }
+    });
+    return this.cgroupParentReady;
+  }
+
+  async start(ref: string): Promise<Container> {
+    const c = this.get(ref);
+    if (c.State.Running) return c;
+    await this.ensureCgroupParent();
+    if (c.State.Status === 'exited') {
+      // A restart keeps the container layer; the mount and cgroup are made again.
+      await sh(this.guest, this.teardownScript(c, false));
+    }
+    const started = await runPlan(this.guest, c.plan).catch((e: Error) => {
+      c.State.Error = e.message;
+      throw new EngineError(e.message, 500);
+    });
+    Object.assign(c.State, {
+      Status: 'running',
+      Running: true,
+      Pid: started.pid,
+      ExitCode: 0,
+      OOMKilled: false,
+      StartedAt: new Date().toISOString(),
+      FinishedAt: ZERO_TIME,
+      Error: '',
+    });
+    this.events.emit('container', 'start', c.Id, { name: c.Name, image: c.Config.Image });
+    c.exited = started.exited.then(
+      async ({ exitCode }) => {
+        const p = containerPaths(c.Id);
+        const oom = await sh(this.guest, `grep -s '^oom_kill ' ${p.cgroup}/memory.events`).catch(() => null);
+        const oomKilled = Number(oom?.out.split(' ')[1] ?? 0) > 0;
+        Object.assign(c.State, {
+          Status: 'exited',
+          Running: false,
+          Pid: 0,
+          ExitCode: exitCode,
+          OOMKilled: oomKilled,
+          FinishedAt: new Date().toISOString(),
+        });
+        if (oomKilled) this.events.emit('container', 'oom', c.Id, { name: c.Name });
+        this.events.emit('container', 'die', c.Id, { name: c.Name, exitCode: String(exitCode) });
+        if (c.HostConfig.AutoRemove) await this.remove(c.Id, { force: true }).catch(() => {});
+        return exitCode;
+      },
+      (e: Error) => {
+        // The guest went away under the container (panic, restart): it is gone too.
+        Object.assign(c.State, { Status: 'exited', Running: false, Pid: 0, ExitCode: 255, Error: e.message });
+        return 255;
+      },
+    );
+    return c;
+  }
+
+  /** Waits for the container to stop; resolves with its exit code. */
+  async wait(ref: string): Promise<number> {
+    const c = this.get(ref);
+    if (c.State.Running && c.exited) return c.exited;
+    return c.State.ExitCode;
+  }
+
+  async kill(ref: string, signal = 'KILL'): Promise<void> {
+    const c = this.get(ref);
+    if (!c.State.Running) throw new EngineError(`Container ${c.Id} is not running`, 409);
+    const num = /^\d+$/.test(signal) ? Number(signal) : SIGNALS[signal.replace(/^SIG/, '')];
+    if (!num) throw new EngineError(`Invalid signal: ${signal}`, 400);
+    await sh(this.guest, `kill -${num} ${c.State.Pid}`);
+    this.events.emit('container', 'kill', c.Id, { name: c.Name, signal: String(num) });
+  }
+
+  /** SIGTERM, then SIGKILL after `timeoutS` seconds, as `docker stop -t`. */
+  async stop(ref: string, timeoutS = 10): Promise<void> {
+    const c = this.get(ref);
+    if (!c.State.Running || !c.exited) return;
+    await this.kill(c.Id, 'TERM');
+    const gone = await Promise.race([
+      c.exited.then(() => true),
+      new Promise<false>((r) => setTimeout(() => r(false), timeoutS * 1000)),
+    ]);
+    if (!gone && c.State.Running) await this.kill(c.Id, 'KILL');
+    await c.exited;
+    this.events.emit('container', 'stop', c.Id, { name: c.Name });
+  }
+
+  private teardownScript(c: Container, removeAll: boolean): string {
+    const p = containerPaths(c.Id);
+    const q = shellQuote;
+    return [
+      `umount ${q(p.merged)} 2>/dev/null || true`,
+      // The cgroup can only go once its last process is reaped.
+      `for i in $(seq 1 50); do rmdir ${q(p.cgroup)} 2>/dev/null && break; [ -d ${q(p.cgroup)} ] || break; sleep 0.1; done`,
+      ...(removeAll ? [`rm -rf ${q(p.dir)} ${q(p.state)}`] : [`rm -rf ${q(p.work)} && mkdir -p ${q(p.work)}`]),
+    ].join('\n');
+  }
+
+  async remove(ref: string, opts: { force?: boolean } = {}): Promise<void> {
+    const c = this.get(ref);
+    if (c.State.Status === 'removing') return;
+    if (c.State.Running) {
+      if (!opts.force) {
+        throw new EngineError(
+          `You cannot remove a running container ${c.Id}. Stop the container before attempting removal or force remove`,
+          409,
+        );
+      }
+      await this.kill(c.Id, 'KILL');
+      await c.exited;
+    }
+    c.State.Status = 'removing';
+    const r = await sh(this.guest, this.teardownScript(c, true));
+    if (r.exitCode !== 0) throw new EngineError(`could not remove ${c.Id}: ${r.err}`, 500);
+    this.containers.delete(c.Id);
+    this.events.emit('container', 'destroy', c.Id, { name: c.Name });
+  }
+
+  /** The container's log, from Docker's json-file log in the guest. */
+  async logs(ref: string, opts: { tail?: number } = {}): Promise<LogEntry[]> {
+    const c = this.get(ref);
+    const r = await sh(this.guest, `cat ${shellQuote(containerPaths(c.Id).log)} 2>/dev/null || true`);
+    const entries = r.out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { log: string; stream: 'stdout' | 'stderr'; time: string })
+      .map((e) => ({ stream: e.stream, text: e.log, time: e.time }));
+    return opts.tail !== undefined ? entries.slice(Math.max(0, entries.length - opts.tail)) : entries;
+  }
+
+  /** Runs a command in the running container's namespaces and cgroup (`docker exec`). */
+  async exec(ref: string, argv: string[], opts: { env?: string[]; workdir?: string; user?: string } = {}) {
+    const c = this.get(ref);
+    if (!c.State.Running) throw new EngineError(`Container ${c.Id} is not running`, 409);
+    const args = ['vmctr', 'exec', '--pid', String(c.State.Pid)];
+    for (const e of mergeEnv(c.Config.Env, opts.env ?? [])) args.push('--env', e);
+    const wd = opts.workdir ?? c.Config.WorkingDir;
+    if (wd) args.push('--workdir', wd);
+    const user = opts.user ?? c.Config.User;
+    if (user) args.push('--user', user);
+    const r = await this.guest.exec([...args, '--', ...argv]);
+    const d = new TextDecoder();
+    return { stdout: d.decode(r.stdout), stderr: d.decode(r.stderr), exitCode: r.exitCode };
+  }
+
+  /** Docker's inspect document for a container. */
+  inspect(ref: string) {
+    const c = this.get(ref);
+    const p = containerPaths(c.Id);
+    return {
+      Id: c.Id,
+      Created: c.Created,
+      Path: [...(c.Config.Entrypoint ?? []), ...c.Config.Cmd][0] ?? '',
+      Args: [...(c.Config.Entrypoint ?? []), ...c.Config.Cmd].slice(1),
+      State: { ...c.State },
+      Image: c.Image,
+      Name: `/${c.Name}`,
+      LogPath: p.log,
+      Driver: 'overlay2',
+      HostConfig: { ...c.HostConfig },
+      GraphDriver: {
+        Name: 'overlay2',
+        Data: { LowerDir: c.layers.join(':'), UpperDir: p.upper, MergedDir: p.merged, WorkDir: p.work },
+      },
+      Config: { ...c.Config },
+    };
+  }
+}
+
+/** Image env first, then the user's, a later KEY= replacing an earlier one. */
+export function mergeEnv(base: readonly string[], extra: readonly string[]): string[] {
+  const out = new Map<string, string>();
+  for (const e of [...base, ...extra]) out.set(e.split('=')[0]!, e);
+  return [...out.values()];
+}

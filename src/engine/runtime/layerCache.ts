@@ -1,0 +1,55 @@
+/**
+ * Image layers unpacked in the guest, once each, under
+ * /var/lib/docker/layers/<diff id>: every container and image that uses a
+ * layer shares that one directory as an overlay lower dir.
+ */
+import type { Guest } from '../guest';
+import { hexOf, type Digest } from '../images/digest';
+import { shellQuote } from './containerPlan';
+
+export const LAYERS_DIR = '/var/lib/docker/layers';
+
+export class LayerCache {
+  private readonly pending = new Map<Digest, Promise<string>>();
+
+  constructor(private readonly guest: Guest) {}
+
+  pathOf(diffId: Digest): string {
+    return `${LAYERS_DIR}/${hexOf(diffId)}`;
+  }
+
+  /**
+   * The guest path of an unpacked layer, unpacking it first if it is not
+   * there yet. The tar travels on the control channel's stdin, gzip and all.
+   */
+  ensure(diffId: Digest, blob: () => Promise<Uint8Array>): Promise<string> {
+    let p = this.pending.get(diffId);
+    if (!p) {
+      p = this.unpack(diffId, blob);
+      this.pending.set(diffId, p);
+      p.catch(() => this.pending.delete(diffId));
+    }
+    return p;
+  }
+
+  private async unpack(diffId: Digest, blob: () => Promise<Uint8Array>): Promise<string> {
+    const dir = this.pathOf(diffId);
+    if ((await this.guest.exec(['test', '-d', dir])).exitCode === 0) return dir;
+    const data = await blob();
+    const q = shellQuote(dir);
+    // Into a temporary directory first: a half-unpacked layer is never used.
+    const r = await this.guest.exec(
+      [
+        '/bin/sh',
+        '-c',
+        `set -e; mkdir -p ${LAYERS_DIR}; t=$(mktemp -d ${LAYERS_DIR}/.unpack.XXXXXX); ` +
+          `tar -xzf - -C "$t" || { rm -rf "$t"; exit 1; }; chmod 755 "$t"; mv "$t" ${q}`,
+      ],
+      { stdin: data },
+    );
+    if (r.exitCode !== 0) {
+      throw new Error(`could not unpack layer ${diffId}: ${new TextDecoder().decode(r.stderr).trim()}`);
+    }
+    return dir;
+  }
+}
