@@ -23,6 +23,7 @@ export default ts.config(
   {
     // The engine must stay runnable anywhere: no DOM, no v86, no worker, no UI.
     files: ['src/engine/**/*.ts'],
+    ignores: ['src/engine/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

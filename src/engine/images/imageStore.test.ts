@@ -54,7 +54,7 @@ describe('ImageStore', () => {
     const target = hexOf(index.manifests[0]!.digest);
     const tampered = async (p: string) => {
       const b = await readBase(p);
-      if (p.endsWith(target)) b[b.length - 2] ^= 1;
+      if (p.endsWith(target)) b[b.length - 2] = (b[b.length - 2] ?? 0) ^ 1;
       return b;
     };
     const err = await store.importLayout(tampered).catch((e: unknown) => e);
