@@ -1,3 +1,4 @@
+import { FrameWriter } from './frameWriter';
 import { EXEC_STDIN, FrameDecoder, FrameType, encodeArgv, encodeFrame, type Frame } from './protocol';
 
 /** The byte pipe the channel runs over (a virtio console port in v86). */
@@ -52,15 +53,6 @@ interface Pending {
 }
 
 const SIGKILL = 9;
-/** v86 hands each host write to one guest receive buffer of one page. */
-const MAX_WRITE = 4096;
-/**
- * The guest keeps 16 one-page receive buffers on the port, and v86 silently
- * drops a write when none is free. So both the unread bytes and the number of
- * writes not yet read by the agent stay well below that.
- */
-const WINDOW_BYTES = 16 * 1024;
-const WINDOW_WRITES = 8;
 const STDIN_FRAME = 8 * 1024;
 
 /**
@@ -72,22 +64,14 @@ export class ControlChannel {
   private readonly pending = new Map<number, Pending>();
   private readonly pings = new Map<number, (rtt: number) => void>();
   private nextId = 1;
-  /** Sizes of the writes the agent has not fully read yet, oldest first. */
-  private readonly unread: number[] = [];
-  private unreadBytes = 0;
-  /** Frames waiting to be written. Stdin data waits behind everything else, so a
-   * bulk upload cannot starve heartbeats or other requests. */
-  private readonly outQueue: Uint8Array[] = [];
-  private readonly bulkQueue: Uint8Array[] = [];
-  /** The rest of the frame being written: frames are never interleaved. */
-  private current: Uint8Array | null = null;
-  private pumpScheduled = false;
+  private readonly writer: FrameWriter;
   private closedReason: string | null = null;
   private helloListeners: ((version: string) => void)[] = [];
   /** The agent's version string, once it said hello. */
   agentVersion: string | null = null;
 
-  constructor(private readonly port: ChannelPort) {
+  constructor(port: ChannelPort) {
+    this.writer = new FrameWriter((bytes) => port.write(bytes));
     port.onData((bytes) => this.receive(bytes));
   }
 
@@ -178,9 +162,7 @@ export class ControlChannel {
     }
     this.pending.clear();
     this.pings.clear();
-    this.outQueue.length = 0;
-    this.bulkQueue.length = 0;
-    this.current = null;
+    this.writer.clear();
   }
 
   private signal(id: number, sig: number): void {
@@ -194,56 +176,7 @@ export class ControlChannel {
   }
 
   private send(frame: Uint8Array, bulk = false): void {
-    (bulk ? this.bulkQueue : this.outQueue).push(frame);
-    // Frames sent in the same tick share writes (and so guest buffers).
-    if (!this.pumpScheduled) {
-      this.pumpScheduled = true;
-      queueMicrotask(() => {
-        this.pumpScheduled = false;
-        this.pump();
-      });
-    }
-  }
-
-  private pump(): void {
-    while (this.hasOutput() && this.unread.length < WINDOW_WRITES && this.unreadBytes < WINDOW_BYTES) {
-      const chunk = this.takeBytes(Math.min(MAX_WRITE, WINDOW_BYTES - this.unreadBytes));
-      this.unread.push(chunk.length);
-      this.unreadBytes += chunk.length;
-      this.port.write(chunk);
-    }
-  }
-
-  private hasOutput(): boolean {
-    return !!this.current || this.outQueue.length > 0 || this.bulkQueue.length > 0;
-  }
-
-  /** Up to n bytes of queued frames, control frames first, across frame boundaries. */
-  private takeBytes(n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    let off = 0;
-    while (off < n) {
-      this.current ??= this.outQueue.shift() ?? this.bulkQueue.shift() ?? null;
-      if (!this.current) break;
-      const take = Math.min(this.current.length, n - off);
-      out.set(this.current.subarray(0, take), off);
-      off += take;
-      this.current = take === this.current.length ? null : this.current.subarray(take);
-    }
-    return out.subarray(0, off);
-  }
-
-  private credit(bytes: number): void {
-    this.unreadBytes = Math.max(0, this.unreadBytes - bytes);
-    let left = bytes;
-    while (this.unread.length && left > 0) {
-      if (this.unread[0]! <= left) left -= this.unread.shift()!;
-      else {
-        this.unread[0]! -= left;
-        left = 0;
-      }
-    }
-    this.pump();
+    this.writer.send(frame, bulk);
   }
 
   private receive(bytes: Uint8Array): void {
@@ -253,15 +186,12 @@ export class ControlChannel {
   private handle(f: Frame): void {
     switch (f.type) {
       case FrameType.Credit:
-        this.credit(new DataView(f.payload.buffer).getUint32(0, true));
+        this.writer.credit(new DataView(f.payload.buffer).getUint32(0, true));
         return;
       case FrameType.Hello:
         this.agentVersion = new TextDecoder().decode(f.payload);
-        // A (re)started agent has read nothing we sent before it.
-        this.unread.length = 0;
-        this.unreadBytes = 0;
+        this.writer.reset();
         for (const l of this.helloListeners.splice(0)) l(this.agentVersion);
-        this.pump();
         return;
       case FrameType.Pong:
         this.pings.get(f.id)?.(0);
