@@ -8,12 +8,16 @@
 
 int agent_main(int argc, char **argv);
 int vmctr_main(int argc, char **argv);
+int dockerproxy_main(int argc, char **argv);
+int docker_main(int argc, char **argv);
 
 int main(int argc, char **argv) {
   const char *name = strrchr(argv[0], '/');
   name = name ? name + 1 : argv[0];
   if (!strcmp(name, "vmagent")) return agent_main(argc, argv);
   if (!strcmp(name, "vmctr")) return vmctr_main(argc, argv);
-  fprintf(stderr, "vmtools: call me as vmagent or vmctr\n");
+  if (!strcmp(name, "docker-proxy")) return dockerproxy_main(argc, argv);
+  if (!strcmp(name, "docker")) return docker_main(argc, argv);
+  fprintf(stderr, "vmtools: call me as vmagent, vmctr, docker-proxy or docker\n");
   return 127;
 }

@@ -101,6 +101,8 @@ static void apply_process(struct opts *o) {
   clearenv();
   for (int i = 0; i < o->nenv; i++) putenv(o->env[i]);
   if (!getenv("PATH")) putenv("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  /* Docker sets HOME from the user's passwd entry; root's is /root, others fall back to /. */
+  if (!getenv("HOME")) putenv(o->user && strtoul(o->user, NULL, 10) != 0 ? "HOME=/" : "HOME=/root");
   if (o->workdir) {
     mkdir_p(o->workdir, 0755); /* exec's workdir may be missing too; harmless when present */
     if (chdir(o->workdir) < 0) die(126, "chdir %s", o->workdir);
@@ -193,25 +195,34 @@ static int container_main(void *arg) {
   return 127;
 }
 
-/* Docker's json-file log line: {"log":"...","stream":"stdout","time":"..."} */
+/* Docker's json-file log line: {"log":"...","stream":"stdout","time":"..."}.
+ * Written to the log file, and to stdout, where the engine follows it live. */
 static void log_line(FILE *log, const char *stream, const char *s, size_t n) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   struct tm tm;
   gmtime_r(&ts.tv_sec, &tm);
-  fprintf(log, "{\"log\":\"");
+  char *line = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&line, &len);
+  fprintf(m, "{\"log\":\"");
   for (size_t i = 0; i < n; i++) {
     unsigned char ch = s[i];
-    if (ch == '"' || ch == '\\') fprintf(log, "\\%c", ch);
-    else if (ch == '\n') fputs("\\n", log);
-    else if (ch == '\r') fputs("\\r", log);
-    else if (ch == '\t') fputs("\\t", log);
-    else if (ch < 0x20) fprintf(log, "\\u%04x", ch);
-    else fputc(ch, log);
+    if (ch == '"' || ch == '\\') fprintf(m, "\\%c", ch);
+    else if (ch == '\n') fputs("\\n", m);
+    else if (ch == '\r') fputs("\\r", m);
+    else if (ch == '\t') fputs("\\t", m);
+    else if (ch < 0x20) fprintf(m, "\\u%04x", ch);
+    else fputc(ch, m);
   }
-  fprintf(log, "\",\"stream\":\"%s\",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ\"}\n", stream,
+  fprintf(m, "\",\"stream\":\"%s\",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ\"}\n", stream,
           tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+  fclose(m);
+  fwrite(line, 1, len, log);
   fflush(log);
+  fwrite(line, 1, len, stdout);
+  fflush(stdout);
+  free(line);
 }
 
 /* Splits a stream into lines, one log entry each, keeping partial lines until they end. */

@@ -1,0 +1,557 @@
+/*
+ * docker: the client half of Docker's client/daemon split, in the guest.
+ *
+ * It turns a command line into Docker Engine API requests (the same paths and
+ * JSON bodies as Docker's) over /var/run/docker.sock, and prints the answers
+ * as the docker CLI does. The daemon is the engine in the browser or in Node;
+ * docker-proxy carries the bytes there.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *SOCK = "/var/run/docker.sock";
+
+/* ---- a growable buffer */
+struct buf { char *p; size_t len, cap; };
+static void bput(struct buf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap) { b->cap = (b->len + n + 1) * 2; b->p = realloc(b->p, b->cap); }
+  memcpy(b->p + b->len, s, n); b->len += n; b->p[b->len] = 0;
+}
+static void bputs(struct buf *b, const char *s) { bput(b, s, strlen(s)); }
+static void bprintf(struct buf *b, const char *fmt, ...) {
+  char tmp[4096]; va_list ap; va_start(ap, fmt);
+  int n = vsnprintf(tmp, sizeof tmp, fmt, ap); va_end(ap);
+  bput(b, tmp, n < (int)sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+static void bjson_str(struct buf *b, const char *s) {
+  bput(b, "\"", 1);
+  for (; *s; s++) {
+    unsigned char c = *s;
+    if (c == '"' || c == '\\') { bput(b, "\\", 1); bput(b, (char *)&c, 1); }
+    else if (c == '\n') bput(b, "\\n", 2);
+    else if (c == '\t') bput(b, "\\t", 2);
+    else if (c < 0x20) bprintf(b, "\\u%04x", c);
+    else bput(b, (char *)&c, 1);
+  }
+  bput(b, "\"", 1);
+}
+static void bjson_arr(struct buf *b, char **v, int n) {
+  bput(b, "[", 1);
+  for (int i = 0; i < n; i++) { if (i) bput(b, ",", 1); bjson_str(b, v[i]); }
+  bput(b, "]", 1);
+}
+
+/* ---- a small JSON reader: enough for the API's answers */
+enum jt { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
+struct json { enum jt t; double num; char *str; struct json **items; char **keys; int n; };
+static const char *jp;
+static void jws(void) { while (*jp == ' ' || *jp == '\n' || *jp == '\r' || *jp == '\t') jp++; }
+static struct json *jparse(void);
+static char *jstring(void) {
+  struct buf b = {0}; bputs(&b, "");
+  jp++;
+  while (*jp && *jp != '"') {
+    if (*jp == '\\') {
+      jp++;
+      char c = *jp;
+      if (c == 'n') bputs(&b, "\n"); else if (c == 't') bputs(&b, "\t");
+      else if (c == 'r') bputs(&b, "\r");
+      else if (c == 'u') { unsigned v = strtoul((char[]){jp[1], jp[2], jp[3], jp[4], 0}, NULL, 16); char ch = v < 128 ? (char)v : '?'; bput(&b, &ch, 1); jp += 4; }
+      else bput(&b, &c, 1);
+      jp++;
+    } else { bput(&b, jp, 1); jp++; }
+  }
+  if (*jp) jp++;
+  return b.p;
+}
+static struct json *jparse(void) {
+  struct json *j = calloc(1, sizeof *j);
+  jws();
+  if (*jp == '{' || *jp == '[') {
+    int obj = *jp == '{';
+    j->t = obj ? J_OBJ : J_ARR; jp++;
+    for (;;) {
+      jws();
+      if (*jp == '}' || *jp == ']') { jp++; break; }
+      if (*jp == ',') { jp++; continue; }
+      if (!*jp) break;
+      j->items = realloc(j->items, sizeof *j->items * (j->n + 1));
+      j->keys = realloc(j->keys, sizeof *j->keys * (j->n + 1));
+      j->keys[j->n] = NULL;
+      if (obj) { jws(); j->keys[j->n] = jstring(); jws(); if (*jp == ':') jp++; }
+      j->items[j->n++] = jparse();
+    }
+  } else if (*jp == '"') { j->t = J_STR; j->str = jstring(); }
+  else if (!strncmp(jp, "true", 4)) { j->t = J_BOOL; j->num = 1; jp += 4; }
+  else if (!strncmp(jp, "false", 5)) { j->t = J_BOOL; jp += 5; }
+  else if (!strncmp(jp, "null", 4)) { j->t = J_NULL; jp += 4; }
+  else { j->t = J_NUM; char *e; j->num = strtod(jp, &e); jp = e == jp ? jp + 1 : e; }
+  return j;
+}
+static struct json *jget(struct json *j, const char *key) {
+  if (!j || j->t != J_OBJ) return NULL;
+  for (int i = 0; i < j->n; i++) if (!strcmp(j->keys[i], key)) return j->items[i];
+  return NULL;
+}
+static const char *jstr(struct json *j, const char *key) { struct json *v = jget(j, key); return v && v->t == J_STR ? v->str : ""; }
+static double jnum(struct json *j, const char *key) { struct json *v = jget(j, key); return v && (v->t == J_NUM || v->t == J_BOOL) ? v->num : 0; }
+
+/* ---- HTTP over the unix socket */
+struct resp { int status; struct buf body; };
+
+static int dial(void) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_un a = {.sun_family = AF_UNIX};
+  snprintf(a.sun_path, sizeof a.sun_path, "%s", SOCK);
+  if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+    fprintf(stderr, "Cannot connect to the Docker daemon at unix://%s. Is the docker daemon running?\n", SOCK);
+    exit(1);
+  }
+  return fd;
+}
+
+static int send_request(const char *method, const char *path, const char *body) {
+  int fd = dial();
+  struct buf r = {0};
+  size_t blen = body ? strlen(body) : 0;
+  bprintf(&r, "%s /v1.43%s HTTP/1.1\r\nHost: docker\r\nUser-Agent: Docker-Client/playground\r\nConnection: close\r\n", method, path);
+  if (body) bprintf(&r, "Content-Type: application/json\r\nContent-Length: %zu\r\n", blen);
+  bputs(&r, "\r\n");
+  if (body) bput(&r, body, blen);
+  for (size_t off = 0; off < r.len;) { ssize_t n = write(fd, r.p + off, r.len - off); if (n <= 0) break; off += n; }
+  free(r.p);
+  return fd;
+}
+
+/* Reads the status line and headers; returns the status, leaves the body unread. */
+static int read_head(int fd, struct buf *early) {
+  struct buf h = {0};
+  char c[4096];
+  for (;;) {
+    ssize_t n = read(fd, c, sizeof c);
+    if (n <= 0) { fprintf(stderr, "docker: the daemon closed the connection\n"); exit(1); }
+    bput(&h, c, n);
+    char *end = strstr(h.p, "\r\n\r\n");
+    if (end) {
+      int status = 0;
+      sscanf(h.p, "HTTP/1.%*d %d", &status);
+      size_t head = end + 4 - h.p;
+      bput(early, h.p + head, h.len - head);
+      free(h.p);
+      return status;
+    }
+  }
+}
+
+static struct resp call(const char *method, const char *path, const char *body) {
+  int fd = send_request(method, path, body);
+  struct resp r = {0};
+  bputs(&r.body, "");
+  r.status = read_head(fd, &r.body);
+  char c[8192];
+  ssize_t n;
+  while ((n = read(fd, c, sizeof c)) > 0) bput(&r.body, c, n);
+  close(fd);
+  return r;
+}
+
+/* Docker's error shape: {"message": "..."} */
+static void daemon_error(struct resp *r) {
+  jp = r->body.p;
+  struct json *j = jparse();
+  const char *m = jstr(j, "message");
+  fprintf(stderr, "Error response from daemon: %s\n", *m ? m : r->body.p);
+}
+
+static struct json *expect(struct resp r, int ok) {
+  if (r.status != ok && !(ok == 200 && r.status == 201) && !(ok == 204 && r.status == 200)) { daemon_error(&r); exit(r.status == 404 ? 1 : 1); }
+  jp = r.body.p;
+  return jparse();
+}
+
+/* Docker's multiplexed stream: [stream, 0, 0, 0, size (big endian)] then the bytes. */
+static void demux(int fd, struct buf *pre) {
+  struct buf b = *pre;
+  char c[8192];
+  for (;;) {
+    while (b.len >= 8) {
+      uint32_t size = ((unsigned char)b.p[4] << 24) | ((unsigned char)b.p[5] << 16) | ((unsigned char)b.p[6] << 8) | (unsigned char)b.p[7];
+      if (b.len < 8 + size) break;
+      int out = b.p[0] == 2 ? 2 : 1;
+      for (size_t off = 0; off < size;) { ssize_t n = write(out, b.p + 8 + off, size - off); if (n <= 0) break; off += n; }
+      memmove(b.p, b.p + 8 + size, b.len - 8 - size);
+      b.len -= 8 + size;
+    }
+    ssize_t n = read(fd, c, sizeof c);
+    if (n <= 0) break;
+    bput(&b, c, n);
+  }
+  free(b.p);
+}
+
+/* ---- formatting: columns sized to their content, as Docker's tabwriter does */
+#define MAX_COLS 8
+struct table { char **cells; int ncols, nrows; };
+static void trow(struct table *t, ...) {
+  va_list ap; va_start(ap, t);
+  t->cells = realloc(t->cells, sizeof(char *) * t->ncols * (t->nrows + 1));
+  for (int c = 0; c < t->ncols; c++) t->cells[t->nrows * t->ncols + c] = strdup(va_arg(ap, const char *));
+  va_end(ap);
+  t->nrows++;
+}
+static int width(const char *s) { int w = 0; for (; *s; s++) if ((*s & 0xc0) != 0x80) w++; return w; }
+static void tprint(struct table *t) {
+  int w[MAX_COLS] = {0};
+  for (int r = 0; r < t->nrows; r++)
+    for (int c = 0; c < t->ncols; c++) { int x = width(t->cells[r * t->ncols + c]); if (x > w[c]) w[c] = x; }
+  for (int r = 0; r < t->nrows; r++) {
+    for (int c = 0; c < t->ncols; c++) {
+      const char *cell = t->cells[r * t->ncols + c];
+      if (c == t->ncols - 1) printf("%s\n", cell);
+      else printf("%s%*s", cell, w[c] - width(cell) + 3, "");
+    }
+  }
+}
+
+static void ago(char *out, size_t n, double t) {
+  long d = (long)(time(NULL) - (time_t)t);
+  if (d < 1) snprintf(out, n, "Less than a second ago");
+  else if (d < 60) snprintf(out, n, "%ld second%s ago", d, d == 1 ? "" : "s");
+  else if (d < 3600) snprintf(out, n, "%ld minute%s ago", d / 60, d / 60 == 1 ? "" : "s");
+  else if (d < 86400) snprintf(out, n, "%ld hour%s ago", d / 3600, d / 3600 == 1 ? "" : "s");
+  else snprintf(out, n, "%ld days ago", d / 86400);
+}
+static void human_size(char *out, size_t n, double b) {
+  if (b < 1000) snprintf(out, n, "%.0fB", b);
+  else if (b < 1e6) snprintf(out, n, "%.3gkB", b / 1e3);
+  else if (b < 1e9) snprintf(out, n, "%.3gMB", b / 1e6);
+  else snprintf(out, n, "%.3gGB", b / 1e9);
+}
+
+static int usage_error(const char *verb, const char *fmt, const char *arg) {
+  fprintf(stderr, "docker: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\nSee 'docker %s --help'.\n", verb);
+  return 125;
+}
+
+static char *urlenc(const char *s) {
+  struct buf b = {0}; bputs(&b, "");
+  for (; *s; s++) {
+    unsigned char c = *s;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-_.~", c)) bput(&b, (char *)&c, 1);
+    else bprintf(&b, "%%%02X", c);
+  }
+  return b.p;
+}
+
+/* ---- verbs */
+static int cmd_ps(int argc, char **argv) {
+  int all = 0, quiet = 0;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all")) all = 1;
+    else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) quiet = 1;
+    else if (!strcmp(argv[i], "-aq") || !strcmp(argv[i], "-qa")) all = quiet = 1;
+    else return usage_error("ps", "unknown flag: %s", argv[i]);
+  }
+  struct json *list = expect(call("GET", all ? "/containers/json?all=1" : "/containers/json", NULL), 200);
+  struct table t = {.ncols = 7};
+  if (!quiet) trow(&t, "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
+  for (int i = 0; list && i < list->n; i++) {
+    struct json *c = list->items[i];
+    char id[13]; snprintf(id, sizeof id, "%s", jstr(c, "Id"));
+    if (quiet) { printf("%s\n", id); continue; }
+    char cmd[40], created[40];
+    const char *full = jstr(c, "Command");
+    if (width(full) > 20) snprintf(cmd, sizeof cmd, "\"%.19s…\"", full); else snprintf(cmd, sizeof cmd, "\"%s\"", full);
+    ago(created, sizeof created, jnum(c, "Created"));
+    struct json *names = jget(c, "Names");
+    const char *name = names && names->n ? names->items[0]->str : "";
+    if (*name == '/') name++;
+    trow(&t, id, jstr(c, "Image"), cmd, created, jstr(c, "Status"), "", name);
+  }
+  if (!quiet) tprint(&t);
+  return 0;
+}
+
+static int cmd_images(int argc, char **argv) {
+  int quiet = argc > 0 && (!strcmp(argv[0], "-q") || !strcmp(argv[0], "--quiet"));
+  for (int i = quiet; i < argc; i++) return usage_error("images", "unknown flag: %s", argv[i]);
+  struct json *list = expect(call("GET", "/images/json", NULL), 200);
+  struct table t = {.ncols = 5};
+  if (!quiet) trow(&t, "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
+  for (int i = 0; list && i < list->n; i++) {
+    struct json *im = list->items[i];
+    char id[13]; snprintf(id, sizeof id, "%s", jstr(im, "Id") + 7);
+    if (quiet) { printf("%s\n", id); continue; }
+    char created[32], size[16];
+    ago(created, sizeof created, jnum(im, "Created"));
+    human_size(size, sizeof size, jnum(im, "Size"));
+    struct json *tags = jget(im, "RepoTags");
+    for (int k = 0; tags && k < tags->n; k++) {
+      char repo[256]; snprintf(repo, sizeof repo, "%s", tags->items[k]->str);
+      char *colon = strrchr(repo, ':'); const char *tag = "<none>";
+      if (colon) { *colon = 0; tag = colon + 1; }
+      trow(&t, repo, tag, id, created, size);
+    }
+  }
+  if (!quiet) tprint(&t);
+  return 0;
+}
+
+struct runopts { int detach, rm, tty, interactive, userns; char *name, *workdir, *user, *hostname, *network, *memory, *cpus, *pids; char *env[128]; int nenv; };
+
+static long long parse_bytes(const char *s) {
+  char *e; double v = strtod(s, &e);
+  switch (*e | 32) { case 'k': v *= 1024; break; case 'm': v *= 1024 * 1024; break; case 'g': v *= 1024.0 * 1024 * 1024; break; case 'b': case ' ': break; default: if (*e) return -1; }
+  return (long long)v;
+}
+
+static int parse_run(const char *verb, int argc, char **argv, struct runopts *o, int *first) {
+  int i = 0;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL, *eq = strchr(a, '=');
+    char flag[64];
+    if (eq && a[1] == '-') { snprintf(flag, sizeof flag, "%.*s", (int)(eq - a), a); v = eq + 1; } else snprintf(flag, sizeof flag, "%s", a);
+    int takes = 1;
+    if (!strcmp(flag, "-d") || !strcmp(flag, "--detach")) { o->detach = 1; takes = 0; }
+    else if (!strcmp(flag, "--rm")) { o->rm = 1; takes = 0; }
+    else if (!strcmp(flag, "-t") || !strcmp(flag, "--tty")) { o->tty = 1; takes = 0; }
+    else if (!strcmp(flag, "-i") || !strcmp(flag, "--interactive")) { o->interactive = 1; takes = 0; }
+    else if (!strcmp(flag, "-it") || !strcmp(flag, "-ti")) { o->tty = o->interactive = 1; takes = 0; }
+    else if (!strcmp(flag, "--userns")) { if (!v) return usage_error(verb, "flag needs an argument: %s", flag); o->userns = strcmp(v, "host") != 0; }
+    else if (!strcmp(flag, "--name")) o->name = v;
+    else if (!strcmp(flag, "-e") || !strcmp(flag, "--env")) { if (v && o->nenv < 128) o->env[o->nenv++] = v; }
+    else if (!strcmp(flag, "-w") || !strcmp(flag, "--workdir")) o->workdir = v;
+    else if (!strcmp(flag, "-u") || !strcmp(flag, "--user")) o->user = v;
+    else if (!strcmp(flag, "-h") || !strcmp(flag, "--hostname")) o->hostname = v;
+    else if (!strcmp(flag, "--network") || !strcmp(flag, "--net")) o->network = v;
+    else if (!strcmp(flag, "-m") || !strcmp(flag, "--memory")) o->memory = v;
+    else if (!strcmp(flag, "--cpus")) o->cpus = v;
+    else if (!strcmp(flag, "--pids-limit")) o->pids = v;
+    else return usage_error(verb, "unknown flag: %s", flag);
+    if (takes) { if (!v) return usage_error(verb, "flag needs an argument: %s", flag); if (!eq) i++; }
+  }
+  if (i >= argc) return usage_error(verb, "\"docker %s\" requires at least 1 argument.", verb);
+  if (o->tty) { fprintf(stderr, "docker: -t (a terminal for the container) is not supported yet here; run without -t\n"); return 125; }
+  *first = i;
+  return 0;
+}
+
+static char *create_body(struct runopts *o, char *image, char **cmd, int ncmd) {
+  struct buf b = {0};
+  bputs(&b, "{\"Image\":"); bjson_str(&b, image);
+  if (ncmd) { bputs(&b, ",\"Cmd\":"); bjson_arr(&b, cmd, ncmd); }
+  if (o->nenv) { bputs(&b, ",\"Env\":"); bjson_arr(&b, o->env, o->nenv); }
+  if (o->workdir) { bputs(&b, ",\"WorkingDir\":"); bjson_str(&b, o->workdir); }
+  if (o->user) { bputs(&b, ",\"User\":"); bjson_str(&b, o->user); }
+  if (o->hostname) { bputs(&b, ",\"Hostname\":"); bjson_str(&b, o->hostname); }
+  bputs(&b, ",\"AttachStdout\":true,\"AttachStderr\":true,\"HostConfig\":{");
+  bprintf(&b, "\"AutoRemove\":%s", o->rm ? "true" : "false");
+  if (o->memory) { long long m = parse_bytes(o->memory); if (m < 0) { fprintf(stderr, "docker: invalid argument \"%s\" for \"-m, --memory\" flag\n", o->memory); exit(125); } bprintf(&b, ",\"Memory\":%lld", m); }
+  if (o->cpus) { char *e; double c = strtod(o->cpus, &e); if (*e || c <= 0) { fprintf(stderr, "docker: invalid argument \"%s\" for \"--cpus\" flag\n", o->cpus); exit(125); } bprintf(&b, ",\"NanoCpus\":%.0f", c * 1e9); }
+  if (o->pids) bprintf(&b, ",\"PidsLimit\":%ld", strtol(o->pids, NULL, 10));
+  if (o->network) { bputs(&b, ",\"NetworkMode\":"); bjson_str(&b, o->network); }
+  if (o->userns) bputs(&b, ",\"UsernsMode\":\"private\"");
+  bputs(&b, "}}");
+  return b.p;
+}
+
+static char *do_create(struct runopts *o, char *image, char **cmd, int ncmd) {
+  char path[512] = "/containers/create";
+  if (o->name) { char *n = urlenc(o->name); snprintf(path, sizeof path, "/containers/create?name=%s", n); }
+  struct resp r = call("POST", path, create_body(o, image, cmd, ncmd));
+  if (r.status != 201) { fprintf(stderr, "docker: "); daemon_error(&r); fprintf(stderr, "See 'docker run --help'.\n"); exit(125); }
+  jp = r.body.p;
+  return strdup(jstr(jparse(), "Id"));
+}
+
+static int wait_for(const char *id) {
+  char path[256]; snprintf(path, sizeof path, "/containers/%s/wait", id);
+  struct resp r = call("POST", path, NULL);
+  if (r.status != 200) { daemon_error(&r); return 125; }
+  jp = r.body.p;
+  return (int)jnum(jparse(), "StatusCode");
+}
+
+static int cmd_run(const char *verb, int argc, char **argv) {
+  struct runopts o = {0};
+  int first = 0;
+  int e = parse_run(verb, argc, argv, &o, &first);
+  if (e) return e;
+  char *id = do_create(&o, argv[first], argv + first + 1, argc - first - 1);
+  if (!strcmp(verb, "create")) { printf("%s\n", id); return 0; }
+  char path[256];
+  int attach = -1;
+  struct buf pre = {0};
+  if (!o.detach) {
+    /* Attached before the start, so no output is missed. */
+    snprintf(path, sizeof path, "/containers/%s/attach?stream=1&stdout=1&stderr=1&logs=1", id);
+    attach = send_request("POST", path, NULL);
+    bputs(&pre, "");
+    read_head(attach, &pre);
+  }
+  snprintf(path, sizeof path, "/containers/%s/start", id);
+  struct resp r = call("POST", path, NULL);
+  if (r.status != 204) { fprintf(stderr, "docker: "); daemon_error(&r); return 125; }
+  if (o.detach) { printf("%s\n", id); return 0; }
+  demux(attach, &pre);
+  close(attach);
+  return wait_for(id);
+}
+
+static int each_container(const char *verb, int argc, char **argv, const char *method, const char *fmt, int expect_status, int print) {
+  if (argc < 1) return usage_error(verb, "\"docker %s\" requires at least 1 argument.", verb);
+  int rc = 0;
+  for (int i = 0; i < argc; i++) {
+    char path[512]; snprintf(path, sizeof path, fmt, argv[i]);
+    struct resp r = call(method, path, NULL);
+    if (r.status != expect_status && !(expect_status == 204 && r.status == 304)) { daemon_error(&r); rc = 1; continue; }
+    if (print) printf("%s\n", argv[i]);
+  }
+  return rc;
+}
+
+static int cmd_logs(int argc, char **argv) {
+  int follow = 0; const char *tail = "all"; const char *id = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--follow")) follow = 1;
+    else if (!strcmp(argv[i], "-n") || !strcmp(argv[i], "--tail")) { if (i + 1 >= argc) return usage_error("logs", "flag needs an argument: %s", argv[i]); tail = argv[++i]; }
+    else if (!strncmp(argv[i], "--tail=", 7)) tail = argv[i] + 7;
+    else if (argv[i][0] == '-') return usage_error("logs", "unknown flag: %s", argv[i]);
+    else id = argv[i];
+  }
+  if (!id) return usage_error("logs", "\"docker logs\" requires exactly 1 argument.", "");
+  char path[512]; snprintf(path, sizeof path, "/containers/%s/logs?stdout=1&stderr=1&follow=%d&tail=%s", id, follow, tail);
+  int fd = send_request("GET", path, NULL);
+  struct buf pre = {0}; bputs(&pre, "");
+  int status = read_head(fd, &pre);
+  if (status != 200) {
+    char c[4096]; ssize_t n; while ((n = read(fd, c, sizeof c)) > 0) bput(&pre, c, n);
+    struct resp r = {status, pre}; daemon_error(&r); return 1;
+  }
+  demux(fd, &pre);
+  return 0;
+}
+
+static int cmd_exec(int argc, char **argv) {
+  struct runopts o = {0};
+  int i = 0;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "-e") || !strcmp(a, "--env")) { if (v && o.nenv < 128) o.env[o.nenv++] = v; i++; }
+    else if (!strcmp(a, "-w") || !strcmp(a, "--workdir")) { o.workdir = v; i++; }
+    else if (!strcmp(a, "-u") || !strcmp(a, "--user")) { o.user = v; i++; }
+    else if (!strcmp(a, "-i")) {}
+    else if (!strcmp(a, "-t") || !strcmp(a, "-it") || !strcmp(a, "-ti")) { fprintf(stderr, "docker: -t (a terminal) is not supported yet here; run without -t\n"); return 125; }
+    else return usage_error("exec", "unknown flag: %s", a);
+  }
+  if (argc - i < 2) return usage_error("exec", "\"docker exec\" requires at least 2 arguments.", "");
+  struct buf b = {0};
+  bputs(&b, "{\"AttachStdout\":true,\"AttachStderr\":true,\"Cmd\":"); bjson_arr(&b, argv + i + 1, argc - i - 1);
+  if (o.nenv) { bputs(&b, ",\"Env\":"); bjson_arr(&b, o.env, o.nenv); }
+  if (o.workdir) { bputs(&b, ",\"WorkingDir\":"); bjson_str(&b, o.workdir); }
+  if (o.user) { bputs(&b, ",\"User\":"); bjson_str(&b, o.user); }
+  bputs(&b, "}");
+  char path[512]; snprintf(path, sizeof path, "/containers/%s/exec", argv[i]);
+  struct resp r = call("POST", path, b.p);
+  if (r.status != 201) { daemon_error(&r); return r.status == 409 ? 126 : 1; }
+  jp = r.body.p;
+  char *eid = strdup(jstr(jparse(), "Id"));
+  snprintf(path, sizeof path, "/exec/%s/start", eid);
+  int fd = send_request("POST", path, "{\"Detach\":false,\"Tty\":false}");
+  struct buf pre = {0}; bputs(&pre, "");
+  read_head(fd, &pre);
+  demux(fd, &pre);
+  snprintf(path, sizeof path, "/exec/%s/json", eid);
+  return (int)jnum(expect(call("GET", path, NULL), 200), "ExitCode");
+}
+
+static int cmd_simple_get(const char *path) {
+  struct resp r = call("GET", path, NULL);
+  if (r.status != 200) { daemon_error(&r); return 1; }
+  fwrite(r.body.p, 1, r.body.len, stdout);
+  if (r.body.len && r.body.p[r.body.len - 1] != '\n') putchar('\n');
+  return 0;
+}
+
+static int cmd_inspect(int argc, char **argv) {
+  if (argc < 1) return usage_error("inspect", "\"docker inspect\" requires at least 1 argument.", "");
+  printf("[\n");
+  int rc = 0;
+  for (int i = 0; i < argc; i++) {
+    char path[512]; snprintf(path, sizeof path, "/containers/%s/json", argv[i]);
+    struct resp r = call("GET", path, NULL);
+    if (r.status == 404) { snprintf(path, sizeof path, "/images/%s/json", argv[i]); r = call("GET", path, NULL); }
+    if (r.status != 200) { printf("]\n"); fprintf(stderr, "Error: No such object: %s\n", argv[i]); return 1; }
+    printf("%s%s\n", i ? ",\n" : "", r.body.p);
+  }
+  printf("]\n");
+  return rc;
+}
+
+static int cmd_version(void) {
+  printf("Client:\n Version:           playground\n API version:       1.43\n OS/Arch:           linux/386\n\n");
+  struct resp r = call("GET", "/version", NULL);
+  if (r.status != 200) { daemon_error(&r); return 1; }
+  jp = r.body.p;
+  struct json *v = jparse();
+  printf("Server: %s\n Engine:\n  Version:          %s\n  API version:      %s\n  OS/Arch:          %s/%s\n  Kernel Version:   %s\n",
+         jstr(jget(v, "Platform"), "Name"), jstr(v, "Version"), jstr(v, "ApiVersion"), jstr(v, "Os"), jstr(v, "Arch"), jstr(v, "KernelVersion"));
+  return 0;
+}
+
+static int help(void) {
+  printf("Usage:  docker COMMAND\n\nCommands this playground's docker knows:\n"
+         "  run, create, start, stop, kill, restart, rm, ps, logs, exec, inspect, wait, images, version\n");
+  return 0;
+}
+
+int docker_main(int argc, char **argv) {
+  if (getenv("DOCKER_HOST") && !strncmp(getenv("DOCKER_HOST"), "unix://", 7)) SOCK = getenv("DOCKER_HOST") + 7;
+  if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) return help();
+  const char *verb = argv[1];
+  int n = argc - 2;
+  char **a = argv + 2;
+  if (!strcmp(verb, "container") && argc > 2) { verb = argv[2]; n--; a++; if (!strcmp(verb, "ls")) verb = "ps"; }
+  else if (!strcmp(verb, "image") && argc > 2 && !strcmp(argv[2], "ls")) { verb = "images"; n--; a++; }
+  if (!strcmp(verb, "ps")) return cmd_ps(n, a);
+  if (!strcmp(verb, "images")) return cmd_images(n, a);
+  if (!strcmp(verb, "run") || !strcmp(verb, "create")) return cmd_run(verb, n, a);
+  if (!strcmp(verb, "start")) return each_container("start", n, a, "POST", "/containers/%s/start", 204, 1);
+  if (!strcmp(verb, "restart")) return each_container("restart", n, a, "POST", "/containers/%s/restart", 204, 1);
+  if (!strcmp(verb, "stop")) {
+    int t = -1;
+    if (n >= 2 && (!strcmp(a[0], "-t") || !strcmp(a[0], "--time"))) { t = atoi(a[1]); n -= 2; a += 2; }
+    char fmt[64]; if (t >= 0) snprintf(fmt, sizeof fmt, "/containers/%%s/stop?t=%d", t); else snprintf(fmt, sizeof fmt, "/containers/%%s/stop");
+    return each_container("stop", n, a, "POST", fmt, 204, 1);
+  }
+  if (!strcmp(verb, "kill")) {
+    const char *sig = "KILL";
+    if (n >= 2 && (!strcmp(a[0], "-s") || !strcmp(a[0], "--signal"))) { sig = a[1]; n -= 2; a += 2; }
+    char fmt[64]; snprintf(fmt, sizeof fmt, "/containers/%%s/kill?signal=%s", sig);
+    return each_container("kill", n, a, "POST", fmt, 204, 1);
+  }
+  if (!strcmp(verb, "rm")) {
+    int force = 0;
+    while (n && a[0][0] == '-') { if (!strcmp(a[0], "-f") || !strcmp(a[0], "--force")) force = 1; else return usage_error("rm", "unknown flag: %s", a[0]); n--; a++; }
+    return each_container("rm", n, a, "DELETE", force ? "/containers/%s?force=1" : "/containers/%s", 204, 1);
+  }
+  if (!strcmp(verb, "wait")) { int rc = 0; for (int i = 0; i < n; i++) printf("%d\n", rc = wait_for(a[i])); return n ? 0 : usage_error("wait", "\"docker wait\" requires at least 1 argument.", ""); }
+  if (!strcmp(verb, "logs")) return cmd_logs(n, a);
+  if (!strcmp(verb, "exec")) return cmd_exec(n, a);
+  if (!strcmp(verb, "inspect")) return cmd_inspect(n, a);
+  if (!strcmp(verb, "version")) return cmd_version();
+  if (!strcmp(verb, "info")) return cmd_simple_get("/info");
+  fprintf(stderr, "docker: '%s' is not a docker command.\nSee 'docker --help'\n", verb);
+  return 1;
+}
