@@ -34,6 +34,18 @@ export interface CreateOptions {
   labels?: Record<string, string>;
 }
 
+export interface ExecRecord {
+  id: string;
+  containerId: string;
+  argv: string[];
+  opts: { env?: string[]; workdir?: string; user?: string };
+  running: boolean;
+  exitCode: number | null;
+}
+
+/** What followers get when the container's output has ended. */
+export const END_OF_OUTPUT: LogEntry = Object.freeze({ stream: 'stdout', text: '', time: '' }) as LogEntry;
+
 export interface LogEntry {
   stream: 'stdout' | 'stderr';
   text: string;
@@ -58,12 +70,42 @@ export class Engine {
   readonly layers: LayerCache;
   private readonly containers = new Map<string, Container>();
   private cgroupParentReady: Promise<void> | null = null;
+  /** Live output of running containers, for attach and logs --follow. */
+  private readonly followers = new Map<string, Set<(e: LogEntry) => void>>();
+  /** Exit codes of containers removed by --rm, so a late `wait` still gets one. */
+  private readonly removedExitCodes = new Map<string, number>();
+  private readonly execs = new Map<string, ExecRecord>();
 
+  private seeded: Promise<void> | null = null;
+
+  /**
+   * @param seedImages puts the base images in the store; run once, when a
+   *   request first needs images, so a page that never uses docker never
+   *   downloads them.
+   */
   constructor(
     readonly guest: Guest,
     readonly images: ImageStore,
+    private readonly seedImages?: () => Promise<void>,
   ) {
     this.layers = new LayerCache(guest);
+  }
+
+  /** Makes sure the base images are in the store (see the constructor). */
+  ensureImages(): Promise<void> {
+    this.seeded ??= (this.seedImages?.() ?? Promise.resolve()).catch((e: Error) => {
+      this.seeded = null;
+      throw new EngineError(`could not load the base images: ${e.message}`, 500);
+    });
+    return this.seeded;
+  }
+
+  private kernel: Promise<string> | null = null;
+
+  /** The guest kernel's release, as `uname -r` prints it. */
+  kernelVersion(): Promise<string> {
+    this.kernel ??= sh(this.guest, 'uname -r').then((r) => r.out.trim());
+    return this.kernel;
   }
 
   /** A container by full id, unique id prefix, or name. */
@@ -83,6 +125,7 @@ export class Engine {
   }
 
   async create(o: CreateOptions): Promise<Container> {
+    await this.ensureImages();
     const image = await this.images.resolve(o.image).catch(() => {
       throw new EngineError(`No such image: ${o.image}`, 404);
     });
@@ -196,7 +239,10 @@ export class Engine {
       // A restart keeps the container layer; the mount and cgroup are made again.
       await sh(this.guest, this.teardownScript(c, false));
     }
-    const started = await runPlan(this.guest, c.plan).catch((e: Error) => {
+    const started = await runPlan(this.guest, c.plan, (line) => {
+      const entry: LogEntry = { stream: line.stream, text: line.log, time: line.time };
+      for (const f of this.followers.get(c.Id) ?? []) f(entry);
+    }).catch((e: Error) => {
       c.State.Error = e.message;
       throw new EngineError(e.message, 500);
     });
@@ -226,6 +272,8 @@ export class Engine {
         });
         if (oomKilled) this.events.emit('container', 'oom', c.Id, { name: c.Name });
         this.events.emit('container', 'die', c.Id, { name: c.Name, exitCode: String(exitCode) });
+        for (const f of this.followers.get(c.Id) ?? []) f(END_OF_OUTPUT);
+        this.followers.delete(c.Id);
         if (c.HostConfig.AutoRemove) await this.remove(c.Id, { force: true }).catch(() => {});
         return exitCode;
       },
@@ -240,6 +288,8 @@ export class Engine {
 
   /** Waits for the container to stop; resolves with its exit code. */
   async wait(ref: string): Promise<number> {
+    const removed = [...this.removedExitCodes].find(([id]) => id === ref || (ref.length >= 12 && id.startsWith(ref)));
+    if (removed && !this.containers.has(removed[0])) return removed[1];
     const c = this.get(ref);
     if (c.State.Running && c.exited) return c.exited;
     return c.State.ExitCode;
@@ -296,6 +346,7 @@ export class Engine {
     const r = await sh(this.guest, this.teardownScript(c, true));
     if (r.exitCode !== 0) throw new EngineError(`could not remove ${c.Id}: ${r.err}`, 500);
     this.containers.delete(c.Id);
+    this.removedExitCodes.set(c.Id, c.State.ExitCode);
     this.events.emit('container', 'destroy', c.Id, { name: c.Name });
   }
 
@@ -311,19 +362,77 @@ export class Engine {
     return opts.tail !== undefined ? entries.slice(Math.max(0, entries.length - opts.tail)) : entries;
   }
 
-  /** Runs a command in the running container's namespaces and cgroup (`docker exec`). */
-  async exec(ref: string, argv: string[], opts: { env?: string[]; workdir?: string; user?: string } = {}) {
+  /**
+   * Follows a container's output as it is written; the listener gets
+   * END_OF_OUTPUT when the container exits. Returns the unsubscribe function.
+   */
+  follow(ref: string, listener: (e: LogEntry) => void): () => void {
+    const c = this.get(ref);
+    let set = this.followers.get(c.Id);
+    if (!set) this.followers.set(c.Id, (set = new Set()));
+    set.add(listener);
+    if (!c.State.Running && c.State.Status === 'exited') queueMicrotask(() => listener(END_OF_OUTPUT));
+    return () => set.delete(listener);
+  }
+
+  /** `docker restart`: stop (if running), then start again with the same container layer. */
+  async restart(ref: string, timeoutS = 10): Promise<void> {
+    const c = this.get(ref);
+    if (c.State.Running) await this.stop(c.Id, timeoutS);
+    await this.start(c.Id);
+    this.events.emit('container', 'restart', c.Id, { name: c.Name });
+  }
+
+  /** Registers an exec (`POST /containers/{id}/exec`); it runs on startExec. */
+  createExec(ref: string, argv: string[], opts: { env?: string[]; workdir?: string; user?: string } = {}): string {
     const c = this.get(ref);
     if (!c.State.Running) throw new EngineError(`Container ${c.Id} is not running`, 409);
+    if (argv.length === 0) throw new EngineError('No exec command specified', 400);
+    const id = randomId();
+    this.execs.set(id, { id, containerId: c.Id, argv, opts, running: false, exitCode: null });
+    return id;
+  }
+
+  execInfo(id: string): ExecRecord {
+    const e = this.execs.get(id);
+    if (!e) throw new EngineError(`No such exec instance: ${id}`, 404);
+    return e;
+  }
+
+  /** Runs a registered exec in the container's namespaces and cgroup, streaming its output. */
+  async startExec(id: string, onOutput: (stream: 'stdout' | 'stderr', chunk: Uint8Array) => void): Promise<number> {
+    const e = this.execInfo(id);
+    const c = this.get(e.containerId);
+    if (!c.State.Running) throw new EngineError(`Container ${c.Id} is not running`, 409);
     const args = ['vmctr', 'exec', '--pid', String(c.State.Pid)];
-    for (const e of mergeEnv(c.Config.Env, opts.env ?? [])) args.push('--env', e);
-    const wd = opts.workdir ?? c.Config.WorkingDir;
+    for (const v of mergeEnv(c.Config.Env, e.opts.env ?? [])) args.push('--env', v);
+    const wd = e.opts.workdir ?? c.Config.WorkingDir;
     if (wd) args.push('--workdir', wd);
-    const user = opts.user ?? c.Config.User;
+    const user = e.opts.user ?? c.Config.User;
     if (user) args.push('--user', user);
-    const r = await this.guest.exec([...args, '--', ...argv]);
+    e.running = true;
+    this.events.emit('container', `exec_start: ${e.argv.join(' ')}`, c.Id, { name: c.Name, execID: id });
+    const r = await this.guest.exec([...args, '--', ...e.argv], {
+      onStdout: (b) => onOutput('stdout', b),
+      onStderr: (b) => onOutput('stderr', b),
+    });
+    e.running = false;
+    e.exitCode = r.exitCode;
+    this.events.emit('container', 'exec_die', c.Id, { name: c.Name, execID: id, exitCode: String(r.exitCode) });
+    return r.exitCode;
+  }
+
+  /** Runs a command in the running container and collects its output (`docker exec`, not attached). */
+  async exec(ref: string, argv: string[], opts: { env?: string[]; workdir?: string; user?: string } = {}) {
+    const id = this.createExec(ref, argv, opts);
     const d = new TextDecoder();
-    return { stdout: d.decode(r.stdout), stderr: d.decode(r.stderr), exitCode: r.exitCode };
+    let stdout = '';
+    let stderr = '';
+    const exitCode = await this.startExec(id, (s, b) => {
+      if (s === 'stdout') stdout += d.decode(b, { stream: true });
+      else stderr += d.decode(b, { stream: true });
+    });
+    return { stdout, stderr, exitCode };
   }
 
   /** Docker's inspect document for a container. */

@@ -13,3 +13,14 @@ declare const crypto: {
 };
 declare function setTimeout(callback: () => void, ms?: number): unknown;
 declare function clearTimeout(handle: unknown): void;
+declare function queueMicrotask(callback: () => void): void;
+declare const performance: { now(): number };
+declare class URLSearchParams {
+  get(name: string): string | null;
+  has(name: string): boolean;
+}
+declare class URL {
+  constructor(url: string, base?: string);
+  readonly pathname: string;
+  readonly searchParams: URLSearchParams;
+}

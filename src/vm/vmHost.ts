@@ -1,5 +1,6 @@
 import { V86, type V86Options } from 'v86';
 import type { Guest, GuestExecOptions, GuestExecResult } from '../engine/guest';
+import { ApiChannel } from './apiChannel';
 import { ControlChannel } from './controlChannel';
 import { HealthMonitor, type HealthProblem } from './health';
 import { useInWorkerYield } from './browserYield';
@@ -47,6 +48,8 @@ const CONSOLE_FLUSH_BYTES = 8192;
  */
 export class VmHost implements Guest {
   readonly channel: ControlChannel;
+  /** The Docker API port: the guest's docker CLI reaches the engine through it. */
+  readonly api: ApiChannel;
   readonly emulator: V86;
   stage: BootStage = 'loading';
   readonly timings: Record<string, number> = {};
@@ -88,6 +91,11 @@ export class VmHost implements Guest {
     this.channel = new ControlChannel({
       write: (bytes) => bus.send('virtio-console0-input-bytes', bytes),
       onData: (listener) => this.emulator.add_listener('virtio-console0-output-bytes', listener),
+    });
+    this.api = new ApiChannel({
+      write: (bytes) => bus.send('virtio-console1-input-bytes', bytes),
+      onData: (listener) =>
+        this.emulator.add_listener('virtio-console1-output-bytes' as 'virtio-console0-output-bytes', listener),
     });
     this.health = new HealthMonitor(this.channel, (p) => this.fail(p));
     this.emulator.add_listener('serial0-output-byte', (b) => this.consoleByte(b));

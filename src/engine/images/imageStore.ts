@@ -99,6 +99,10 @@ export class ImageStore {
       } else manifestDigest = tags[formatReference({ name: r.name, tag: r.tag })];
     }
     if (!manifestDigest) throw new ImageNotFoundError(ref);
+    return this.load(manifestDigest, tags);
+  }
+
+  private async load(manifestDigest: Digest, tags: Record<string, Digest>): Promise<Image> {
     const manifest = await this.json<ImageManifest>(manifestDigest);
     const config = await this.json<ImageConfig>(manifest.config.digest);
     const names = Object.entries(tags)
@@ -111,10 +115,11 @@ export class ImageStore {
   async list(): Promise<Image[]> {
     const seen = new Set<Digest>();
     const out: Image[] = [];
-    for (const d of Object.values(await this.tags())) {
+    const tags = await this.tags();
+    for (const d of Object.values(tags)) {
       if (seen.has(d)) continue;
       seen.add(d);
-      out.push(await this.resolve(d));
+      out.push(await this.load(d, tags));
     }
     return out;
   }

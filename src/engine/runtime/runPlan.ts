@@ -26,7 +26,18 @@ const decoder = new TextDecoder();
  * shell script (one round trip), then the start step, which stays running as
  * long as the container does.
  */
-export async function runPlan(guest: Guest, steps: readonly Step[]): Promise<StartedContainer> {
+/** One line of the container's output as vmctr reports it (Docker's json-file entry). */
+export interface OutputLine {
+  log: string;
+  stream: 'stdout' | 'stderr';
+  time: string;
+}
+
+export async function runPlan(
+  guest: Guest,
+  steps: readonly Step[],
+  onOutput?: (line: OutputLine) => void,
+): Promise<StartedContainer> {
   const start = steps.at(-1);
   if (!start || start.kind !== 'start') throw new Error('a plan ends with its start step');
   const prep = steps.slice(0, -1) as Exclude<Step, { kind: 'start' }>[];
@@ -38,20 +49,39 @@ export async function runPlan(guest: Guest, steps: readonly Step[]): Promise<Sta
     throw new PlanStepError(prep[done]!, done, decoder.decode(r.stderr).trim() || `exit status ${r.exitCode}`);
   }
 
+  // vmctr's stdout: "pid N", then one json-file line per line of container output.
   let stdout = '';
+  let pidSeen = false;
   let resolvePid!: (pid: number) => void;
   const pid = new Promise<number>((resolve) => (resolvePid = resolve));
+  const lineDecoder = new TextDecoder();
   const run = guest.exec(start.argv, {
     onStdout: (chunk) => {
-      stdout += decoder.decode(chunk);
-      const m = /^pid (\d+)$/m.exec(stdout);
-      if (m) resolvePid(Number(m[1]));
+      stdout += lineDecoder.decode(chunk, { stream: true });
+      let nl: number;
+      while ((nl = stdout.indexOf('\n')) >= 0) {
+        const line = stdout.slice(0, nl);
+        stdout = stdout.slice(nl + 1);
+        if (!pidSeen) {
+          const m = /^pid (\d+)$/.exec(line);
+          if (m) {
+            pidSeen = true;
+            resolvePid(Number(m[1]));
+          }
+        } else if (onOutput && line.startsWith('{')) {
+          try {
+            onOutput(JSON.parse(line) as OutputLine);
+          } catch {
+            // a line vmctr did not finish writing: the log file still has it
+          }
+        }
+      }
     },
   });
   const exited = run.then((res) => ({ exitCode: res.exitCode }));
   // vmctr ending before it printed the pid means the container never started.
   const failedToStart = run.then((res) =>
-    /^pid \d+$/m.test(stdout)
+    pidSeen
       ? new Promise<never>(() => {})
       : Promise.reject(
           new PlanStepError(

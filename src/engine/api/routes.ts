@@ -1,0 +1,316 @@
+/**
+ * The daemon's HTTP face: Docker Engine API paths and JSON bodies, answered
+ * by the Engine. Each connection carries one request; streaming answers
+ * (attach, logs --follow, exec) write as output arrives and end by closing.
+ */
+import { END_OF_OUTPUT, EngineError, type CreateOptions, type Engine } from '../engine';
+
+import { HttpParseError, muxFrame, parseRequest, responseHead, type HttpRequest } from './http';
+
+export interface ApiConnection {
+  write(bytes: Uint8Array): void;
+  end(): void;
+}
+
+/** What the UI can show of client → API → daemon traffic. */
+export interface ApiTraffic {
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+}
+
+const STREAM_HEADERS = { 'Content-Type': 'application/vnd.docker.raw-stream' };
+
+function json(conn: ApiConnection, status: number, body?: unknown): number {
+  const bytes = body === undefined ? new Uint8Array(0) : new TextEncoder().encode(JSON.stringify(body) + '\n');
+  conn.write(
+    responseHead(
+      status,
+      body === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': String(bytes.length) },
+    ),
+  );
+  if (bytes.length) conn.write(bytes);
+  conn.end();
+  return status;
+}
+
+/**
+ * One API connection: collects the request bytes, then answers. Returns the
+ * function to feed incoming bytes to.
+ */
+export function serveConnection(engine: Engine, conn: ApiConnection, onTraffic?: (t: ApiTraffic) => void) {
+  let buf = new Uint8Array(0);
+  let done = false;
+  return (chunk: Uint8Array) => {
+    if (done) return;
+    const merged = new Uint8Array(buf.length + chunk.length);
+    merged.set(buf);
+    merged.set(chunk, buf.length);
+    buf = merged;
+    let req: HttpRequest | null;
+    try {
+      req = parseRequest(buf);
+    } catch (e) {
+      done = true;
+      json(conn, 400, { message: e instanceof HttpParseError ? e.message : String(e) });
+      return;
+    }
+    if (!req) return;
+    done = true;
+    const t0 = performance.now();
+    const r = req;
+    handle(engine, r, conn).then(
+      (status) => onTraffic?.({ method: r.method, path: r.path, status, ms: performance.now() - t0 }),
+      (e: unknown) => {
+        const status = e instanceof EngineError ? e.status : 500;
+        json(conn, status, { message: e instanceof Error ? e.message : String(e) });
+        onTraffic?.({ method: r.method, path: r.path, status, ms: performance.now() - t0 });
+      },
+    );
+  };
+}
+
+const bool = (v: string | null) => v === '1' || v === 'true';
+
+async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection): Promise<number> {
+  const { method, path, query } = req;
+  const body = () =>
+    req.body.length ? (JSON.parse(new TextDecoder().decode(req.body)) as Record<string, unknown>) : {};
+  let m: RegExpExecArray | null;
+
+  if (method === 'GET' && path === '/_ping') return json(conn, 200, 'OK');
+  if (method === 'GET' && path === '/version') {
+    const k = await engine.kernelVersion();
+    return json(conn, 200, {
+      Platform: { Name: 'Container internals playground' },
+      Version: 'playground',
+      ApiVersion: '1.43',
+      MinAPIVersion: '1.24',
+      Os: 'linux',
+      Arch: '386',
+      KernelVersion: k,
+    });
+  }
+  if (method === 'GET' && path === '/info') {
+    const all = engine.list(true);
+    return json(conn, 200, {
+      Containers: all.length,
+      ContainersRunning: all.filter((c) => c.State.Running).length,
+      ContainersStopped: all.filter((c) => !c.State.Running).length,
+      Images: (await engine.images.list()).length,
+      Driver: 'overlay2',
+      CgroupDriver: 'cgroupfs',
+      CgroupVersion: '2',
+      KernelVersion: await engine.kernelVersion(),
+      OperatingSystem: 'playground guest (busybox)',
+      OSType: 'linux',
+      Architecture: 'i686',
+      DockerRootDir: '/var/lib/docker',
+    });
+  }
+  if (path.startsWith('/images/') || path === '/info') await engine.ensureImages();
+  if (method === 'GET' && path === '/images/json') {
+    const images = await engine.images.list();
+    return json(
+      conn,
+      200,
+      images.map((i) => ({
+        Id: i.id,
+        RepoTags: i.tags,
+        Created: Math.floor(Date.parse(i.config.created ?? '1970-01-01T00:00:00Z') / 1000),
+        Size: i.manifest.layers.reduce((n, l) => n + l.size, 0),
+        Labels: i.config.config.Labels ?? {},
+      })),
+    );
+  }
+  if (method === 'GET' && (m = /^\/images\/(.+)\/json$/.exec(path))) {
+    const i = await engine.images.resolve(decodeURIComponent(m[1]!)).catch(() => {
+      throw new EngineError(`No such image: ${decodeURIComponent(m![1]!)}`, 404);
+    });
+    return json(conn, 200, {
+      Id: i.id,
+      RepoTags: i.tags,
+      Created: i.config.created,
+      Architecture: i.config.architecture,
+      Os: i.config.os,
+      Config: i.config.config,
+      RootFS: { Type: 'layers', Layers: i.config.rootfs.diff_ids },
+    });
+  }
+  if (method === 'GET' && path === '/containers/json') {
+    const all = bool(query.get('all'));
+    return json(
+      conn,
+      200,
+      engine.list(all).map((c) => ({
+        Id: c.Id,
+        Names: [`/${c.Name}`],
+        Image: c.Config.Image,
+        ImageID: c.Image,
+        Command: [...(c.Config.Entrypoint ?? []), ...c.Config.Cmd].join(' '),
+        Created: Math.floor(Date.parse(c.Created) / 1000),
+        State: c.State.Status,
+        Status: statusText(c.State),
+        Labels: c.Config.Labels,
+      })),
+    );
+  }
+  if (method === 'POST' && path === '/containers/create') {
+    const b = body() as {
+      Image?: string;
+      Cmd?: string[];
+      Entrypoint?: string[];
+      Env?: string[];
+      WorkingDir?: string;
+      User?: string;
+      Hostname?: string;
+      Labels?: Record<string, string>;
+      HostConfig?: {
+        Memory?: number;
+        NanoCpus?: number;
+        PidsLimit?: number;
+        NetworkMode?: string;
+        UsernsMode?: string;
+        AutoRemove?: boolean;
+      };
+    };
+    if (!b.Image) throw new EngineError('Config cannot be empty in order to create a container', 400);
+    const hc = b.HostConfig ?? {};
+    const network = hc.NetworkMode ?? 'none';
+    if (network !== 'none' && network !== 'host' && network !== 'bridge' && network !== 'default') {
+      throw new EngineError(`network ${network} not found`, 404);
+    }
+    const opts: CreateOptions = {
+      image: b.Image,
+      cmd: b.Cmd,
+      entrypoint: b.Entrypoint,
+      name: query.get('name') ?? undefined,
+      env: b.Env,
+      workdir: b.WorkingDir || undefined,
+      user: b.User || undefined,
+      hostname: b.Hostname || undefined,
+      memory: hc.Memory || undefined,
+      nanoCpus: hc.NanoCpus || undefined,
+      pidsLimit: hc.PidsLimit && hc.PidsLimit > 0 ? hc.PidsLimit : undefined,
+      // No bridge yet: the default network is none until networking lands.
+      network: network === 'host' ? 'host' : 'none',
+      userns: hc.UsernsMode === 'private',
+      autoRemove: hc.AutoRemove ?? false,
+      labels: b.Labels,
+    };
+    const c = await engine.create(opts);
+    return json(conn, 201, { Id: c.Id, Warnings: [] });
+  }
+  if ((m = /^\/containers\/([^/]+)(\/[a-z]+)?$/.exec(path))) {
+    const id = decodeURIComponent(m[1]!);
+    const action = m[2] ?? '';
+    if (method === 'GET' && action === '/json') return json(conn, 200, engine.inspect(id));
+    if (method === 'POST' && action === '/start') {
+      const c = engine.get(id);
+      if (c.State.Running) return json(conn, 304);
+      await engine.start(id);
+      return json(conn, 204);
+    }
+    if (method === 'POST' && action === '/stop') {
+      const c = engine.get(id);
+      if (!c.State.Running) return json(conn, 304);
+      await engine.stop(id, query.has('t') ? Number(query.get('t')) : 10);
+      return json(conn, 204);
+    }
+    if (method === 'POST' && action === '/restart') {
+      await engine.restart(id, query.has('t') ? Number(query.get('t')) : 10);
+      return json(conn, 204);
+    }
+    if (method === 'POST' && action === '/kill') {
+      await engine.kill(id, query.get('signal') ?? 'KILL');
+      return json(conn, 204);
+    }
+    if (method === 'POST' && action === '/wait')
+      return json(conn, 200, { StatusCode: await engine.wait(id), Error: null });
+    if (method === 'DELETE' && action === '') {
+      await engine.remove(id, { force: bool(query.get('force')) });
+      return json(conn, 204);
+    }
+    if ((method === 'POST' && action === '/attach') || (method === 'GET' && action === '/logs')) {
+      return streamOutput(engine, id, conn, {
+        logs: action === '/logs' || bool(query.get('logs')),
+        follow: action === '/attach' ? bool(query.get('stream')) : bool(query.get('follow')),
+        tail: query.get('tail'),
+        stdout: bool(query.get('stdout')),
+        stderr: bool(query.get('stderr')),
+      });
+    }
+    if (method === 'POST' && action === '/exec') {
+      const b = body() as { Cmd?: string[]; Env?: string[]; WorkingDir?: string; User?: string };
+      const execId = engine.createExec(id, b.Cmd ?? [], { env: b.Env, workdir: b.WorkingDir, user: b.User });
+      return json(conn, 201, { Id: execId });
+    }
+  }
+  if ((m = /^\/exec\/([0-9a-f]{64})\/(start|json)$/.exec(path))) {
+    if (m[2] === 'json') {
+      const e = engine.execInfo(m[1]!);
+      return json(conn, 200, { ID: e.id, Running: e.running, ExitCode: e.exitCode, ContainerID: e.containerId });
+    }
+    engine.execInfo(m[1]!); // 404 before any stream starts
+    conn.write(responseHead(200, STREAM_HEADERS));
+    await engine.startExec(m[1]!, (stream, chunk) => conn.write(muxFrame(stream, chunk)));
+    conn.end();
+    return 200;
+  }
+  return json(conn, 404, { message: `page not found: ${method} ${path}` });
+}
+
+function statusText(s: { Status: string; ExitCode: number; StartedAt: string; FinishedAt: string }): string {
+  const since = (iso: string) => {
+    const secs = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+    if (secs < 1) return 'Less than a second';
+    if (secs < 60) return `${secs} second${secs === 1 ? '' : 's'}`;
+    if (secs < 3600) return `${Math.round(secs / 60)} minute${Math.round(secs / 60) === 1 ? '' : 's'}`;
+    return `${Math.round(secs / 3600)} hours`;
+  };
+  if (s.Status === 'running') return `Up ${since(s.StartedAt)}`;
+  if (s.Status === 'exited') return `Exited (${s.ExitCode}) ${since(s.FinishedAt)} ago`;
+  if (s.Status === 'removing') return 'Removal In Progress';
+  return s.Status === 'created' ? 'Created' : s.Status;
+}
+
+async function streamOutput(
+  engine: Engine,
+  id: string,
+  conn: ApiConnection,
+  o: { logs: boolean; follow: boolean; tail: string | null; stdout: boolean; stderr: boolean },
+): Promise<number> {
+  const c = engine.get(id);
+  conn.write(responseHead(200, STREAM_HEADERS));
+  const enc = new TextEncoder();
+  const send = (stream: 'stdout' | 'stderr', text: string) => {
+    if ((stream === 'stdout' && o.stdout) || (stream === 'stderr' && o.stderr))
+      conn.write(muxFrame(stream, enc.encode(text)));
+  };
+  // Subscribe first, then read the log: nothing written in between is lost,
+  // and lines already in the log are not sent twice.
+  const live: { stream: 'stdout' | 'stderr'; text: string; time: string }[] = [];
+  let replaying = o.logs;
+  let finish!: () => void;
+  const ended = new Promise<void>((r) => (finish = r));
+  const off = o.follow
+    ? engine.follow(c.Id, (e) => {
+        if (e === END_OF_OUTPUT) finish();
+        else if (replaying) live.push(e);
+        else send(e.stream, e.text);
+      })
+    : () => {};
+  if (o.logs) {
+    const tail = o.tail && o.tail !== 'all' ? Number(o.tail) : undefined;
+    const past = await engine.logs(c.Id, tail !== undefined ? { tail } : {});
+    const lastTime = past.at(-1)?.time ?? '';
+    for (const e of past) send(e.stream, e.text);
+    for (const e of live) if (e.time > lastTime) send(e.stream, e.text);
+    replaying = false;
+  }
+  if (o.follow && (c.State.Running || c.State.Status === 'created')) await ended;
+  off();
+  conn.end();
+  return 200;
+}
