@@ -44,6 +44,14 @@ describe('the playground page', () => {
     expect(text).toMatch(/i686/);
   });
 
+  it('runs a container from the terminal: the docker CLI in the guest talks to the engine in the worker', async () => {
+    await typeCommand(page, 'docker run --rm busybox sh -c "echo from-container-$((20+22)); hostname"');
+    const text = await waitForTerminal(page, /from-container-42\n[0-9a-f]{12}\n/, 30_000);
+    expect(text).toMatch(/from-container-42/);
+    await typeCommand(page, 'docker images');
+    await waitForTerminal(page, /REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\nbusybox/);
+  });
+
   it('passes the terminal size to the guest', async () => {
     await typeCommand(page, 'stty size');
     const text = await waitForTerminal(page, /stty size\s*\n\d+ \d+/);

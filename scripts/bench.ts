@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { cpus } from 'node:os';
 import { preview } from 'vite';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createNodeEngine } from '../src/node/nodeEngine';
 import { bootNodeVm, nodeAssets, ROOT } from '../src/node/nodeVm';
 import { VmHost } from '../src/vm/vmHost';
 import { CHROMIUM_ARGS, launch } from '../e2e/browser';
@@ -134,6 +137,55 @@ async function controlChannel() {
   await vm.destroy();
 }
 
+async function containers() {
+  const vm = await bootNodeVm({});
+  const store = mkdtempSync(join(tmpdir(), 'bench-engine-'));
+  const engine = await createNodeEngine(vm, store);
+  const time = async (script: string) => {
+    const t0 = performance.now();
+    const r = await vm.channel.sh(script);
+    if (r.exitCode !== 0) throw new Error(`${script}: exit ${r.exitCode}: ${new TextDecoder().decode(r.stderr)}`);
+    return performance.now() - t0;
+  };
+  await time('docker run --rm busybox true'); // unpacks the layer once
+  for (let i = 0; i < 30; i++) await time('true'); // warms the JIT
+  const runs: number[] = [];
+  for (let i = 0; i < 20; i++) runs.push(await time('docker run --rm busybox true'));
+  const bare: number[] = [];
+  for (let i = 0; i < 20; i++) bare.push(await time('unshare -fpmuin --mount-proc true'));
+  record(
+    'run_rm_true_ms',
+    Math.round(median(runs)),
+    '`docker run --rm busybox true` from the guest CLI, through the API and the engine (median of 20)',
+  );
+  record(
+    'bare_unshare_true_ms',
+    Math.round(median(bare)),
+    '`unshare -fpmuin --mount-proc true` in the guest, the same kernel work without Docker (median of 20)',
+  );
+  record('run_overhead_ratio', round(median(runs) / median(bare), 2), 'run_rm_true_ms / bare_unshare_true_ms');
+  await time('docker run -d --name bench-exec busybox sleep 600');
+  const execs: number[] = [];
+  for (let i = 0; i < 20; i++) execs.push(await time('docker exec bench-exec true'));
+  record('exec_ms', Math.round(median(execs)), '`docker exec <running> true` from the guest CLI (median of 20)');
+  await time('docker rm -f bench-exec');
+  // 50 containers started at once: when did the first and the last get their pid?
+  const t0 = performance.now();
+  const starts = await Promise.all(
+    Array.from({ length: 50 }, async (_, i) => {
+      const c = await engine.create({ image: 'busybox', cmd: ['sleep', '600'], name: `many${i}` });
+      await engine.start(c.Id);
+      return performance.now() - t0;
+    }),
+  );
+  starts.sort((a, b) => a - b);
+  record('start_1st_of_50_ms', Math.round(starts[0]!), 'first of 50 containers started concurrently: time to running');
+  record('start_50th_of_50_ms', Math.round(starts[49]!), 'last of 50 containers started concurrently: time to running');
+  await Promise.all(engine.list(true).map((c) => engine.remove(c.Id, { force: true })));
+  await vm.destroy();
+  rmSync(store, { recursive: true, force: true });
+}
+
 async function page() {
   execSync('npx vite build', { cwd: ROOT, stdio: 'ignore' });
   const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
@@ -234,6 +286,8 @@ async function main() {
   await nodeColdBoot();
   await nodeRestore();
   await controlChannel();
+  process.stderr.write('bench: containers\n');
+  await containers();
   process.stderr.write('bench: Chromium\n');
   await page();
   const file = join(ROOT, 'bench', 'results.json');

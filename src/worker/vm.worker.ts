@@ -11,6 +11,10 @@ import { shippedState, stateKey, type VmManifest } from '../vm/manifest';
 import type { HealthProblem } from '../vm/health';
 import type { BootOptions, RunResult, VmStatus, VmWorkerApi } from './api';
 import * as store from './stateStore';
+import { Engine } from '../engine/engine';
+import { ImageStore } from '../engine/images/imageStore';
+import { serveConnection } from '../engine/api/routes';
+import { IdbBlobStore, IdbMetaStore } from './idbStores';
 
 let vm: VmHost | null = null;
 let terminal: MessagePort | null = null;
@@ -113,6 +117,7 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
   });
   if (!host) return start(opts, FALLBACK[source]!);
   vm = host;
+  attachEngine(host, opts);
   for (const bytes of pendingInput.splice(0)) host.consoleInput(bytes);
   const key = stateKey(m, DEVICE_SET);
   if (source === 'cold' && !shippedState(m, DEVICE_SET)) {
@@ -126,6 +131,17 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
     publish({ savedStateBytes: await store.storedStateSize(key).catch(() => null) });
   }
   return status;
+}
+
+/** Images persist in IndexedDB across machines; containers belong to one machine. */
+const images = new ImageStore(new IdbBlobStore(), new IdbMetaStore());
+
+function attachEngine(host: VmHost, opts: BootOptions): void {
+  const base = new URL('../images/', opts.vmBaseUrl);
+  const engine = new Engine(host, images, async () => {
+    await images.importLayout(async (path) => new Uint8Array(await fetchBytes(new URL(path, base).href)));
+  });
+  host.api.serve((stream) => serveConnection(engine, stream));
 }
 
 async function saveCurrent(key: string): Promise<number> {

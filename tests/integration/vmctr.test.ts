@@ -124,7 +124,7 @@ describe('vmctr: the runtime under the engine', () => {
   it('--net none leaves only loopback, up', async () => {
     const r = await ctx.sh(
       prepare('c6') +
-        `${run('c6', '--net none', `sh -c 'ls /sys/class/net; cat /sys/class/net/lo/operstate'`)}; cat /var/lib/docker/test/c6/json.log`,
+        `${run('c6', '--net none', `sh -c 'ls /sys/class/net; cat /sys/class/net/lo/operstate'`)} >/dev/null; cat /var/lib/docker/test/c6/json.log`,
     );
     const out = parseLog(r.out.slice(r.out.indexOf('{'))).map((l) => l.log);
     expect(out).toEqual(['lo\n', 'unknown\n']);
