@@ -13,8 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -119,17 +123,23 @@ static int dial(void) {
   return fd;
 }
 
-static int send_request(const char *method, const char *path, const char *body) {
+/* upgrade: the connection becomes a raw two-way stream after the answer (attach with stdin). */
+static int send_request_ex(const char *method, const char *path, const char *body, int upgrade) {
   int fd = dial();
   struct buf r = {0};
   size_t blen = body ? strlen(body) : 0;
-  bprintf(&r, "%s /v1.43%s HTTP/1.1\r\nHost: docker\r\nUser-Agent: Docker-Client/playground\r\nConnection: close\r\n", method, path);
+  bprintf(&r, "%s /v1.43%s HTTP/1.1\r\nHost: docker\r\nUser-Agent: Docker-Client/playground\r\n%s", method, path,
+          upgrade ? "Connection: Upgrade\r\nUpgrade: tcp\r\n" : "Connection: close\r\n");
   if (body) bprintf(&r, "Content-Type: application/json\r\nContent-Length: %zu\r\n", blen);
   bputs(&r, "\r\n");
   if (body) bput(&r, body, blen);
   for (size_t off = 0; off < r.len;) { ssize_t n = write(fd, r.p + off, r.len - off); if (n <= 0) break; off += n; }
   free(r.p);
   return fd;
+}
+
+static int send_request(const char *method, const char *path, const char *body) {
+  return send_request_ex(method, path, body, 0);
 }
 
 /* Reads the status line and headers; returns the status, leaves the body unread. */
@@ -342,7 +352,7 @@ static int parse_run(const char *verb, int argc, char **argv, struct runopts *o,
     if (takes) { if (!v) return usage_error(verb, "flag needs an argument: %s", flag); if (!eq) i++; }
   }
   if (i >= argc) return usage_error(verb, "\"docker %s\" requires at least 1 argument.", verb);
-  if (o->tty) { fprintf(stderr, "docker: -t (a terminal for the container) is not supported yet here; run without -t\n"); return 125; }
+  if (o->interactive && !o->tty) { fprintf(stderr, "docker: -i without -t is not supported yet here; use -it for a terminal\n"); return 125; }
   *first = i;
   return 0;
 }
@@ -355,6 +365,7 @@ static char *create_body(struct runopts *o, char *image, char **cmd, int ncmd) {
   if (o->workdir) { bputs(&b, ",\"WorkingDir\":"); bjson_str(&b, o->workdir); }
   if (o->user) { bputs(&b, ",\"User\":"); bjson_str(&b, o->user); }
   if (o->hostname) { bputs(&b, ",\"Hostname\":"); bjson_str(&b, o->hostname); }
+  if (o->tty) bputs(&b, ",\"Tty\":true,\"OpenStdin\":true,\"AttachStdin\":true");
   bputs(&b, ",\"AttachStdout\":true,\"AttachStderr\":true,\"HostConfig\":{");
   bprintf(&b, "\"AutoRemove\":%s", o->rm ? "true" : "false");
   if (o->memory) { long long m = parse_bytes(o->memory); if (m < 0) { fprintf(stderr, "docker: invalid argument \"%s\" for \"-m, --memory\" flag\n", o->memory); exit(125); } bprintf(&b, ",\"Memory\":%lld", m); }
@@ -383,6 +394,54 @@ static int wait_for(const char *id) {
   return (int)jnum(jparse(), "StatusCode");
 }
 
+/* ---- a terminal session: this terminal raw, keystrokes to the container, its output here */
+static struct termios saved_tio;
+static int raw_on;
+static volatile sig_atomic_t winch;
+static void restore_tty(void) { if (raw_on) tcsetattr(0, TCSADRAIN, &saved_tio); raw_on = 0; }
+static void on_winch(int sig) { (void)sig; winch = 1; }
+
+static void send_resize(const char *fmt, const char *id) {
+  struct winsize ws;
+  if (ioctl(1, TIOCGWINSZ, &ws) < 0 || !ws.ws_row) return;
+  char path[512], q[64];
+  snprintf(path, sizeof path, fmt, id);
+  snprintf(q, sizeof q, "?h=%u&w=%u", ws.ws_row, ws.ws_col);
+  strncat(path, q, sizeof path - strlen(path) - 1);
+  struct resp r = call("POST", path, NULL);
+  free(r.body.p);
+}
+
+static void terminal_session(int sock, struct buf *pre, const char *resize_fmt, const char *id, int interactive) {
+  if (isatty(0) && tcgetattr(0, &saved_tio) == 0) {
+    struct termios raw = saved_tio;
+    cfmakeraw(&raw);
+    tcsetattr(0, TCSADRAIN, &raw);
+    raw_on = 1;
+    atexit(restore_tty);
+  }
+  signal(SIGWINCH, on_winch);
+  if (pre->len) { if (write(1, pre->p, pre->len) < 0) {} }
+  /* Without -i nothing is typed into the container: stdin stays here. */
+  struct pollfd p[2] = {{sock, POLLIN, 0}, {interactive ? 0 : -1, POLLIN, 0}};
+  char b[8192];
+  for (;;) {
+    if (winch) { winch = 0; send_resize(resize_fmt, id); }
+    if (poll(p, 2, -1) < 0) { if (errno == EINTR) continue; break; }
+    if (p[0].revents) {
+      ssize_t n = read(sock, b, sizeof b);
+      if (n <= 0) break;
+      if (write(1, b, n) < 0) break;
+    }
+    if (p[1].fd >= 0 && p[1].revents) {
+      ssize_t n = read(0, b, sizeof b);
+      if (n <= 0) { p[1].fd = -1; shutdown(sock, SHUT_WR); }
+      else if (write(sock, b, n) < 0) break;
+    }
+  }
+  restore_tty();
+}
+
 static int cmd_run(const char *verb, int argc, char **argv) {
   struct runopts o = {0};
   int first = 0;
@@ -395,16 +454,19 @@ static int cmd_run(const char *verb, int argc, char **argv) {
   struct buf pre = {0};
   if (!o.detach) {
     /* Attached before the start, so no output is missed. */
-    snprintf(path, sizeof path, "/containers/%s/attach?stream=1&stdout=1&stderr=1&logs=1", id);
-    attach = send_request("POST", path, NULL);
+    snprintf(path, sizeof path, "/containers/%s/attach?stream=1&stdout=1&stderr=1&logs=1%s", id, o.tty ? "&stdin=1" : "");
+    attach = send_request_ex("POST", path, NULL, o.tty);
     bputs(&pre, "");
     read_head(attach, &pre);
+    /* The terminal's size before the start, so the first prompt fits. */
+    if (o.tty) send_resize("/containers/%s/resize", id);
   }
   snprintf(path, sizeof path, "/containers/%s/start", id);
   struct resp r = call("POST", path, NULL);
   if (r.status != 204) { fprintf(stderr, "docker: "); daemon_error(&r); return 125; }
   if (o.detach) { printf("%s\n", id); return 0; }
-  demux(attach, &pre);
+  if (o.tty) terminal_session(attach, &pre, "/containers/%s/resize", id, o.interactive);
+  else demux(attach, &pre);
   close(attach);
   return wait_for(id);
 }
@@ -451,13 +513,19 @@ static int cmd_exec(int argc, char **argv) {
     if (!strcmp(a, "-e") || !strcmp(a, "--env")) { if (v && o.nenv < 128) o.env[o.nenv++] = v; i++; }
     else if (!strcmp(a, "-w") || !strcmp(a, "--workdir")) { o.workdir = v; i++; }
     else if (!strcmp(a, "-u") || !strcmp(a, "--user")) { o.user = v; i++; }
-    else if (!strcmp(a, "-i")) {}
-    else if (!strcmp(a, "-t") || !strcmp(a, "-it") || !strcmp(a, "-ti")) { fprintf(stderr, "docker: -t (a terminal) is not supported yet here; run without -t\n"); return 125; }
+    else if (!strcmp(a, "-i") || !strcmp(a, "--interactive")) o.interactive = 1;
+    else if (!strcmp(a, "-t") || !strcmp(a, "--tty")) o.tty = 1;
+    else if (!strcmp(a, "-it") || !strcmp(a, "-ti")) o.tty = o.interactive = 1;
     else return usage_error("exec", "unknown flag: %s", a);
   }
   if (argc - i < 2) return usage_error("exec", "\"docker exec\" requires at least 2 arguments.", "");
   struct buf b = {0};
   bputs(&b, "{\"AttachStdout\":true,\"AttachStderr\":true,\"Cmd\":"); bjson_arr(&b, argv + i + 1, argc - i - 1);
+  if (o.tty) {
+    struct winsize ws = {0};
+    if (ioctl(1, TIOCGWINSZ, &ws) < 0 || !ws.ws_row) { ws.ws_row = 24; ws.ws_col = 80; }
+    bprintf(&b, ",\"Tty\":true,\"AttachStdin\":true,\"ConsoleSize\":[%u,%u]", ws.ws_row, ws.ws_col);
+  }
   if (o.nenv) { bputs(&b, ",\"Env\":"); bjson_arr(&b, o.env, o.nenv); }
   if (o.workdir) { bputs(&b, ",\"WorkingDir\":"); bjson_str(&b, o.workdir); }
   if (o.user) { bputs(&b, ",\"User\":"); bjson_str(&b, o.user); }
@@ -468,10 +536,15 @@ static int cmd_exec(int argc, char **argv) {
   jp = r.body.p;
   char *eid = strdup(jstr(jparse(), "Id"));
   snprintf(path, sizeof path, "/exec/%s/start", eid);
-  int fd = send_request("POST", path, "{\"Detach\":false,\"Tty\":false}");
+  int fd = send_request_ex("POST", path, o.tty ? "{\"Detach\":false,\"Tty\":true}" : "{\"Detach\":false,\"Tty\":false}", o.tty);
   struct buf pre = {0}; bputs(&pre, "");
-  read_head(fd, &pre);
-  demux(fd, &pre);
+  int st = read_head(fd, &pre);
+  if (st != 101 && st != 200) {
+    char c[4096]; ssize_t n; while ((n = read(fd, c, sizeof c)) > 0) bput(&pre, c, n);
+    struct resp er = {st, pre}; daemon_error(&er); return 126;
+  }
+  if (o.tty) terminal_session(fd, &pre, "/exec/%s/resize", eid, o.interactive);
+  else demux(fd, &pre);
   snprintf(path, sizeof path, "/exec/%s/json", eid);
   return (int)jnum(expect(call("GET", path, NULL), 200), "ExitCode");
 }

@@ -27,7 +27,8 @@
 #define MAX_PAYLOAD (1u << 20)
 enum { T_OPEN = 0x21, T_DATA = 0x22, T_CLOSE = 0x23, T_CREDIT = 0x85, T_HELLO = 0x86 };
 
-struct conn { int fd; uint32_t id; int used; };
+/* eof: the client closed its sending side; answers may still go to it. */
+struct conn { int fd; uint32_t id; int used; int eof; };
 static struct conn conns[MAX_CONNS];
 static int chan = -1;
 static uint32_t next_id = 1;
@@ -35,13 +36,14 @@ static uint32_t next_id = 1;
 static void put32(unsigned char *p, uint32_t v) { p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24; }
 static uint32_t get32(const unsigned char *p) { return p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24); }
 
-static void write_all(int fd, const void *buf, size_t len) {
+static int write_all(int fd, const void *buf, size_t len) {
   const unsigned char *p = buf;
   while (len) {
     ssize_t n = write(fd, p, len);
-    if (n < 0) { if (errno == EINTR) continue; return; }
+    if (n < 0) { if (errno == EINTR) continue; return -1; }
     p += n; len -= n;
   }
+  return 0;
 }
 
 static void send_frame(int type, uint32_t id, const void *payload, uint32_t len) {
@@ -81,7 +83,8 @@ static void read_channel(void) {
     if (in_len - off < HDR + len) break;
     unsigned char *f = inbuf + off;
     struct conn *c = find(get32(f + 4));
-    if (c && f[2] == T_DATA) write_all(c->fd, f + HDR, len);
+    /* A client that went away entirely (EPIPE) is dropped, and the host told. */
+    if (c && f[2] == T_DATA && write_all(c->fd, f + HDR, len) < 0) drop(c, 1);
     else if (c && f[2] == T_CLOSE) drop(c, 0);
     off += HDR + len;
   }
@@ -115,7 +118,7 @@ int dockerproxy_main(int argc, char **argv) {
     fds[n++] = (struct pollfd){chan, POLLIN, 0};
     fds[n++] = (struct pollfd){ls, POLLIN, 0};
     for (int i = 0; i < MAX_CONNS; i++)
-      if (conns[i].used) { idx[n] = i; fds[n++] = (struct pollfd){conns[i].fd, POLLIN, 0}; }
+      if (conns[i].used && !conns[i].eof) { idx[n] = i; fds[n++] = (struct pollfd){conns[i].fd, POLLIN, 0}; }
     if (poll(fds, n, -1) < 0) { if (errno == EINTR) continue; return 1; }
     if (fds[0].revents & POLLIN) read_channel();
     if (fds[1].revents & POLLIN) {
@@ -124,7 +127,7 @@ int dockerproxy_main(int argc, char **argv) {
         struct conn *c = NULL;
         for (int i = 0; i < MAX_CONNS; i++) if (!conns[i].used) { c = &conns[i]; break; }
         if (!c) close(fd);
-        else { *c = (struct conn){fd, next_id++, 1}; send_frame(T_OPEN, c->id, NULL, 0); }
+        else { *c = (struct conn){fd, next_id++, 1, 0}; send_frame(T_OPEN, c->id, NULL, 0); }
       }
     }
     for (int k = 2; k < n; k++) {
@@ -133,7 +136,9 @@ int dockerproxy_main(int argc, char **argv) {
       if (!c->used) continue;
       ssize_t r = read(c->fd, buf, sizeof buf);
       if (r > 0) send_frame(T_DATA, c->id, buf, r);
-      else if (r == 0 || (errno != EINTR && errno != EAGAIN)) drop(c, 1);
+      /* A half-close (end of a piped stdin) keeps the answer flowing; the host closes. */
+      else if (r == 0) c->eof = 1;
+      else if (errno != EINTR && errno != EAGAIN) drop(c, 1);
     }
   }
 }

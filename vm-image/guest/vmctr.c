@@ -3,8 +3,9 @@
  * container (like runc plus containerd-shim in one).
  *
  *   vmctr run  --rootfs DIR --cgroup DIR --log FILE [--hostname H] [--env K=V]...
- *              [--workdir D] [--user UID[:GID]] [--userns] [--net new|none|host] -- CMD...
- *   vmctr exec --pid PID [--env K=V]... [--workdir D] [--user UID[:GID]] -- CMD...
+ *              [--workdir D] [--user UID[:GID]] [--userns] [--net new|none|host]
+ *              [--tty [--tty-size ROWSxCOLS]] -- CMD...
+ *   vmctr exec --pid PID [--env K=V]... [--workdir D] [--user UID[:GID]] [--tty [--tty-size RxC]] -- CMD...
  *
  * `run` joins the cgroup the engine prepared, clones the container's first
  * process into new mount, UTS, IPC, PID and cgroup namespaces (network unless
@@ -34,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -51,6 +53,9 @@
 struct opts {
   const char *rootfs, *cgroup, *log, *hostname, *workdir, *user, *net;
   int userns;
+  /* --tty: the process gets a terminal; this process relays its stdin and output. */
+  int tty;
+  unsigned short rows, cols;
   int pid;
   char *env[MAX_ENV + 1];
   int nenv;
@@ -98,6 +103,11 @@ static void parse_user(const char *spec, uid_t *uid, gid_t *gid) {
 }
 
 static void apply_process(struct opts *o) {
+  if (o->tty) {
+    /* Its own session, with the terminal on stdin as its controlling tty: job control and ^C work. */
+    setsid();
+    if (ioctl(0, TIOCSCTTY, 0) < 0) die(125, "make the terminal controlling");
+  }
   clearenv();
   for (int i = 0; i < o->nenv; i++) putenv(o->env[i]);
   if (!getenv("PATH")) putenv("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
@@ -143,6 +153,17 @@ static void dev_node(const char *root, const char *name) {
   int fd = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
   if (fd >= 0) close(fd);
   mountx(src, dst, NULL, MS_BIND, NULL);
+}
+
+/* A new terminal of the requested size: its master for us, its slave for the container. */
+static void open_terminal(struct opts *o, int *master, int *slave) {
+  *master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (*master < 0 || grantpt(*master) < 0 || unlockpt(*master) < 0) die(125, "allocate a terminal");
+  /* The peer of this very master, not a path lookup that another devpts could answer. */
+  *slave = ioctl(*master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+  if (*slave < 0) die(125, "open the terminal");
+  struct winsize ws = {.ws_row = o->rows ? o->rows : 24, .ws_col = o->cols ? o->cols : 80};
+  ioctl(*master, TIOCSWINSZ, &ws);
 }
 
 static struct opts *g_opts;
@@ -226,7 +247,7 @@ static void log_line(FILE *log, const char *stream, const char *s, size_t n) {
 }
 
 /* Splits a stream into lines, one log entry each, keeping partial lines until they end. */
-struct linebuf { char buf[16384]; size_t len; const char *stream; };
+struct linebuf { char buf[16384]; size_t len; const char *stream; int raw; };
 
 static int pump(int fd, struct linebuf *lb, FILE *log) {
   ssize_t n = read(fd, lb->buf + lb->len, sizeof lb->buf - lb->len);
@@ -236,6 +257,8 @@ static int pump(int fd, struct linebuf *lb, FILE *log) {
     return 0;
   }
   lb->len += n;
+  /* A terminal's output goes out as it comes: a prompt has no newline to wait for. */
+  if (lb->raw) { log_line(log, lb->stream, lb->buf, lb->len); lb->len = 0; return 1; }
   size_t start = 0;
   for (size_t i = 0; i < lb->len; i++) {
     if (lb->buf[i] == '\n') {
@@ -275,19 +298,25 @@ static int cmd_run(struct opts *o) {
   if (o->userns) flags |= CLONE_NEWUSER;
   static char stack[256 * 1024];
   g_opts = o;
-  /* The child's stdio: /dev/null in, the log pipes out. Set up here, inherited through clone. */
-  int saved_out = dup(1), saved_err = dup(2);
+  /* The child's stdio: /dev/null in and the log pipes out, or a new terminal
+   * for all three with --tty. Set up here, inherited through clone. */
+  int master = -1, slave = -1;
+  if (o->tty) open_terminal(o, &master, &slave);
+  int saved_in = dup(0), saved_out = dup(1), saved_err = dup(2);
   int devnull = open("/dev/null", O_RDONLY);
-  dup2(devnull, 0);
-  dup2(out[1], 1);
-  dup2(err[1], 2);
+  dup2(o->tty ? slave : devnull, 0);
+  dup2(o->tty ? slave : out[1], 1);
+  dup2(o->tty ? slave : err[1], 2);
   pid_t pid = clone(container_main, stack + sizeof stack, flags, o);
   int clone_errno = errno;
+  dup2(saved_in, 0);
   dup2(saved_out, 1);
   dup2(saved_err, 2);
-  close(saved_out); close(saved_err); close(devnull);
+  close(saved_in); close(saved_out); close(saved_err); close(devnull);
+  if (slave >= 0) close(slave);
   if (pid < 0) { errno = clone_errno; die(125, "clone"); }
   close(out[1]); close(err[1]); close(g_sync[0]);
+  if (o->tty) { close(out[0]); out[0] = master; close(err[0]); err[0] = -1; }
   if (o->userns) {
     char map[64];
     snprintf(path, sizeof path, "/proc/%d/setgroups", pid);
@@ -303,14 +332,21 @@ static int cmd_run(struct opts *o) {
   if (write(g_sync[1], "g", 1) != 1) die(125, "start the container");
   close(g_sync[1]);
   signal(SIGPIPE, SIG_IGN);
-  struct linebuf lo = {.stream = "stdout"}, le = {.stream = "stderr"};
-  struct pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
-  int open_fds = 2;
+  struct linebuf lo = {.stream = "stdout", .raw = o->tty}, le = {.stream = "stderr"};
+  /* With a terminal, what arrives on our stdin is typed into it. */
+  struct pollfd fds[3] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}, {o->tty ? 0 : -1, POLLIN, 0}};
+  int open_fds = o->tty ? 1 : 2;
   while (open_fds) {
-    if (poll(fds, 2, -1) < 0) { if (errno == EINTR) continue; break; }
+    if (poll(fds, 3, -1) < 0) { if (errno == EINTR) continue; break; }
     for (int i = 0; i < 2; i++) {
       if (fds[i].fd < 0 || !fds[i].revents) continue;
       if (!pump(fds[i].fd, i ? &le : &lo, log)) { close(fds[i].fd); fds[i].fd = -1; open_fds--; }
+    }
+    if (fds[2].fd >= 0 && fds[2].revents) {
+      char in[4096];
+      ssize_t n = read(0, in, sizeof in);
+      if (n <= 0) fds[2].fd = -1;
+      else for (ssize_t off = 0; off < n;) { ssize_t w = write(master, in + off, n - off); if (w <= 0) break; off += w; }
     }
   }
   int status;
@@ -332,6 +368,11 @@ static int cmd_exec(struct opts *o) {
     if (strncmp(line, "0::", 3) == 0) { line[strcspn(line, "\n")] = 0; snprintf(cg, sizeof cg, "/sys/fs/cgroup%s/cgroup.procs", line + 3); }
   fclose(f);
   if (*cg) write_file(cg, "0");
+  /* The terminal comes from the host's devpts, before entering the container,
+   * as for `run --tty`: a master opened inside the container's mount
+   * namespace could not always hand out its peer. */
+  int master = -1, slave = -1;
+  if (o->tty) open_terminal(o, &master, &slave);
   const char *kinds[] = {"user", "cgroup", "ipc", "uts", "net", "pid", "mnt"};
   int fds[7];
   snprintf(path, sizeof path, "/proc/%d/root", o->pid);
@@ -355,7 +396,36 @@ static int cmd_exec(struct opts *o) {
   if (child < 0) die(125, "fork");
   if (child == 0) {
     if (fds[0] >= 0 && (setgid(0) < 0 || setuid(0) < 0)) die(126, "become root in the user namespace");
+    if (o->tty) {
+      setsid();
+      if (ioctl(slave, TIOCSCTTY, 0) < 0) die(125, "make the terminal controlling");
+      dup2(slave, 0); dup2(slave, 1); dup2(slave, 2);
+      if (slave > 2) close(slave);
+      o->tty = 0; /* the session and controlling tty are set up already */
+    }
     apply_process(o);
+  }
+  if (slave >= 0) close(slave);
+  if (o->tty) {
+    /* Relay: our stdin into the terminal, the terminal's output to our stdout. */
+    struct pollfd p[2] = {{master, POLLIN, 0}, {0, POLLIN, 0}};
+    char b[4096];
+    for (;;) {
+      /* Until the output ends, or the command is gone (even if it never opened its terminal). */
+      int r = poll(p, 2, 100);
+      if (r < 0) { if (errno == EINTR) continue; break; }
+      if (r == 0) {
+        siginfo_t si = {0};
+        if (waitid(P_PID, child, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == child) break;
+        continue;
+      }
+      if (p[0].revents) { ssize_t n = read(master, b, sizeof b); if (n <= 0) break; if (write(1, b, n) < 0) break; }
+      if (p[1].fd >= 0 && p[1].revents) {
+        ssize_t n = read(0, b, sizeof b);
+        if (n <= 0) p[1].fd = -1;
+        else if (write(master, b, n) < 0) break;
+      }
+    }
   }
   int status;
   while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
@@ -373,6 +443,7 @@ int vmctr_main(int argc, char **argv) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(a, "--")) { i++; break; }
     if (!strcmp(a, "--userns")) { o.userns = 1; continue; }
+    if (!strcmp(a, "--tty")) { o.tty = 1; continue; }
     if (!v) die(125, "%s needs a value", a);
     if (!strcmp(a, "--rootfs")) o.rootfs = v;
     else if (!strcmp(a, "--cgroup")) o.cgroup = v;
@@ -382,6 +453,7 @@ int vmctr_main(int argc, char **argv) {
     else if (!strcmp(a, "--user")) o.user = v;
     else if (!strcmp(a, "--net")) o.net = v;
     else if (!strcmp(a, "--pid")) o.pid = atoi(v);
+    else if (!strcmp(a, "--tty-size")) { unsigned r = 0, c = 0; sscanf(v, "%ux%u", &r, &c); o.rows = r; o.cols = c; }
     else if (!strcmp(a, "--env")) { if (o.nenv < MAX_ENV) o.env[o.nenv++] = (char *)v; }
     else { errno = 0; die(125, "unknown option %s", a); }
     i++;
