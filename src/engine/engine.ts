@@ -32,13 +32,25 @@ export interface CreateOptions {
   userns?: boolean;
   autoRemove?: boolean;
   labels?: Record<string, string>;
+  /** -t */
+  tty?: boolean;
+  /** -i */
+  openStdin?: boolean;
+}
+
+export interface ExecOptions {
+  env?: string[];
+  workdir?: string;
+  user?: string;
+  /** -t: a terminal of this size */
+  tty?: { rows: number; cols: number };
 }
 
 export interface ExecRecord {
   id: string;
   containerId: string;
   argv: string[];
-  opts: { env?: string[]; workdir?: string; user?: string };
+  opts: ExecOptions;
   running: boolean;
   exitCode: number | null;
 }
@@ -149,6 +161,8 @@ export class Engine {
       User: o.user ?? ic.User ?? '',
       Hostname: o.hostname ?? id.slice(0, 12),
       Labels: { ...(ic.Labels ?? {}), ...(o.labels ?? {}) },
+      Tty: o.tty ?? false,
+      OpenStdin: o.openStdin ?? false,
     };
     const hostConfig: HostConfig = {
       Memory: o.memory ?? 0,
@@ -215,6 +229,7 @@ export class Engine {
       pidsLimit: c.HostConfig.PidsLimit ?? undefined,
       network: c.HostConfig.NetworkMode,
       userns: c.HostConfig.UsernsMode === 'private',
+      ...(c.Config.Tty ? { tty: c.ttySize ?? { rows: 24, cols: 80 } } : {}),
     });
   }
 
@@ -239,6 +254,7 @@ export class Engine {
       // A restart keeps the container layer; the mount and cgroup are made again.
       await sh(this.guest, this.teardownScript(c, false));
     }
+    c.plan = this.planFor(c); // the terminal size may have changed since create
     const started = await runPlan(this.guest, c.plan, (line) => {
       const entry: LogEntry = { stream: line.stream, text: line.log, time: line.time };
       for (const f of this.followers.get(c.Id) ?? []) f(entry);
@@ -256,6 +272,7 @@ export class Engine {
       FinishedAt: ZERO_TIME,
       Error: '',
     });
+    if (started.terminal) c.terminal = started.terminal;
     this.events.emit('container', 'start', c.Id, { name: c.Name, image: c.Config.Image });
     c.exited = started.exited.then(
       async ({ exitCode }) => {
@@ -375,6 +392,22 @@ export class Engine {
     return () => set.delete(listener);
   }
 
+  /** Keystrokes for a -t container's terminal (`docker attach`, `run -it`). */
+  writeStdin(ref: string, data: Uint8Array): void {
+    this.get(ref).terminal?.write(data);
+  }
+
+  /** The container's terminal size (`POST /containers/{id}/resize`): SIGWINCH reaches its foreground job. */
+  async resize(ref: string, rows: number, cols: number): Promise<void> {
+    const c = this.get(ref);
+    if (!c.Config.Tty) return;
+    if (!c.State.Running) {
+      c.ttySize = { rows, cols };
+      return;
+    }
+    await sh(this.guest, `stty -F /proc/${c.State.Pid}/fd/0 rows ${rows | 0} cols ${cols | 0}`);
+  }
+
   /** `docker restart`: stop (if running), then start again with the same container layer. */
   async restart(ref: string, timeoutS = 10): Promise<void> {
     const c = this.get(ref);
@@ -384,7 +417,7 @@ export class Engine {
   }
 
   /** Registers an exec (`POST /containers/{id}/exec`); it runs on startExec. */
-  createExec(ref: string, argv: string[], opts: { env?: string[]; workdir?: string; user?: string } = {}): string {
+  createExec(ref: string, argv: string[], opts: ExecOptions = {}): string {
     const c = this.get(ref);
     if (!c.State.Running) throw new EngineError(`Container ${c.Id} is not running`, 409);
     if (argv.length === 0) throw new EngineError('No exec command specified', 400);
@@ -400,7 +433,12 @@ export class Engine {
   }
 
   /** Runs a registered exec in the container's namespaces and cgroup, streaming its output. */
-  async startExec(id: string, onOutput: (stream: 'stdout' | 'stderr', chunk: Uint8Array) => void): Promise<number> {
+  async startExec(
+    id: string,
+    onOutput: (stream: 'stdout' | 'stderr', chunk: Uint8Array) => void,
+    /** With a terminal: receives the function that types into it. */
+    onTerminal?: (write: (data: Uint8Array) => void) => void,
+  ): Promise<number> {
     const e = this.execInfo(id);
     const c = this.get(e.containerId);
     if (!c.State.Running) throw new EngineError(`Container ${c.Id} is not running`, 409);
@@ -410,12 +448,19 @@ export class Engine {
     if (wd) args.push('--workdir', wd);
     const user = e.opts.user ?? c.Config.User;
     if (user) args.push('--user', user);
+    if (e.opts.tty) args.push('--tty', '--tty-size', `${e.opts.tty.rows}x${e.opts.tty.cols}`);
     e.running = true;
     this.events.emit('container', `exec_start: ${e.argv.join(' ')}`, c.Id, { name: c.Name, execID: id });
-    const r = await this.guest.exec([...args, '--', ...e.argv], {
-      onStdout: (b) => onOutput('stdout', b),
-      onStderr: (b) => onOutput('stderr', b),
-    });
+    const io = {
+      onStdout: (b: Uint8Array) => onOutput('stdout', b),
+      onStderr: (b: Uint8Array) => onOutput('stderr', b),
+    };
+    let r;
+    if (e.opts.tty) {
+      const p = this.guest.spawn([...args, '--', ...e.argv], io);
+      onTerminal?.((d) => p.write(d));
+      r = await p.done;
+    } else r = await this.guest.exec([...args, '--', ...e.argv], io);
     e.running = false;
     e.exitCode = r.exitCode;
     this.events.emit('container', 'exec_die', c.Id, { name: c.Name, execID: id, exitCode: String(r.exitCode) });
@@ -423,7 +468,7 @@ export class Engine {
   }
 
   /** Runs a command in the running container and collects its output (`docker exec`, not attached). */
-  async exec(ref: string, argv: string[], opts: { env?: string[]; workdir?: string; user?: string } = {}) {
+  async exec(ref: string, argv: string[], opts: Omit<ExecOptions, 'tty'> = {}) {
     const id = this.createExec(ref, argv, opts);
     const d = new TextDecoder();
     let stdout = '';

@@ -18,8 +18,17 @@ export interface GuestExecResult {
   signal: number;
 }
 
+/** A running program whose stdin stays open (for a terminal session). */
+export interface GuestProcess {
+  write(data: Uint8Array): void;
+  closeStdin(): void;
+  kill(signal?: number): void;
+  done: Promise<GuestExecResult>;
+}
+
 export interface Guest {
   exec(argv: readonly string[], opts?: GuestExecOptions): Promise<GuestExecResult>;
+  spawn(argv: readonly string[], opts?: Omit<GuestExecOptions, 'stdin'>): GuestProcess;
 }
 
 const decoder = new TextDecoder();

@@ -1,5 +1,6 @@
+import type { GuestExecOptions, GuestExecResult, GuestProcess } from '../engine/guest';
 import { FrameWriter } from './frameWriter';
-import { EXEC_STDIN, FrameDecoder, FrameType, encodeArgv, encodeFrame, type Frame } from './protocol';
+import { EXEC_STDIN, FrameDecoder, FrameType, concat, encodeArgv, encodeFrame, type Frame } from './protocol';
 
 /** The byte pipe the channel runs over (a virtio console port in v86). */
 export interface ChannelPort {
@@ -7,23 +8,10 @@ export interface ChannelPort {
   onData(listener: (bytes: Uint8Array) => void): void;
 }
 
-export interface ExecOptions {
-  /** Bytes for the process's stdin; without it stdin is /dev/null. */
-  stdin?: Uint8Array | string;
-  onStdout?: (chunk: Uint8Array) => void;
-  onStderr?: (chunk: Uint8Array) => void;
-  /** Kill the process group (SIGKILL) and reject after this long. */
-  timeoutMs?: number;
-}
-
-export interface ExecResult {
-  stdout: Uint8Array;
-  stderr: Uint8Array;
-  /** Exit code; 128 + signal number when a signal ended the process. */
-  exitCode: number;
-  /** The signal that ended the process, or 0. */
-  signal: number;
-}
+/** The channel runs programs exactly as the engine's Guest interface describes. */
+export type ExecOptions = GuestExecOptions;
+export type ExecResult = GuestExecResult;
+export type GuestProcessHandle = GuestProcess;
 
 export class ChannelClosedError extends Error {
   constructor(reason: string) {
@@ -117,6 +105,35 @@ export class ControlChannel {
         this.send(encodeFrame(FrameType.StdinEof, id), true);
       }
     });
+  }
+
+  /**
+   * Starts a program whose stdin stays open: what is written reaches it as it
+   * is written (a terminal session). `done` settles when it exits.
+   */
+  spawn(argv: readonly string[], opts: Omit<ExecOptions, 'stdin'> = {}): GuestProcessHandle {
+    if (this.closedReason) throw new ChannelClosedError(this.closedReason);
+    const id = this.allocId();
+    let closed = false;
+    const done = new Promise<ExecResult>((resolve, reject) => {
+      this.pending.set(id, { argv, stdout: [], stderr: [], opts, resolve, reject });
+    });
+    this.send(encodeFrame(FrameType.Exec, id, encodeArgv(argv), EXEC_STDIN));
+    return {
+      write: (data) => {
+        if (closed || this.closedReason) return;
+        for (let off = 0; off < data.length; off += STDIN_FRAME) {
+          this.send(encodeFrame(FrameType.Stdin, id, data.subarray(off, off + STDIN_FRAME)));
+        }
+      },
+      closeStdin: () => {
+        if (closed) return;
+        closed = true;
+        this.send(encodeFrame(FrameType.StdinEof, id));
+      },
+      kill: (sig = SIGKILL) => this.signal(id, sig),
+      done,
+    };
   }
 
   /** Round trip of a heartbeat in ms; rejects after timeoutMs without answer. */
@@ -228,14 +245,4 @@ export class ControlChannel {
         break;
     }
   }
-}
-
-export function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
 }

@@ -61,11 +61,15 @@ export function encodeArgv(argv: readonly string[]): Uint8Array {
     if (a.includes('\0')) throw new Error('an argument cannot contain a NUL byte');
     return enc.encode(a + '\0');
   });
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  return concat(parts);
+}
+
+export function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { V86, type V86Options } from 'v86';
-import type { Guest, GuestExecOptions, GuestExecResult } from '../engine/guest';
+import type { Guest, GuestExecOptions, GuestExecResult, GuestProcess } from '../engine/guest';
 import { ApiChannel } from './apiChannel';
 import { ControlChannel } from './controlChannel';
 import { HealthMonitor, type HealthProblem } from './health';
@@ -163,6 +163,10 @@ export class VmHost implements Guest {
 
   exec(argv: readonly string[], opts?: GuestExecOptions): Promise<GuestExecResult> {
     return this.channel.exec(argv, opts);
+  }
+
+  spawn(argv: readonly string[], opts?: Omit<GuestExecOptions, 'stdin'>): GuestProcess {
+    return this.channel.spawn(argv, opts);
   }
 
   /** Bytes typed into the console. */

@@ -53,6 +53,7 @@ export function parseRequest(bytes: Uint8Array): HttpRequest | null {
 }
 
 const REASONS: Record<number, string> = {
+  101: 'UPGRADED',
   200: 'OK',
   201: 'Created',
   204: 'No Content',

@@ -42,8 +42,14 @@ function json(conn: ApiConnection, status: number, body?: unknown): number {
 export function serveConnection(engine: Engine, conn: ApiConnection, onTraffic?: (t: ApiTraffic) => void) {
   let buf = new Uint8Array(0);
   let done = false;
+  // After an attach with stdin, the connection carries keystrokes for the container.
+  let input: ((b: Uint8Array) => void) | null = null;
+  const ctx: RequestContext = { onInput: (fn) => (input = fn) };
   return (chunk: Uint8Array) => {
-    if (done) return;
+    if (done) {
+      input?.(chunk);
+      return;
+    }
     const merged = new Uint8Array(buf.length + chunk.length);
     merged.set(buf);
     merged.set(chunk, buf.length);
@@ -60,7 +66,7 @@ export function serveConnection(engine: Engine, conn: ApiConnection, onTraffic?:
     done = true;
     const t0 = performance.now();
     const r = req;
-    handle(engine, r, conn).then(
+    handle(engine, r, conn, ctx).then(
       (status) => onTraffic?.({ method: r.method, path: r.path, status, ms: performance.now() - t0 }),
       (e: unknown) => {
         const status = e instanceof EngineError ? e.status : 500;
@@ -73,7 +79,12 @@ export function serveConnection(engine: Engine, conn: ApiConnection, onTraffic?:
 
 const bool = (v: string | null) => v === '1' || v === 'true';
 
-async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection): Promise<number> {
+interface RequestContext {
+  /** Takes the bytes the client sends after its request (a hijacked attach). */
+  onInput(fn: (b: Uint8Array) => void): void;
+}
+
+async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx: RequestContext): Promise<number> {
   const { method, path, query } = req;
   const body = () =>
     req.body.length ? (JSON.parse(new TextDecoder().decode(req.body)) as Record<string, unknown>) : {};
@@ -166,6 +177,8 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection): Pr
       User?: string;
       Hostname?: string;
       Labels?: Record<string, string>;
+      Tty?: boolean;
+      OpenStdin?: boolean;
       HostConfig?: {
         Memory?: number;
         NanoCpus?: number;
@@ -198,6 +211,8 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection): Pr
       userns: hc.UsernsMode === 'private',
       autoRemove: hc.AutoRemove ?? false,
       labels: b.Labels,
+      tty: b.Tty ?? false,
+      openStdin: b.OpenStdin ?? false,
     };
     const c = await engine.create(opts);
     return json(conn, 201, { Id: c.Id, Warnings: [] });
@@ -226,6 +241,10 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection): Pr
       await engine.kill(id, query.get('signal') ?? 'KILL');
       return json(conn, 204);
     }
+    if (method === 'POST' && action === '/resize') {
+      await engine.resize(id, Number(query.get('h') ?? 24), Number(query.get('w') ?? 80));
+      return json(conn, 200);
+    }
     if (method === 'POST' && action === '/wait')
       return json(conn, 200, { StatusCode: await engine.wait(id), Error: null });
     if (method === 'DELETE' && action === '') {
@@ -233,7 +252,12 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection): Pr
       return json(conn, 204);
     }
     if ((method === 'POST' && action === '/attach') || (method === 'GET' && action === '/logs')) {
+      if (action === '/attach' && bool(query.get('stdin'))) {
+        const cid = engine.get(id).Id;
+        ctx.onInput((b) => engine.writeStdin(cid, b));
+      }
       return streamOutput(engine, id, conn, {
+        upgrade: action === '/attach' && /upgrade/i.test(req.headers['connection'] ?? ''),
         logs: action === '/logs' || bool(query.get('logs')),
         follow: action === '/attach' ? bool(query.get('stream')) : bool(query.get('follow')),
         tail: query.get('tail'),
@@ -242,8 +266,20 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection): Pr
       });
     }
     if (method === 'POST' && action === '/exec') {
-      const b = body() as { Cmd?: string[]; Env?: string[]; WorkingDir?: string; User?: string };
-      const execId = engine.createExec(id, b.Cmd ?? [], { env: b.Env, workdir: b.WorkingDir, user: b.User });
+      const b = body() as {
+        Cmd?: string[];
+        Env?: string[];
+        WorkingDir?: string;
+        User?: string;
+        Tty?: boolean;
+        ConsoleSize?: [number, number];
+      };
+      const execId = engine.createExec(id, b.Cmd ?? [], {
+        env: b.Env,
+        workdir: b.WorkingDir,
+        user: b.User,
+        ...(b.Tty ? { tty: { rows: b.ConsoleSize?.[0] ?? 24, cols: b.ConsoleSize?.[1] ?? 80 } } : {}),
+      });
       return json(conn, 201, { Id: execId });
     }
   }
@@ -252,9 +288,16 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection): Pr
       const e = engine.execInfo(m[1]!);
       return json(conn, 200, { ID: e.id, Running: e.running, ExitCode: e.exitCode, ContainerID: e.containerId });
     }
-    engine.execInfo(m[1]!); // 404 before any stream starts
-    conn.write(responseHead(200, STREAM_HEADERS));
-    await engine.startExec(m[1]!, (stream, chunk) => conn.write(muxFrame(stream, chunk)));
+    const e = engine.execInfo(m[1]!); // 404 before any stream starts
+    const upgrade = /upgrade/i.test(req.headers['connection'] ?? '');
+    conn.write(responseHead(upgrade ? 101 : 200, upgrade ? { ...STREAM_HEADERS, Upgrade: 'tcp' } : STREAM_HEADERS));
+    // With a terminal the stream is raw, as Docker sends it; without, multiplexed.
+    const tty = !!e.opts.tty;
+    await engine.startExec(
+      m[1]!,
+      (stream, chunk) => conn.write(tty ? chunk : muxFrame(stream, chunk)),
+      (write) => ctx.onInput(write),
+    );
     conn.end();
     return 200;
   }
@@ -279,14 +322,15 @@ async function streamOutput(
   engine: Engine,
   id: string,
   conn: ApiConnection,
-  o: { logs: boolean; follow: boolean; tail: string | null; stdout: boolean; stderr: boolean },
+  o: { upgrade?: boolean; logs: boolean; follow: boolean; tail: string | null; stdout: boolean; stderr: boolean },
 ): Promise<number> {
   const c = engine.get(id);
-  conn.write(responseHead(200, STREAM_HEADERS));
+  conn.write(responseHead(o.upgrade ? 101 : 200, o.upgrade ? { ...STREAM_HEADERS, Upgrade: 'tcp' } : STREAM_HEADERS));
   const enc = new TextEncoder();
+  // A container with a terminal has one raw stream, as Docker sends it; others are multiplexed.
   const send = (stream: 'stdout' | 'stderr', text: string) => {
-    if ((stream === 'stdout' && o.stdout) || (stream === 'stderr' && o.stderr))
-      conn.write(muxFrame(stream, enc.encode(text)));
+    if (!((stream === 'stdout' && o.stdout) || (stream === 'stderr' && o.stderr))) return;
+    conn.write(c.Config.Tty ? enc.encode(text) : muxFrame(stream, enc.encode(text)));
   };
   // Subscribe first, then read the log: nothing written in between is lost,
   // and lines already in the log are not sent twice.

@@ -13,6 +13,8 @@ export interface ContainerConfig {
   User: string;
   Hostname: string;
   Labels: Record<string, string>;
+  Tty: boolean;
+  OpenStdin: boolean;
 }
 
 export interface HostConfig {
@@ -50,6 +52,10 @@ export interface Container {
   plan: Step[];
   /** Resolves when the running container's first process ends. */
   exited?: Promise<number>;
+  /** With -t: keystrokes for the container's terminal. */
+  terminal?: { write(data: Uint8Array): void; closeStdin(): void };
+  /** The terminal size to start with (from the client's resize before start). */
+  ttySize?: { rows: number; cols: number };
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

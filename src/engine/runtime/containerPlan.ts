@@ -23,6 +23,8 @@ export interface ContainerSpec {
   pidsLimit?: number;
   network: 'none' | 'host' | 'bridge';
   userns: boolean;
+  /** -t: the first process gets a terminal of this size. */
+  tty?: { rows: number; cols: number };
 }
 
 export type Step =
@@ -130,6 +132,7 @@ export function containerPlan(spec: ContainerSpec): Step[] {
   if (spec.workdir) runArgs.push('--workdir', spec.workdir);
   if (spec.user) runArgs.push('--user', spec.user);
   if (spec.userns) runArgs.push('--userns');
+  if (spec.tty) runArgs.push('--tty', '--tty-size', `${spec.tty.rows}x${spec.tty.cols}`);
   runArgs.push('--net', spec.network === 'host' ? 'host' : spec.network === 'none' ? 'none' : 'new');
   runArgs.push('--', ...spec.argv);
   steps.push({

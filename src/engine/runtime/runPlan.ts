@@ -1,4 +1,4 @@
-import type { Guest } from '../guest';
+import type { Guest, GuestExecResult, GuestProcess } from '../guest';
 import { stepCommand, type Step } from './containerPlan';
 
 export interface StartedContainer {
@@ -6,6 +6,8 @@ export interface StartedContainer {
   pid: number;
   /** Resolves with the container's exit status when its first process ends. */
   exited: Promise<{ exitCode: number }>;
+  /** With a terminal (vmctr --tty): what is written here is typed into it. */
+  terminal?: Pick<GuestProcess, 'write' | 'closeStdin'>;
 }
 
 export class PlanStepError extends Error {
@@ -21,11 +23,6 @@ export class PlanStepError extends Error {
 
 const decoder = new TextDecoder();
 
-/**
- * Carries out a container plan in the guest: the preparation steps as one
- * shell script (one round trip), then the start step, which stays running as
- * long as the container does.
- */
 /** One line of the container's output as vmctr reports it (Docker's json-file entry). */
 export interface OutputLine {
   log: string;
@@ -33,6 +30,11 @@ export interface OutputLine {
   time: string;
 }
 
+/**
+ * Carries out a container plan in the guest: the preparation steps as one
+ * shell script (one round trip), then the start step, which stays running as
+ * long as the container does.
+ */
 export async function runPlan(
   guest: Guest,
   steps: readonly Step[],
@@ -55,29 +57,35 @@ export async function runPlan(
   let resolvePid!: (pid: number) => void;
   const pid = new Promise<number>((resolve) => (resolvePid = resolve));
   const lineDecoder = new TextDecoder();
-  const run = guest.exec(start.argv, {
-    onStdout: (chunk) => {
-      stdout += lineDecoder.decode(chunk, { stream: true });
-      let nl: number;
-      while ((nl = stdout.indexOf('\n')) >= 0) {
-        const line = stdout.slice(0, nl);
-        stdout = stdout.slice(nl + 1);
-        if (!pidSeen) {
-          const m = /^pid (\d+)$/.exec(line);
-          if (m) {
-            pidSeen = true;
-            resolvePid(Number(m[1]));
-          }
-        } else if (onOutput && line.startsWith('{')) {
-          try {
-            onOutput(JSON.parse(line) as OutputLine);
-          } catch {
-            // a line vmctr did not finish writing: the log file still has it
-          }
+  const interactive = start.argv.includes('--tty');
+  const onStdout = (chunk: Uint8Array) => {
+    stdout += lineDecoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = stdout.indexOf('\n')) >= 0) {
+      const line = stdout.slice(0, nl);
+      stdout = stdout.slice(nl + 1);
+      if (!pidSeen) {
+        const m = /^pid (\d+)$/.exec(line);
+        if (m) {
+          pidSeen = true;
+          resolvePid(Number(m[1]));
+        }
+      } else if (onOutput && line.startsWith('{')) {
+        try {
+          onOutput(JSON.parse(line) as OutputLine);
+        } catch {
+          // a line vmctr did not finish writing: the log file still has it
         }
       }
-    },
-  });
+    }
+  };
+  let run: Promise<GuestExecResult>;
+  let terminal: StartedContainer['terminal'];
+  if (interactive) {
+    const p = guest.spawn(start.argv, { onStdout });
+    run = p.done;
+    terminal = { write: (d) => p.write(d), closeStdin: () => p.closeStdin() };
+  } else run = guest.exec(start.argv, { onStdout });
   const exited = run.then((res) => ({ exitCode: res.exitCode }));
   // vmctr ending before it printed the pid means the container never started.
   const failedToStart = run.then((res) =>
@@ -91,5 +99,5 @@ export async function runPlan(
           ),
         ),
   );
-  return { pid: await Promise.race([pid, failedToStart]), exited };
+  return { pid: await Promise.race([pid, failedToStart]), exited, ...(terminal ? { terminal } : {}) };
 }
