@@ -50,6 +50,11 @@ describe('the playground page', () => {
     expect(text).toMatch(/from-container-42/);
     await typeCommand(page, 'docker images');
     await waitForTerminal(page, /REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\nbusybox/);
+    // An interactive shell in a container, in the page's terminal.
+    await typeCommand(page, 'docker run -it --rm busybox sh');
+    await waitForTerminal(page, /\/ # $/m);
+    await typeCommand(page, 'echo inside-$((7*6)); exit');
+    await waitForTerminal(page, /inside-42/);
   });
 
   it('passes the terminal size to the guest', async () => {

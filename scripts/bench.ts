@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { createNodeEngine } from '../src/node/nodeEngine';
 import { bootNodeVm, nodeAssets, ROOT } from '../src/node/nodeVm';
 import { VmHost } from '../src/vm/vmHost';
-import { CHROMIUM_ARGS, launch } from '../e2e/browser';
+import { CHROMIUM_ARGS, launch, terminalText } from '../e2e/browser';
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -209,20 +209,7 @@ async function page() {
       const t0 = Date.now();
       for (;;) {
         // Type `echo ok` once the prompt is there and wait for its answer.
-        const text: string = await p.evaluate(() => {
-          const t = (
-            window as unknown as {
-              __term?: {
-                buffer: { active: { length: number; getLine(i: number): { translateToString(b: boolean): string } } };
-              };
-            }
-          ).__term;
-          if (!t) return '';
-          const b = t.buffer.active;
-          let s = '';
-          for (let i = 0; i < b.length; i++) s += (b.getLine(i)?.translateToString(true) ?? '') + '\n';
-          return s;
-        });
+        const text = (await terminalText(p)) + '\n';
         if (/echo ok\n\s*ok\n/.test(text)) return;
         if (/playground:~# \n*$/.test(text) && !text.includes('echo ok')) {
           await p.locator('[data-testid=terminal] .xterm-helper-textarea').focus();

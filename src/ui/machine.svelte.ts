@@ -1,19 +1,12 @@
 import * as Comlink from 'comlink';
-import type { VmStatus, VmWorkerApi } from '../worker/api';
+import { initialStatus, type VmStatus, type VmWorkerApi } from '../worker/api';
 
 /**
  * The page's handle on the machine in the worker: status as reactive state,
  * and the terminal's MessagePort. Components read it; they hold no logic.
  */
 export class Machine {
-  status = $state<VmStatus>({
-    stage: 'loading',
-    restored: false,
-    source: null,
-    timings: {},
-    problem: null,
-    savedStateBytes: null,
-  });
+  status = $state<VmStatus>(initialStatus());
   /** Set once a boot finished (cold or restored) in this page. */
   readyAt = $state<number | null>(null);
   readonly api: Comlink.Remote<VmWorkerApi>;

@@ -15,6 +15,11 @@ export interface VmStatus {
   savedStateBytes: number | null;
 }
 
+/** A machine that has not started yet. */
+export function initialStatus(): VmStatus {
+  return { stage: 'loading', restored: false, source: null, timings: {}, problem: null, savedStateBytes: null };
+}
+
 export interface RunResult {
   stdout: string;
   stderr: string;

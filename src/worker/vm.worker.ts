@@ -9,7 +9,7 @@ import v86WasmUrl from 'v86/build/v86.wasm?url';
 import { DEVICE_SET, VmHost, type BootStage } from '../vm/vmHost';
 import { shippedState, stateKey, type VmManifest } from '../vm/manifest';
 import type { HealthProblem } from '../vm/health';
-import type { BootOptions, RunResult, VmStatus, VmWorkerApi } from './api';
+import { initialStatus, type BootOptions, type RunResult, type VmStatus, type VmWorkerApi } from './api';
 import * as store from './stateStore';
 import { Engine } from '../engine/engine';
 import { ImageStore } from '../engine/images/imageStore';
@@ -21,14 +21,7 @@ let terminal: MessagePort | null = null;
 let bootOpts: BootOptions | null = null;
 let manifest: VmManifest | null = null;
 const listeners: ((s: VmStatus) => void)[] = [];
-let status: VmStatus = {
-  stage: 'loading',
-  restored: false,
-  source: null,
-  timings: {},
-  problem: null,
-  savedStateBytes: null,
-};
+let status: VmStatus = initialStatus();
 const pendingInput: Uint8Array[] = [];
 const fileCache = new Map<string, Promise<ArrayBuffer>>();
 let wasmModule: Promise<WebAssembly.Module> | null = null;
