@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createNodeEngine } from '../../src/node/nodeEngine';
 import { bootNodeVm } from '../../src/node/nodeVm';
 import type { VmHost } from '../../src/vm/vmHost';
