@@ -318,7 +318,7 @@ static int cmd_images(int argc, char **argv) {
   return 0;
 }
 
-struct runopts { int detach, rm, tty, interactive, userns; char *name, *workdir, *user, *hostname, *network, *memory, *cpus, *pids; char *env[128]; int nenv; };
+struct runopts { int detach, rm, tty, interactive, userns; char *name, *workdir, *user, *hostname, *network, *memory, *cpus, *pids; char *env[128]; int nenv; char *vols[64]; int nvols; };
 
 static long long parse_bytes(const char *s) {
   char *e; double v = strtod(s, &e);
@@ -342,6 +342,7 @@ static int parse_run(const char *verb, int argc, char **argv, struct runopts *o,
     else if (!strcmp(flag, "--name")) o->name = v;
     else if (!strcmp(flag, "-e") || !strcmp(flag, "--env")) { if (v && o->nenv < 128) o->env[o->nenv++] = v; }
     else if (!strcmp(flag, "-w") || !strcmp(flag, "--workdir")) o->workdir = v;
+    else if (!strcmp(flag, "-v") || !strcmp(flag, "--volume")) { if (v && o->nvols < 64) o->vols[o->nvols++] = v; }
     else if (!strcmp(flag, "-u") || !strcmp(flag, "--user")) o->user = v;
     else if (!strcmp(flag, "-h") || !strcmp(flag, "--hostname")) o->hostname = v;
     else if (!strcmp(flag, "--network") || !strcmp(flag, "--net")) o->network = v;
@@ -373,6 +374,7 @@ static char *create_body(struct runopts *o, char *image, char **cmd, int ncmd) {
   if (o->pids) bprintf(&b, ",\"PidsLimit\":%ld", strtol(o->pids, NULL, 10));
   if (o->network) { bputs(&b, ",\"NetworkMode\":"); bjson_str(&b, o->network); }
   if (o->userns) bputs(&b, ",\"UsernsMode\":\"private\"");
+  if (o->nvols) { bputs(&b, ",\"Binds\":"); bjson_arr(&b, o->vols, o->nvols); }
   bputs(&b, "}}");
   return b.p;
 }
@@ -549,6 +551,124 @@ static int cmd_exec(int argc, char **argv) {
   return (int)jnum(expect(call("GET", path, NULL), 200), "ExitCode");
 }
 
+static int cmd_rmi(int argc, char **argv) {
+  if (argc < 1) return usage_error("rmi", "\"docker rmi\" requires at least 1 argument.", "");
+  int rc = 0;
+  for (int i = 0; i < argc; i++) {
+    if (argv[i][0] == '-') { if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--force")) continue; return usage_error("rmi", "unknown flag: %s", argv[i]); }
+    char path[512]; char *n = urlenc(argv[i]); snprintf(path, sizeof path, "/images/%s", n);
+    struct resp r = call("DELETE", path, NULL);
+    if (r.status != 200) { daemon_error(&r); rc = 1; continue; }
+    jp = r.body.p;
+    struct json *list = jparse();
+    for (int k = 0; list && k < list->n; k++) {
+      const char *u = jstr(list->items[k], "Untagged"), *d = jstr(list->items[k], "Deleted");
+      if (*u) printf("Untagged: %s\n", u);
+      if (*d) printf("Deleted: %s\n", d);
+    }
+  }
+  return rc;
+}
+
+static int cmd_tag(int argc, char **argv) {
+  if (argc != 2) return usage_error("tag", "\"docker tag\" requires exactly 2 arguments.", "");
+  char target[256]; snprintf(target, sizeof target, "%s", argv[1]);
+  char *colon = strrchr(target, ':'); const char *tag = "latest";
+  if (colon && !strchr(colon, '/')) { *colon = 0; tag = colon + 1; }
+  char path[768]; snprintf(path, sizeof path, "/images/%s/tag?repo=%s&tag=%s", urlenc(argv[0]), urlenc(target), urlenc(tag));
+  struct resp r = call("POST", path, NULL);
+  if (r.status != 201) { daemon_error(&r); return 1; }
+  return 0;
+}
+
+static int cmd_history(int argc, char **argv) {
+  if (argc != 1) return usage_error("history", "\"docker history\" requires exactly 1 argument.", "");
+  char path[512]; snprintf(path, sizeof path, "/images/%s/history", urlenc(argv[0]));
+  struct json *list = expect(call("GET", path, NULL), 200);
+  struct table t = {.ncols = 5};
+  trow(&t, "IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT");
+  for (int i = 0; list && i < list->n; i++) {
+    struct json *h = list->items[i];
+    char id[13] = "<missing>", created[32], size[16], by[48];
+    const char *full = jstr(h, "Id");
+    if (!strncmp(full, "sha256:", 7)) snprintf(id, sizeof id, "%s", full + 7);
+    ago(created, sizeof created, jnum(h, "Created"));
+    human_size(size, sizeof size, jnum(h, "Size"));
+    const char *cb = jstr(h, "CreatedBy");
+    if (width(cb) > 45) snprintf(by, sizeof by, "%.44s…", cb); else snprintf(by, sizeof by, "%s", cb);
+    trow(&t, id, created, by, size, jstr(h, "Comment"));
+  }
+  tprint(&t);
+  return 0;
+}
+
+static int cmd_diff(int argc, char **argv) {
+  if (argc != 1) return usage_error("diff", "\"docker diff\" requires exactly 1 argument.", "");
+  char path[512]; snprintf(path, sizeof path, "/containers/%s/changes", argv[0]);
+  struct resp r = call("GET", path, NULL);
+  if (r.status != 200) { daemon_error(&r); return 1; }
+  jp = r.body.p;
+  struct json *list = jparse();
+  for (int i = 0; list && i < list->n; i++) {
+    int kind = (int)jnum(list->items[i], "Kind");
+    printf("%c %s\n", kind == 1 ? 'A' : kind == 2 ? 'D' : 'C', jstr(list->items[i], "Path"));
+  }
+  return 0;
+}
+
+static int cmd_top(int argc, char **argv) {
+  if (argc < 1) return usage_error("top", "\"docker top\" requires at least 1 argument.", "");
+  char path[512]; snprintf(path, sizeof path, "/containers/%s/top", argv[0]);
+  struct resp r = call("GET", path, NULL);
+  if (r.status != 200) { daemon_error(&r); return 1; }
+  jp = r.body.p;
+  struct json *j = jparse(), *titles = jget(j, "Titles"), *procs = jget(j, "Processes");
+  int nc = titles ? titles->n : 0;
+  if (nc < 1 || nc > MAX_COLS) return 0;
+  struct table t = {.ncols = nc};
+  char *cells[MAX_COLS];
+  for (int c = 0; c < nc; c++) cells[c] = titles->items[c]->str;
+  trow(&t, cells[0], nc > 1 ? cells[1] : "", nc > 2 ? cells[2] : "", nc > 3 ? cells[3] : "", nc > 4 ? cells[4] : "", nc > 5 ? cells[5] : "", nc > 6 ? cells[6] : "", nc > 7 ? cells[7] : "");
+  for (int i = 0; procs && i < procs->n; i++) {
+    struct json *p = procs->items[i];
+    for (int c = 0; c < nc; c++) cells[c] = c < p->n ? p->items[c]->str : "";
+    trow(&t, cells[0], nc > 1 ? cells[1] : "", nc > 2 ? cells[2] : "", nc > 3 ? cells[3] : "", nc > 4 ? cells[4] : "", nc > 5 ? cells[5] : "", nc > 6 ? cells[6] : "", nc > 7 ? cells[7] : "");
+  }
+  tprint(&t);
+  return 0;
+}
+
+static int cmd_stats(int argc, char **argv) {
+  int i = 0;
+  while (i < argc && argv[i][0] == '-') { if (strcmp(argv[i], "--no-stream")) return usage_error("stats", "unknown flag: %s (only --no-stream here)", argv[i]); i++; }
+  struct table t = {.ncols = 6};
+  trow(&t, "CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "PIDS");
+  struct json *list = NULL;
+  if (i == argc) list = expect(call("GET", "/containers/json", NULL), 200);
+  int n = i == argc ? (list ? list->n : 0) : argc - i;
+  for (int k = 0; k < n; k++) {
+    const char *id = i == argc ? jstr(list->items[k], "Id") : argv[i + k];
+    char path[512]; snprintf(path, sizeof path, "/containers/%s/stats?stream=false", id);
+    struct resp r = call("GET", path, NULL);
+    if (r.status != 200) { daemon_error(&r); return 1; }
+    jp = r.body.p;
+    struct json *s = jparse();
+    struct json *mem = jget(s, "memory_stats"), *pids = jget(s, "pids_stats");
+    double used = jnum(mem, "usage"), limit = jnum(mem, "limit");
+    char cid[13], cpu[16], mu[64], mp[16], pc[16], a[16], b[16];
+    snprintf(cid, sizeof cid, "%s", jstr(s, "id"));
+    snprintf(cpu, sizeof cpu, "%.2f%%", jnum(s, "cpu_percent"));
+    human_size(a, sizeof a, used); human_size(b, sizeof b, limit);
+    snprintf(mu, sizeof mu, "%s / %s", a, b);
+    snprintf(mp, sizeof mp, "%.2f%%", limit > 0 ? 100.0 * used / limit : 0);
+    snprintf(pc, sizeof pc, "%.0f", jnum(pids, "current"));
+    const char *name = jstr(s, "name"); if (*name == '/') name++;
+    trow(&t, cid, name, cpu, mu, mp, pc);
+  }
+  tprint(&t);
+  return 0;
+}
+
 static int cmd_simple_get(const char *path) {
   struct resp r = call("GET", path, NULL);
   if (r.status != 200) { daemon_error(&r); return 1; }
@@ -585,7 +705,8 @@ static int cmd_version(void) {
 
 static int help(void) {
   printf("Usage:  docker COMMAND\n\nCommands this playground's docker knows:\n"
-         "  run, create, start, stop, kill, restart, rm, ps, logs, exec, inspect, wait, images, version\n");
+         "  run, create, start, stop, kill, restart, rm, ps, logs, exec, inspect, wait, top, stats, diff,\n"
+         "  images, rmi, tag, history, version, info\n");
   return 0;
 }
 
@@ -596,7 +717,11 @@ int docker_main(int argc, char **argv) {
   int n = argc - 2;
   char **a = argv + 2;
   if (!strcmp(verb, "container") && argc > 2) { verb = argv[2]; n--; a++; if (!strcmp(verb, "ls")) verb = "ps"; }
-  else if (!strcmp(verb, "image") && argc > 2 && !strcmp(argv[2], "ls")) { verb = "images"; n--; a++; }
+  else if (!strcmp(verb, "image") && argc > 2) {
+    verb = argv[2]; n--; a++;
+    if (!strcmp(verb, "ls")) verb = "images";
+    else if (!strcmp(verb, "rm")) verb = "rmi";
+  }
   if (!strcmp(verb, "ps")) return cmd_ps(n, a);
   if (!strcmp(verb, "images")) return cmd_images(n, a);
   if (!strcmp(verb, "run") || !strcmp(verb, "create")) return cmd_run(verb, n, a);
@@ -625,6 +750,12 @@ int docker_main(int argc, char **argv) {
   if (!strcmp(verb, "inspect")) return cmd_inspect(n, a);
   if (!strcmp(verb, "version")) return cmd_version();
   if (!strcmp(verb, "info")) return cmd_simple_get("/info");
+  if (!strcmp(verb, "rmi")) return cmd_rmi(n, a);
+  if (!strcmp(verb, "tag")) return cmd_tag(n, a);
+  if (!strcmp(verb, "history")) return cmd_history(n, a);
+  if (!strcmp(verb, "diff")) return cmd_diff(n, a);
+  if (!strcmp(verb, "top")) return cmd_top(n, a);
+  if (!strcmp(verb, "stats")) return cmd_stats(n, a);
   fprintf(stderr, "docker: '%s' is not a docker command.\nSee 'docker --help'\n", verb);
   return 1;
 }

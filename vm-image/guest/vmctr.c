@@ -4,7 +4,7 @@
  *
  *   vmctr run  --rootfs DIR --cgroup DIR --log FILE [--hostname H] [--env K=V]...
  *              [--workdir D] [--user UID[:GID]] [--userns] [--net new|none|host]
- *              [--tty [--tty-size ROWSxCOLS]] -- CMD...
+ *              [--mount SRC:DST[:ro]]... [--tty [--tty-size ROWSxCOLS]] -- CMD...
  *   vmctr exec --pid PID [--env K=V]... [--workdir D] [--user UID[:GID]] [--tty [--tty-size RxC]] -- CMD...
  *
  * `run` joins the cgroup the engine prepared, clones the container's first
@@ -59,6 +59,9 @@ struct opts {
   int pid;
   char *env[MAX_ENV + 1];
   int nenv;
+  /* --mount SRC:DST[:ro], bind mounts (-v) */
+  char *mounts[64];
+  int nmounts;
   char **argv;
 };
 
@@ -205,6 +208,13 @@ static int container_main(void *arg) {
     snprintf(path, sizeof path, "%s/sys/fs/cgroup", r);
     mountx("cgroup2", path, "cgroup2", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
   }
+  for (int k = 0; k < o->nmounts; k++) {
+    char src[1024], dst[1024], mode[8] = "";
+    sscanf(o->mounts[k], "%1023[^:]:%1023[^:]:%7s", src, dst, mode);
+    snprintf(path, sizeof path, "%s/%s", r, dst);
+    mountx(src, path, NULL, MS_BIND | MS_REC, NULL);
+    if (!strcmp(mode, "ro")) mountx(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
+  }
   snprintf(path, sizeof path, "%s/.pivot_root", r); mkdir_p(path, 0700);
   if (syscall(SYS_pivot_root, r, path) < 0) die(125, "pivot_root %s", r);
   if (chdir("/") < 0) die(125, "chdir /");
@@ -290,6 +300,22 @@ static int cmd_run(struct opts *o) {
     snprintf(path, sizeof path, "%s/%s", o->rootfs, o->workdir);
     mkdir_p(path, 0755); /* Docker creates a missing working directory */
   }
+  for (int k = 0; k < o->nmounts; k++) {
+    char src[1024], dst[1024];
+    if (sscanf(o->mounts[k], "%1023[^:]:%1023[^:]", src, dst) != 2) { errno = 0; die(125, "bad mount %s", o->mounts[k]); }
+    struct stat st;
+    if (stat(src, &st) < 0) die(125, "bind source path %s", src);
+    snprintf(path, sizeof path, "%s/%s", o->rootfs, dst);
+    if (S_ISDIR(st.st_mode)) mkdir_p(path, 0755);
+    else {
+      char dir[4200];
+      snprintf(dir, sizeof dir, "%s", path);
+      char *slash = strrchr(dir, '/');
+      if (slash) { *slash = 0; mkdir_p(dir, 0755); }
+      int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+      if (fd >= 0) close(fd);
+    }
+  }
   snprintf(path, sizeof path, "%s/cgroup.procs", o->cgroup);
   /* Joined before the clone, so the container's cgroup namespace is rooted at its own cgroup. */
   write_file(path, "0");
@@ -315,6 +341,9 @@ static int cmd_run(struct opts *o) {
   close(saved_in); close(saved_out); close(saved_err); close(devnull);
   if (slave >= 0) close(slave);
   if (pid < 0) { errno = clone_errno; die(125, "clone"); }
+  /* The shim itself leaves the container's cgroup, as containerd's does: its
+   * memory and its pid are not the container's. */
+  write_file("/sys/fs/cgroup/cgroup.procs", "0");
   close(out[1]); close(err[1]); close(g_sync[0]);
   if (o->tty) { close(out[0]); out[0] = master; close(err[0]); err[0] = -1; }
   if (o->userns) {
@@ -455,6 +484,7 @@ int vmctr_main(int argc, char **argv) {
     else if (!strcmp(a, "--pid")) o.pid = atoi(v);
     else if (!strcmp(a, "--tty-size")) { unsigned r = 0, c = 0; sscanf(v, "%ux%u", &r, &c); o.rows = r; o.cols = c; }
     else if (!strcmp(a, "--env")) { if (o.nenv < MAX_ENV) o.env[o.nenv++] = (char *)v; }
+    else if (!strcmp(a, "--mount")) { if (o.nmounts < 64) o.mounts[o.nmounts++] = (char *)v; }
     else { errno = 0; die(125, "unknown option %s", a); }
     i++;
   }
