@@ -8,7 +8,8 @@ import { ZERO_TIME } from './containers/container';
 import { randomName } from './containers/names';
 import { EventLog } from './events';
 import { sh, type Guest } from './guest';
-import { randomId } from './images/digest';
+import { hexOf, randomId } from './images/digest';
+import { formatReference, parseReference } from './images/reference';
 import type { ImageStore } from './images/imageStore';
 import { containerPaths, containerPlan, shellQuote } from './runtime/containerPlan';
 import { LayerCache } from './runtime/layerCache';
@@ -36,6 +37,25 @@ export interface CreateOptions {
   tty?: boolean;
   /** -i */
   openStdin?: boolean;
+  /** -v: "src:dst[:ro]"; a src that is not a path names a volume */
+  binds?: string[];
+}
+
+export const VOLUMES_DIR = '/var/lib/docker/volumes';
+
+/** Docker's -v forms: /guest/path:/in/container[:ro|rw] and volume-name:/in/container[:ro|rw]. */
+export function parseBind(bind: string): { source: string; target: string; readonly: boolean; volume?: string } {
+  const parts = bind.split(':');
+  const [src, dst, mode] = parts;
+  if (parts.length < 2 || parts.length > 3 || !src || !dst || (mode && mode !== 'ro' && mode !== 'rw')) {
+    throw new EngineError(`invalid volume specification: '${bind}'`, 400);
+  }
+  if (!dst.startsWith('/')) throw new EngineError(`invalid mount config: mount path must be absolute: ${dst}`, 400);
+  if (src.startsWith('/')) return { source: src, target: dst, readonly: mode === 'ro' };
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(src)) {
+    throw new EngineError(`"${src}" includes invalid characters for a local volume name`, 400);
+  }
+  return { source: `${VOLUMES_DIR}/${src}/_data`, target: dst, readonly: mode === 'ro', volume: src };
 }
 
 export interface ExecOptions {
@@ -171,7 +191,9 @@ export class Engine {
       NetworkMode: o.network ?? 'none',
       UsernsMode: o.userns ? 'private' : '',
       AutoRemove: o.autoRemove ?? false,
+      Binds: o.binds ?? [],
     };
+    hostConfig.Binds.forEach(parseBind); // refuse a bad -v before anything is made
     // Every layer unpacked once in the guest; the topmost comes first for overlayfs.
     const diffIds = image.config.rootfs.diff_ids;
     const layers: string[] = [];
@@ -230,6 +252,10 @@ export class Engine {
       network: c.HostConfig.NetworkMode,
       userns: c.HostConfig.UsernsMode === 'private',
       ...(c.Config.Tty ? { tty: c.ttySize ?? { rows: 24, cols: 80 } } : {}),
+      mounts: c.HostConfig.Binds.map(parseBind),
+      volumeDirs: c.HostConfig.Binds.map(parseBind)
+        .filter((m) => m.volume)
+        .map((m) => m.source),
     });
   }
 
@@ -480,6 +506,119 @@ export class Engine {
     return { stdout, stderr, exitCode };
   }
 
+  /**
+   * `docker diff`: what the container changed, read from its upper dir. A
+   * whiteout (char device 0,0) is a deletion; a path some image layer also
+   * has is a change; anything else was added.
+   */
+  async changes(ref: string): Promise<{ Path: string; Kind: 0 | 1 | 2 }[]> {
+    const c = this.get(ref);
+    const p = containerPaths(c.Id);
+    const lowers = c.layers.map(shellQuote).join(' ');
+    const r = await sh(
+      this.guest,
+      `cd ${shellQuote(p.upper)} && find . -mindepth 1 | while read -r f; do ` +
+        `if [ -c "$f" ] && [ "$(stat -c %t,%T "$f")" = 0,0 ]; then echo "D \${f#.}"; continue; fi; ` +
+        `k=A; for l in ${lowers}; do if [ -e "$l/$f" ] || [ -L "$l/$f" ]; then k=C; break; fi; done; echo "$k \${f#.}"; done`,
+    );
+    if (r.exitCode !== 0) throw new EngineError(`cannot read the changes of ${c.Id}: ${r.err}`, 500);
+    const kinds = { C: 0, A: 1, D: 2 } as const;
+    return r.out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => ({ Path: l.slice(2), Kind: kinds[l[0] as 'C' | 'A' | 'D'] }))
+      .sort((a, b) => (a.Path < b.Path ? -1 : 1));
+  }
+
+  /** `docker top`: the container's processes, as the host (the guest kernel) sees them. */
+  async top(ref: string): Promise<{ Titles: string[]; Processes: string[][] }> {
+    const c = this.get(ref);
+    if (!c.State.Running) throw new EngineError(`Container ${c.Id} is not running`, 409);
+    const r = await sh(
+      this.guest,
+      `for p in $(cat ${shellQuote(containerPaths(c.Id).cgroup)}/cgroup.procs); do ` +
+        `u=$(awk '/^Uid:/ {print $2}' /proc/$p/status 2>/dev/null) || continue; ` +
+        `ppid=$(awk '/^PPid:/ {print $2}' /proc/$p/status); ` +
+        `cmd=$(tr '\\0' ' ' < /proc/$p/cmdline); echo "$u|$p|$ppid|\${cmd% }"; done`,
+    );
+    return {
+      Titles: ['UID', 'PID', 'PPID', 'CMD'],
+      Processes: r.out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('|')),
+    };
+  }
+
+  /** `docker stats --no-stream`: one sample of the container's cgroup files (CPU over ~0.5 s). */
+  async stats(ref: string) {
+    const c = this.get(ref);
+    const cg = shellQuote(containerPaths(c.Id).cgroup);
+    const read = async () => {
+      const r = await sh(
+        this.guest,
+        `cat ${cg}/memory.current ${cg}/memory.max ${cg}/pids.current; grep usage_usec ${cg}/cpu.stat; cut -d' ' -f1 /proc/uptime`,
+      );
+      const [mem, max, pids, usage, up] = r.out.trim().split('\n');
+      return {
+        mem: Number(mem),
+        max: max === 'max' ? 0 : Number(max),
+        pids: Number(pids),
+        usageUs: Number(usage?.split(' ')[1]),
+        uptimeS: Number(up),
+      };
+    };
+    const a = await read();
+    await new Promise<void>((r) => setTimeout(() => r(), 500));
+    const b = await read();
+    const dt = (b.uptimeS - a.uptimeS) * 1e6;
+    const total = await sh(this.guest, "awk '/MemTotal/ {print $2 * 1024}' /proc/meminfo");
+    return {
+      id: c.Id,
+      name: `/${c.Name}`,
+      read: new Date().toISOString(),
+      cpu_percent: dt > 0 ? (100 * (b.usageUs - a.usageUs)) / dt : 0,
+      cpu_stats: { cpu_usage: { total_usage: b.usageUs * 1000 } },
+      memory_stats: { usage: b.mem, limit: b.max || Number(total.out.trim()) },
+      pids_stats: { current: b.pids },
+    };
+  }
+
+  /** `docker rmi`: untags; the image is deleted once no tag and no container use it. */
+  async removeImage(ref: string, force = false): Promise<{ Untagged?: string; Deleted?: string }[]> {
+    const image = await this.images.resolve(ref).catch(() => {
+      throw new EngineError(`No such image: ${ref}`, 404);
+    });
+    const users = [...this.containers.values()].filter((c) => c.Image === image.id);
+    const byName = !/^(sha256:)?[0-9a-f]{6,64}$/.test(ref);
+    const out: { Untagged?: string; Deleted?: string }[] = [];
+    const named = byName ? formatReference({ tag: 'latest', ...parseReference(ref) }) : '';
+    const toUntag = byName && image.tags.length > 1 ? [named] : image.tags;
+    if (!byName && image.tags.length > 1 && !force) {
+      throw new EngineError(
+        `conflict: unable to delete ${hexOf(image.id).slice(0, 12)} (must be forced) - image is referenced in multiple repositories`,
+        409,
+      );
+    }
+    if (toUntag.length === image.tags.length && users.length && !force) {
+      throw new EngineError(
+        `conflict: unable to remove repository reference "${ref}" (must force) - container ${users[0]!.Id.slice(0, 12)} is using its referenced image ${hexOf(image.id).slice(0, 12)}`,
+        409,
+      );
+    }
+    for (const t of toUntag) {
+      await this.images.untag(t);
+      out.push({ Untagged: t });
+      this.events.emit('image', 'untag', image.id, { name: t });
+    }
+    if (toUntag.length === image.tags.length) {
+      await this.images.blobs.delete(image.manifestDigest);
+      out.push({ Deleted: image.id });
+      this.events.emit('image', 'delete', image.id, {});
+    }
+    return out;
+  }
+
   /** Docker's inspect document for a container. */
   inspect(ref: string) {
     const c = this.get(ref);
@@ -495,6 +634,13 @@ export class Engine {
       LogPath: p.log,
       Driver: 'overlay2',
       HostConfig: { ...c.HostConfig },
+      Mounts: c.HostConfig.Binds.map(parseBind).map((m) => ({
+        Type: m.volume ? 'volume' : 'bind',
+        ...(m.volume ? { Name: m.volume } : {}),
+        Source: m.source,
+        Destination: m.target,
+        RW: !m.readonly,
+      })),
       GraphDriver: {
         Name: 'overlay2',
         Data: { LowerDir: c.layers.join(':'), UpperDir: p.upper, MergedDir: p.merged, WorkDir: p.work },

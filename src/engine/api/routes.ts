@@ -149,6 +149,41 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
       RootFS: { Type: 'layers', Layers: i.config.rootfs.diff_ids },
     });
   }
+  if (method === 'DELETE' && (m = /^\/images\/(.+)$/.exec(path))) {
+    return json(conn, 200, await engine.removeImage(decodeURIComponent(m[1]!), bool(query.get('force'))));
+  }
+  if (method === 'POST' && (m = /^\/images\/(.+)\/tag$/.exec(path))) {
+    const name = decodeURIComponent(m[1]!);
+    const image = await engine.images.resolve(name).catch(() => {
+      throw new EngineError(`No such image: ${name}`, 404);
+    });
+    const repo = query.get('repo');
+    if (!repo) throw new EngineError('repository name must have at least one component', 400);
+    const target = `${repo}:${query.get('tag') || 'latest'}`;
+    await engine.images.tag(image.manifestDigest, target).catch((e: Error) => {
+      throw new EngineError(e.message, 400);
+    });
+    engine.events.emit('image', 'tag', image.id, { name: target });
+    return json(conn, 201);
+  }
+  if (method === 'GET' && (m = /^\/images\/(.+)\/history$/.exec(path))) {
+    const name = decodeURIComponent(m[1]!);
+    const image = await engine.images.resolve(name).catch(() => {
+      throw new EngineError(`No such image: ${name}`, 404);
+    });
+    // Newest first, as Docker lists it; layer sizes from the manifest, in order.
+    const layers = [...image.manifest.layers];
+    const entries = (image.config.history ?? []).map((h) => ({
+      Created: Math.floor(Date.parse(h.created ?? '1970-01-01T00:00:00Z') / 1000),
+      CreatedBy: h.created_by ?? '',
+      Size: h.empty_layer ? 0 : (layers.shift()?.size ?? 0),
+      Comment: h.comment ?? '',
+      Id: '<missing>',
+    }));
+    entries.reverse();
+    if (entries[0]) entries[0].Id = image.id;
+    return json(conn, 200, entries);
+  }
   if (method === 'GET' && path === '/containers/json') {
     const all = bool(query.get('all'));
     return json(
@@ -186,6 +221,7 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
         NetworkMode?: string;
         UsernsMode?: string;
         AutoRemove?: boolean;
+        Binds?: string[];
       };
     };
     if (!b.Image) throw new EngineError('Config cannot be empty in order to create a container', 400);
@@ -213,6 +249,7 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
       labels: b.Labels,
       tty: b.Tty ?? false,
       openStdin: b.OpenStdin ?? false,
+      binds: hc.Binds ?? [],
     };
     const c = await engine.create(opts);
     return json(conn, 201, { Id: c.Id, Warnings: [] });
@@ -241,6 +278,9 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
       await engine.kill(id, query.get('signal') ?? 'KILL');
       return json(conn, 204);
     }
+    if (method === 'GET' && action === '/changes') return json(conn, 200, await engine.changes(id));
+    if (method === 'GET' && action === '/top') return json(conn, 200, await engine.top(id));
+    if (method === 'GET' && action === '/stats') return json(conn, 200, await engine.stats(id));
     if (method === 'POST' && action === '/resize') {
       await engine.resize(id, Number(query.get('h') ?? 24), Number(query.get('w') ?? 80));
       return json(conn, 200);

@@ -24,6 +24,8 @@ export interface HostConfig {
   NetworkMode: 'none' | 'host' | 'bridge';
   UsernsMode: '' | 'host' | 'private';
   AutoRemove: boolean;
+  /** -v, as Docker's Binds: "src:dst[:ro]", src a guest path or a volume name */
+  Binds: string[];
 }
 
 export interface ContainerState {

@@ -25,6 +25,10 @@ export interface ContainerSpec {
   userns: boolean;
   /** -t: the first process gets a terminal of this size. */
   tty?: { rows: number; cols: number };
+  /** -v: guest paths bind-mounted into the container. */
+  mounts?: readonly { source: string; target: string; readonly: boolean }[];
+  /** Named volumes' directories, made if missing. */
+  volumeDirs?: readonly string[];
 }
 
 export type Step =
@@ -69,6 +73,9 @@ export function containerPlan(spec: ContainerSpec): Step[] {
     { kind: 'mkdir', path: p.merged, why: 'where the union of the image layers and the container layer appears' },
     { kind: 'mkdir', path: p.state, why: 'the container log and state files' },
   ];
+  for (const dir of spec.volumeDirs ?? []) {
+    steps.push({ kind: 'mkdir', path: dir, why: 'a named volume: lives outside the container, survives its removal' });
+  }
   if (spec.layers.length > 0) {
     steps.push({
       kind: 'mountOverlay',
@@ -133,6 +140,7 @@ export function containerPlan(spec: ContainerSpec): Step[] {
   if (spec.user) runArgs.push('--user', spec.user);
   if (spec.userns) runArgs.push('--userns');
   if (spec.tty) runArgs.push('--tty', '--tty-size', `${spec.tty.rows}x${spec.tty.cols}`);
+  for (const m of spec.mounts ?? []) runArgs.push('--mount', `${m.source}:${m.target}${m.readonly ? ':ro' : ''}`);
   runArgs.push('--net', spec.network === 'host' ? 'host' : spec.network === 'none' ? 'none' : 'new');
   runArgs.push('--', ...spec.argv);
   steps.push({
