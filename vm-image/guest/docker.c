@@ -669,6 +669,84 @@ static int cmd_stats(int argc, char **argv) {
   return 0;
 }
 
+static int cmd_events(int argc, char **argv) {
+  if (argc) return usage_error("events", "unknown flag: %s", argv[0]);
+  int fd = send_request("GET", "/events", NULL);
+  struct buf b = {0}; bputs(&b, "");
+  int st = read_head(fd, &b);
+  if (st != 200) return 1;
+  char c[4096];
+  for (;;) {
+    char *nl;
+    while ((nl = memchr(b.p, '\n', b.len))) {
+      *nl = 0;
+      jp = b.p;
+      struct json *e = jparse(), *actor = jget(e, "Actor"), *attrs = jget(actor, "Attributes");
+      time_t t = (time_t)jnum(e, "time");
+      struct tm tm; gmtime_r(&t, &tm);
+      char when[64]; strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+      printf("%s.%09ldZ %s %s %s", when, (long)((long long)jnum(e, "timeNano") % 1000000000LL), jstr(e, "Type"), jstr(e, "Action"), jstr(actor, "ID"));
+      for (int i = 0; attrs && i < attrs->n; i++) printf("%s%s=%s", i ? ", " : " (", attrs->keys[i], attrs->items[i]->str ? attrs->items[i]->str : "");
+      printf("%s\n", attrs && attrs->n ? ")" : "");
+      fflush(stdout);
+      size_t used = nl + 1 - b.p;
+      memmove(b.p, nl + 1, b.len - used); b.len -= used; b.p[b.len] = 0;
+    }
+    ssize_t n = read(fd, c, sizeof c);
+    if (n <= 0) break;
+    bput(&b, c, n);
+  }
+  return 0;
+}
+
+/* docker cp: tar travels as the body, made and unpacked by the guest's own tar. */
+static int cmd_cp(int argc, char **argv) {
+  if (argc != 2) return usage_error("cp", "\"docker cp\" requires exactly 2 arguments.", "");
+  char *from = strchr(argv[0], ':'), *to = strchr(argv[1], ':');
+  if ((from && argv[0][0] != '/') == (to && argv[1][0] != '/')) {
+    fprintf(stderr, "docker: copying between containers or between local paths is not supported\n");
+    return 1;
+  }
+  char path[1024], cmd[2400];
+  if (from && argv[0][0] != '/') {
+    *from = 0;
+    snprintf(path, sizeof path, "/containers/%s/archive?path=%s", argv[0], urlenc(from + 1));
+    struct resp r = call("GET", path, NULL);
+    if (r.status != 200) { daemon_error(&r); return 1; }
+    /* Into DEST if it is a directory; otherwise the copy is named DEST. */
+    snprintf(cmd, sizeof cmd,
+             "d='%s'; if [ -d \"$d\" ]; then tar -x -C \"$d\"; else t=$(mktemp -d) && tar -x -C \"$t\" && mv \"$t\"/* \"$d\" && rm -rf \"$t\"; fi",
+             argv[1]);
+    FILE *p = popen(cmd, "w");
+    if (!p) { perror("tar"); return 1; }
+    fwrite(r.body.p, 1, r.body.len, p);
+    return pclose(p) == 0 ? 0 : 1;
+  }
+  *to = 0;
+  char src[1024]; snprintf(src, sizeof src, "%s", argv[0]);
+  char *slash = strrchr(src, '/');
+  const char *dir = ".", *base = src;
+  if (slash) { *slash = 0; dir = *src ? src : "/"; base = slash + 1; }
+  snprintf(cmd, sizeof cmd, "tar -c -C '%s' '%s'", dir, base);
+  FILE *p = popen(cmd, "r");
+  if (!p) { perror("tar"); return 1; }
+  struct buf tar = {0}; bputs(&tar, "");
+  char c[8192]; size_t n;
+  while ((n = fread(c, 1, sizeof c, p)) > 0) bput(&tar, c, n);
+  if (pclose(p) != 0) { fprintf(stderr, "docker: could not read %s\n", argv[0]); return 1; }
+  snprintf(path, sizeof path, "/containers/%s/archive?path=%s", argv[1], urlenc(to + 1));
+  int fd = dial();
+  struct buf req = {0};
+  bprintf(&req, "PUT /v1.43%s HTTP/1.1\r\nHost: docker\r\nConnection: close\r\nContent-Type: application/x-tar\r\nContent-Length: %zu\r\n\r\n", path, tar.len);
+  bput(&req, tar.p, tar.len);
+  for (size_t off = 0; off < req.len;) { ssize_t w = write(fd, req.p + off, req.len - off); if (w <= 0) break; off += w; }
+  struct resp r = {0}; bputs(&r.body, "");
+  r.status = read_head(fd, &r.body);
+  ssize_t k; while ((k = read(fd, c, sizeof c)) > 0) bput(&r.body, c, k);
+  if (r.status != 200) { daemon_error(&r); return 1; }
+  return 0;
+}
+
 static int cmd_simple_get(const char *path) {
   struct resp r = call("GET", path, NULL);
   if (r.status != 200) { daemon_error(&r); return 1; }
@@ -706,7 +784,7 @@ static int cmd_version(void) {
 static int help(void) {
   printf("Usage:  docker COMMAND\n\nCommands this playground's docker knows:\n"
          "  run, create, start, stop, kill, restart, rm, ps, logs, exec, inspect, wait, top, stats, diff,\n"
-         "  images, rmi, tag, history, version, info\n");
+         "  cp, events, images, rmi, tag, history, version, info\n");
   return 0;
 }
 
@@ -756,6 +834,8 @@ int docker_main(int argc, char **argv) {
   if (!strcmp(verb, "diff")) return cmd_diff(n, a);
   if (!strcmp(verb, "top")) return cmd_top(n, a);
   if (!strcmp(verb, "stats")) return cmd_stats(n, a);
+  if (!strcmp(verb, "events")) return cmd_events(n, a);
+  if (!strcmp(verb, "cp")) return cmd_cp(n, a);
   fprintf(stderr, "docker: '%s' is not a docker command.\nSee 'docker --help'\n", verb);
   return 1;
 }
