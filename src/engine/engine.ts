@@ -530,6 +530,52 @@ export class Engine {
       .sort((a, b) => (a.Path < b.Path ? -1 : 1));
   }
 
+  private mergedDir(c: Container): string {
+    if (c.State.Status === 'created') {
+      throw new EngineError(`Could not find the file system of ${c.Id}: start it once first`, 404);
+    }
+    return containerPaths(c.Id).merged;
+  }
+
+  /** `docker cp CONTAINER:PATH -`: a tar of PATH (named by its last component), read from the merged view. */
+  async archive(ref: string, path: string): Promise<Uint8Array> {
+    const c = this.get(ref);
+    const full = `${this.mergedDir(c)}/${path.replace(/^\/+/, '')}`.replace(/\/+$/, '');
+    const parent = full.slice(0, full.lastIndexOf('/')) || '/';
+    const base = full.slice(full.lastIndexOf('/') + 1);
+    const r = await this.guest.exec([
+      '/bin/sh',
+      '-c',
+      `[ -e ${shellQuote(full)} ] || [ -L ${shellQuote(full)} ] || { echo "Could not find the file ${path} in container ${c.Name}" >&2; exit 4; }; ` +
+        `tar -c -C ${shellQuote(parent)} ${shellQuote(base || '.')}`,
+    ]);
+    if (r.exitCode === 4) throw new EngineError(new TextDecoder().decode(r.stderr).trim(), 404);
+    if (r.exitCode !== 0)
+      throw new EngineError(`cannot copy ${path}: ${new TextDecoder().decode(r.stderr).trim()}`, 500);
+    return r.stdout;
+  }
+
+  /**
+   * `docker cp - CONTAINER:PATH`: unpacks a tar into the container. Into PATH
+   * if it is a directory; otherwise the tar's one top entry becomes PATH.
+   */
+  async extractArchive(ref: string, path: string, tar: Uint8Array): Promise<void> {
+    const c = this.get(ref);
+    const dest = `${this.mergedDir(c)}/${path.replace(/^\/+/, '')}`.replace(/\/+$/, '');
+    const q = shellQuote(dest);
+    const r = await this.guest.exec(
+      [
+        '/bin/sh',
+        '-c',
+        `set -e; if [ -d ${q} ]; then tar -x -C ${q}; else ` +
+          `t=$(mktemp -d); tar -x -C "$t"; n=$(ls -A "$t" | head -n 1); mkdir -p "$(dirname ${q})"; mv "$t/$n" ${q}; rm -rf "$t"; fi`,
+      ],
+      { stdin: tar },
+    );
+    if (r.exitCode !== 0)
+      throw new EngineError(`cannot copy to ${path}: ${new TextDecoder().decode(r.stderr).trim()}`, 500);
+  }
+
   /** `docker top`: the container's processes, as the host (the guest kernel) sees them. */
   async top(ref: string): Promise<{ Titles: string[]; Processes: string[][] }> {
     const c = this.get(ref);

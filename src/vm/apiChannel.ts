@@ -17,6 +17,8 @@ export interface ApiStream {
   readonly id: number;
   write(bytes: Uint8Array): void;
   end(): void;
+  /** The client went away (a streaming answer should stop). */
+  onClose(listener: () => void): void;
 }
 
 export type ApiHandler = (stream: ApiStream) => (data: Uint8Array) => void;
@@ -25,6 +27,7 @@ export class ApiChannel {
   private readonly decoder = new FrameDecoder();
   private readonly writer: FrameWriter;
   private readonly open = new Map<number, (data: Uint8Array) => void>();
+  private readonly closeListeners = new Map<number, () => void>();
   private handler: ApiHandler | null = null;
   proxyVersion: string | null = null;
 
@@ -71,8 +74,10 @@ export class ApiChannel {
             if (closed) return;
             closed = true;
             this.open.delete(id);
+            this.closeListeners.delete(id);
             this.writer.send(encodeFrame(ApiFrame.Close, id));
           },
+          onClose: (listener) => this.closeListeners.set(id, listener),
         };
         this.open.set(id, this.handler(stream));
         return;
@@ -81,8 +86,9 @@ export class ApiChannel {
         this.open.get(id)?.(payload);
         return;
       case ApiFrame.Close:
-        // The client went away; a streaming answer stops at its next write.
         this.open.delete(id);
+        this.closeListeners.get(id)?.();
+        this.closeListeners.delete(id);
         return;
     }
   }

@@ -10,6 +10,8 @@ import { HttpParseError, muxFrame, parseRequest, responseHead, type HttpRequest 
 export interface ApiConnection {
   write(bytes: Uint8Array): void;
   end(): void;
+  /** Called when the client goes away before the answer ended. */
+  onClose?(listener: () => void): void;
 }
 
 /** What the UI can show of client → API → daemon traffic. */
@@ -184,6 +186,19 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
     if (entries[0]) entries[0].Id = image.id;
     return json(conn, 200, entries);
   }
+  if (method === 'GET' && path === '/events') {
+    // One JSON object per line as things happen, until the client leaves.
+    conn.write(responseHead(200, { 'Content-Type': 'application/json' }));
+    const enc = new TextEncoder();
+    const since = Number(query.get('since') ?? NaN);
+    if (!Number.isNaN(since))
+      for (const e of engine.events.recent) if (e.time >= since) conn.write(enc.encode(JSON.stringify(e) + '\n'));
+    const off = engine.events.subscribe((e) => conn.write(enc.encode(JSON.stringify(e) + '\n')));
+    await new Promise<void>((resolve) => (conn.onClose ? conn.onClose(resolve) : resolve()));
+    off();
+    conn.end();
+    return 200;
+  }
   if (method === 'GET' && path === '/containers/json') {
     const all = bool(query.get('all'));
     return json(
@@ -277,6 +292,17 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
     if (method === 'POST' && action === '/kill') {
       await engine.kill(id, query.get('signal') ?? 'KILL');
       return json(conn, 204);
+    }
+    if (method === 'GET' && action === '/archive') {
+      const tar = await engine.archive(id, query.get('path') ?? '/');
+      conn.write(responseHead(200, { 'Content-Type': 'application/x-tar', 'Content-Length': String(tar.length) }));
+      conn.write(tar);
+      conn.end();
+      return 200;
+    }
+    if (method === 'PUT' && action === '/archive') {
+      await engine.extractArchive(id, query.get('path') ?? '/', req.body);
+      return json(conn, 200);
     }
     if (method === 'GET' && action === '/changes') return json(conn, 200, await engine.changes(id));
     if (method === 'GET' && action === '/top') return json(conn, 200, await engine.top(id));
