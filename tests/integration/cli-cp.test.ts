@@ -1,20 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/engine/engine';
-import { createNodeEngine } from '../../src/node/nodeEngine';
-import { useVm } from './vm';
+import { describe, expect, it } from 'vitest';
+import { useEngine, useVm } from './vm';
 
 describe('docker cp and docker events', () => {
   const ctx = useVm();
-  let engine: Engine;
-  let store: string;
-  beforeAll(async () => {
-    store = mkdtempSync(join(tmpdir(), 'cli-cp-'));
-    engine = await createNodeEngine(ctx.vm, store);
-  });
-  afterAll(() => rmSync(store, { recursive: true, force: true }));
+  const env = useEngine(ctx);
 
   it('copies a file and a directory out of a container, and into it', async () => {
     const r = await ctx.sh(
@@ -44,6 +33,6 @@ describe('docker cp and docker events', () => {
     }
     await ctx.sh('pkill -f "docker events" || kill $(pidof docker) 2>/dev/null; true');
     await stream.catch(() => {});
-    expect(engine.events.recent.some((e) => e.Action === 'destroy')).toBe(true);
+    expect(env.engine.events.recent.some((e) => e.Action === 'destroy')).toBe(true);
   });
 });

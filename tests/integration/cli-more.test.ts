@@ -1,19 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeEngine } from '../../src/node/nodeEngine';
-import { useVm } from './vm';
+import { describe, expect, it } from 'vitest';
+import { useEngine, useVm } from './vm';
 
 /** Volumes, filesystem changes, processes, resource use and image names, from the guest's docker CLI. */
 describe('docker CLI: volumes, diff, top, stats, tag, history, rmi', () => {
   const ctx = useVm();
-  let store: string;
-  beforeAll(async () => {
-    store = mkdtempSync(join(tmpdir(), 'cli-more-'));
-    await createNodeEngine(ctx.vm, store);
-  });
-  afterAll(() => rmSync(store, { recursive: true, force: true }));
+  useEngine(ctx);
 
   it('-v binds a guest directory both ways; a named volume outlives its container; :ro refuses writes', async () => {
     const r = await ctx.sh(

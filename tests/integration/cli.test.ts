@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApiTraffic } from '../../src/engine/api/routes';
-import type { Engine } from '../../src/engine/engine';
-import { createNodeEngine } from '../../src/node/nodeEngine';
-import { useVm } from './vm';
+import { useEngine, useVm } from './vm';
 
 /**
  * The docker CLI inside the guest, talking to the engine over the API port:
@@ -13,20 +8,14 @@ import { useVm } from './vm';
  */
 describe('docker CLI in the guest → Docker API → engine', () => {
   const ctx = useVm();
-  let engine: Engine;
-  let store: string;
   const traffic: ApiTraffic[] = [];
-  beforeAll(async () => {
-    store = mkdtempSync(join(tmpdir(), 'cli-'));
-    engine = await createNodeEngine(ctx.vm, store, (t) => traffic.push(t));
-  });
-  afterAll(() => rmSync(store, { recursive: true, force: true }));
+  const env = useEngine(ctx, (t) => traffic.push(t));
 
   it('docker run --rm busybox echo prints, exits 0, and leaves no container', async () => {
     const r = await ctx.sh('docker run --rm busybox echo hello from a container');
     expect(r).toEqual({ out: 'hello from a container\n', err: '', code: 0 });
     await new Promise((res) => setTimeout(res, 300));
-    expect(engine.list(true)).toHaveLength(0);
+    expect(env.engine.list(true)).toHaveLength(0);
     // The client spoke Docker's API: create, attach, start, wait.
     const paths = traffic.map((t) => `${t.method} ${t.path.replace(/[0-9a-f]{64}/, '{id}')}`);
     expect(paths).toEqual(
@@ -58,7 +47,7 @@ describe('docker CLI in the guest → Docker API → engine', () => {
     const t0 = performance.now();
     await ctx.sh('docker stop -t 1 t2');
     expect(performance.now() - t0).toBeGreaterThan(900);
-    expect(engine.inspect('t2').State.ExitCode).toBe(137);
+    expect(env.engine.inspect('t2').State.ExitCode).toBe(137);
     await ctx.sh('docker rm t1 t2');
   });
 
@@ -72,7 +61,7 @@ describe('docker CLI in the guest → Docker API → engine', () => {
 
   it('exec runs in the container: its hostname, its pid 1, the same namespaces', async () => {
     await ctx.sh('docker run -d --name e --hostname inside busybox sleep 60');
-    const pid = engine.inspect('e').State.Pid;
+    const pid = env.engine.inspect('e').State.Pid;
     const r = await ctx.sh(
       `docker exec e sh -c 'hostname; cat /proc/1/cmdline | tr "\\0" " "; echo; for k in pid mnt uts ipc net cgroup; do readlink /proc/1/ns/$k; done'`,
     );

@@ -1,34 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/engine/engine';
+import { describe, expect, it } from 'vitest';
 import { createNodeEngine } from '../../src/node/nodeEngine';
 import { bootNodeVm } from '../../src/node/nodeVm';
-import { useVm } from './vm';
+import { useEngine, useVm } from './vm';
 
 describe('container lifecycle on the real guest', () => {
   const ctx = useVm();
-  let engine: Engine;
-  let store: string;
-  beforeAll(async () => {
-    store = mkdtempSync(join(tmpdir(), 'lifecycle-'));
-    engine = await createNodeEngine(ctx.vm, store);
-  });
-  afterAll(() => rmSync(store, { recursive: true, force: true }));
+  const env = useEngine(ctx);
 
   it('--cpus 0.2 holds a busy loop near a fifth of what it gets unlimited', async () => {
     const usage = async (nanoCpus?: number) => {
-      const c = await engine.create({
+      const c = await env.engine.create({
         image: 'busybox',
         // Not as pid 1: a pid 1 without a handler ignores timeout's SIGTERM.
         cmd: ['sh', '-c', 'timeout 2 sh -c "while :; do :; done"; true'],
         ...(nanoCpus ? { nanoCpus } : {}),
       });
-      await engine.start(c.Id);
-      await engine.wait(c.Id);
+      await env.engine.start(c.Id);
+      await env.engine.wait(c.Id);
       const r = await ctx.sh(`grep usage_usec /sys/fs/cgroup/docker/${c.Id}/cpu.stat`);
-      await engine.remove(c.Id);
+      await env.engine.remove(c.Id);
       return Number(/usage_usec (\d+)/.exec(r.out)?.[1]);
     };
     const limited = await usage(200_000_000);
@@ -51,16 +41,16 @@ describe('container lifecycle on the real guest', () => {
         .split('\n')
         .map(Number);
     // One run first, so the shared image layer is already unpacked in both snapshots.
-    const warm = await engine.create({ image: 'busybox', cmd: ['true'] });
-    await engine.start(warm.Id);
-    await engine.wait(warm.Id);
-    await engine.remove(warm.Id);
+    const warm = await env.engine.create({ image: 'busybox', cmd: ['true'] });
+    await env.engine.start(warm.Id);
+    await env.engine.wait(warm.Id);
+    await env.engine.remove(warm.Id);
     const before = await snapshot();
     for (let i = 0; i < 50; i++) {
-      const c = await engine.create({ image: 'busybox', cmd: ['sh', '-c', 'echo $$ > /pid'] });
-      await engine.start(c.Id);
-      expect(await engine.wait(c.Id)).toBe(0);
-      await engine.remove(c.Id);
+      const c = await env.engine.create({ image: 'busybox', cmd: ['sh', '-c', 'echo $$ > /pid'] });
+      await env.engine.start(c.Id);
+      expect(await env.engine.wait(c.Id)).toBe(0);
+      await env.engine.remove(c.Id);
     }
     const after = await snapshot();
     expect(after.slice(0, 4)).toEqual([0, 0, 0, 0]);
@@ -70,11 +60,11 @@ describe('container lifecycle on the real guest', () => {
   });
 
   it('keeps images across a VM restart: the store outlives the machine', async () => {
-    const busybox = await engine.images.resolve('busybox');
-    await engine.images.tag(busybox.manifestDigest, 'mine:v1');
+    const busybox = await env.engine.images.resolve('busybox');
+    await env.engine.images.tag(busybox.manifestDigest, 'mine:v1');
     const vm2 = await bootNodeVm({});
     try {
-      const engine2 = await createNodeEngine(vm2, store);
+      const engine2 = await createNodeEngine(vm2, env.store);
       const img = await engine2.images.resolve('mine:v1');
       expect(img.id).toBe(busybox.id);
       const c = await engine2.create({ image: 'mine:v1', cmd: ['echo', 'still here'] });

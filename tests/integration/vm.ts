@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import type { ApiTraffic } from '../../src/engine/api/routes';
+import type { Engine } from '../../src/engine/engine';
+import { createNodeEngine } from '../../src/node/nodeEngine';
 import { bootNodeVm } from '../../src/node/nodeVm';
 import type { VmHost } from '../../src/vm/vmHost';
 
@@ -24,4 +30,15 @@ export interface ShResult {
   out: string;
   err: string;
   code: number;
+}
+
+/** An engine for the file's machine, with its image store in a temporary directory. */
+export function useEngine(ctx: { vm: VmHost }, onTraffic?: (t: ApiTraffic) => void) {
+  const holder = {} as { engine: Engine; store: string };
+  beforeAll(async () => {
+    holder.store = mkdtempSync(join(tmpdir(), 'engine-'));
+    holder.engine = await createNodeEngine(ctx.vm, holder.store, onTraffic);
+  });
+  afterAll(() => rmSync(holder.store, { recursive: true, force: true }));
+  return holder;
 }
