@@ -48,6 +48,11 @@ describe('the playground page', () => {
     await typeCommand(page, 'docker run --rm busybox sh -c "echo from-container-$((20+22)); hostname"');
     const text = await waitForTerminal(page, /from-container-42\n[0-9a-f]{12}\n/, 30_000);
     expect(text).toMatch(/from-container-42/);
+    // The client/daemon split, visible: the CLI's requests as the engine answered them.
+    const traffic = page.getByTestId('api-traffic');
+    await traffic.locator('summary').click();
+    await expect.poll(() => traffic.textContent()).toMatch(/POST\s*\/containers\/create\s*201/);
+    expect(await traffic.textContent()).toMatch(/POST\s*\/containers\/[0-9a-f]{12}\/start\s*204/);
     await typeCommand(page, 'docker images');
     await waitForTerminal(page, /REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\nbusybox/);
     // An interactive shell in a container, in the page's terminal.

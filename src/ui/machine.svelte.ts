@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { initialStatus, type VmStatus, type VmWorkerApi } from '../worker/api';
+import { initialStatus, type ApiTraffic, type VmStatus, type VmWorkerApi } from '../worker/api';
 
 /**
  * The page's handle on the machine in the worker: status as reactive state,
@@ -7,6 +7,8 @@ import { initialStatus, type VmStatus, type VmWorkerApi } from '../worker/api';
  */
 export class Machine {
   status = $state<VmStatus>(initialStatus());
+  /** The docker CLI's latest requests to the engine, newest last. */
+  traffic = $state<ApiTraffic[]>([]);
   /** Set once a boot finished (cold or restored) in this page. */
   readyAt = $state<number | null>(null);
   readonly api: Comlink.Remote<VmWorkerApi>;
@@ -30,6 +32,11 @@ export class Machine {
       for (const l of this.outputListeners) l(e.data);
     };
     void this.api.attachTerminal(Comlink.transfer(port2, [port2]));
+    void this.api.onApiTraffic(
+      Comlink.proxy((t: ApiTraffic) => {
+        this.traffic = [...this.traffic.slice(-49), t];
+      }),
+    );
     void this.api.onStatus(
       Comlink.proxy((s: VmStatus) => {
         this.status = s;

@@ -1,5 +1,8 @@
 import type { BootStage } from '../vm/vmHost';
 import type { HealthProblem } from '../vm/health';
+import type { ApiTraffic } from '../engine/api/routes';
+
+export type { ApiTraffic };
 
 /** What the page learns while the machine comes up, and after. */
 export interface VmStatus {
@@ -42,6 +45,8 @@ export interface VmWorkerApi {
   attachTerminal(port: MessagePort): void;
   /** Status changes, including failures found later by the health monitor. */
   onStatus(listener: (s: VmStatus) => void): void;
+  /** Each Docker API request the guest's docker CLI makes, as the engine answers it. */
+  onApiTraffic(listener: (t: ApiTraffic) => void): void;
   boot(opts: BootOptions): Promise<VmStatus>;
   status(): VmStatus;
   /** Throws the machine away for a clean one (the site's state, or a kernel boot with cold). */

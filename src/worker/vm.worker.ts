@@ -9,7 +9,14 @@ import v86WasmUrl from 'v86/build/v86.wasm?url';
 import { DEVICE_SET, VmHost, type BootStage } from '../vm/vmHost';
 import { shippedState, stateKey, type VmManifest } from '../vm/manifest';
 import type { HealthProblem } from '../vm/health';
-import { initialStatus, type BootOptions, type RunResult, type VmStatus, type VmWorkerApi } from './api';
+import {
+  initialStatus,
+  type ApiTraffic,
+  type BootOptions,
+  type RunResult,
+  type VmStatus,
+  type VmWorkerApi,
+} from './api';
 import * as store from './stateStore';
 import { Engine } from '../engine/engine';
 import { ImageStore } from '../engine/images/imageStore';
@@ -21,6 +28,7 @@ let terminal: MessagePort | null = null;
 let bootOpts: BootOptions | null = null;
 let manifest: VmManifest | null = null;
 const listeners: ((s: VmStatus) => void)[] = [];
+const trafficListeners: ((t: ApiTraffic) => void)[] = [];
 let status: VmStatus = initialStatus();
 const pendingInput: Uint8Array[] = [];
 const fileCache = new Map<string, Promise<ArrayBuffer>>();
@@ -134,7 +142,7 @@ function attachEngine(host: VmHost, opts: BootOptions): void {
   const engine = new Engine(host, images, async () => {
     await images.importLayout(async (path) => new Uint8Array(await fetchBytes(new URL(path, base).href)));
   });
-  host.api.serve((stream) => serveConnection(engine, stream));
+  host.api.serve((stream) => serveConnection(engine, stream, (t) => trafficListeners.forEach((l) => l(t))));
 }
 
 async function saveCurrent(key: string): Promise<number> {
@@ -154,6 +162,9 @@ const api: VmWorkerApi = {
   onStatus(listener) {
     listeners.push(listener);
     listener(status);
+  },
+  onApiTraffic(listener) {
+    trafficListeners.push(listener);
   },
   async boot(opts) {
     bootOpts = opts;
