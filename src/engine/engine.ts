@@ -334,7 +334,8 @@ export class Engine {
     const removed = [...this.removedExitCodes].find(([id]) => id === ref || (ref.length >= 12 && id.startsWith(ref)));
     if (removed && !this.containers.has(removed[0])) return removed[1];
     const c = this.get(ref);
-    if (c.State.Running && c.exited) return c.exited;
+    // `exited` settles after the exit is recorded and, with --rm, after the removal.
+    if (c.exited) return c.exited;
     return c.State.ExitCode;
   }
 

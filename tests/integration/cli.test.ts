@@ -14,7 +14,7 @@ describe('docker CLI in the guest → Docker API → engine', () => {
   it('docker run --rm busybox echo prints, exits 0, and leaves no container', async () => {
     const r = await ctx.sh('docker run --rm busybox echo hello from a container');
     expect(r).toEqual({ out: 'hello from a container\n', err: '', code: 0 });
-    await new Promise((res) => setTimeout(res, 300));
+    // Like Docker's CLI, run --rm returns once the container is gone.
     expect(env.engine.list(true)).toHaveLength(0);
     // The client spoke Docker's API: create, attach, start, wait.
     const paths = traffic.map((t) => `${t.method} ${t.path.replace(/[0-9a-f]{64}/, '{id}')}`);
