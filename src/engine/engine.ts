@@ -10,7 +10,7 @@ import { EventLog } from './events';
 import { sh, type Guest } from './guest';
 import { hexOf, randomId } from './images/digest';
 import { formatReference, parseReference } from './images/reference';
-import type { ImageStore } from './images/imageStore';
+import { ImageNotFoundError, type Image, type ImageStore } from './images/imageStore';
 import { containerPaths, containerPlan, shellQuote } from './runtime/containerPlan';
 import { LayerCache } from './runtime/layerCache';
 import { runPlan } from './runtime/runPlan';
@@ -140,6 +140,13 @@ export class Engine {
     return this.kernel;
   }
 
+  /** An image by reference or id; an unknown one is Docker's 404 "No such image". */
+  image(ref: string): Promise<Image> {
+    return this.images.resolve(ref).catch((e: unknown) => {
+      throw e instanceof ImageNotFoundError ? new EngineError(e.message, 404) : e;
+    });
+  }
+
   /** A container by full id, unique id prefix, or name. */
   get(ref: string): Container {
     const byName = [...this.containers.values()].find((c) => c.Name === ref.replace(/^\//, ''));
@@ -158,9 +165,7 @@ export class Engine {
 
   async create(o: CreateOptions): Promise<Container> {
     await this.ensureImages();
-    const image = await this.images.resolve(o.image).catch(() => {
-      throw new EngineError(`No such image: ${o.image}`, 404);
-    });
+    const image = await this.image(o.image);
     const name = o.name ?? randomName((n) => [...this.containers.values()].some((c) => c.Name === n));
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) throw new EngineError(`Invalid container name (${name})`, 400);
     if ([...this.containers.values()].some((c) => c.Name === name)) {
@@ -234,6 +239,7 @@ export class Engine {
   }
 
   private planFor(c: Container) {
+    const mounts = c.HostConfig.Binds.map(parseBind);
     const user = c.Config.User;
     if (user && !/^\d+(:\d+)?$/.test(user)) {
       throw new EngineError(`unable to find user ${user}: only numeric uid[:gid] is supported here`, 400);
@@ -252,10 +258,8 @@ export class Engine {
       network: c.HostConfig.NetworkMode,
       userns: c.HostConfig.UsernsMode === 'private',
       ...(c.Config.Tty ? { tty: c.ttySize ?? { rows: 24, cols: 80 } } : {}),
-      mounts: c.HostConfig.Binds.map(parseBind),
-      volumeDirs: c.HostConfig.Binds.map(parseBind)
-        .filter((m) => m.volume)
-        .map((m) => m.source),
+      mounts,
+      volumeDirs: mounts.filter((m) => m.volume).map((m) => m.source),
     });
   }
 
@@ -633,9 +637,7 @@ export class Engine {
 
   /** `docker rmi`: untags; the image is deleted once no tag and no container use it. */
   async removeImage(ref: string, force = false): Promise<{ Untagged?: string; Deleted?: string }[]> {
-    const image = await this.images.resolve(ref).catch(() => {
-      throw new EngineError(`No such image: ${ref}`, 404);
-    });
+    const image = await this.image(ref);
     const users = [...this.containers.values()].filter((c) => c.Image === image.id);
     const byName = !/^(sha256:)?[0-9a-f]{6,64}$/.test(ref);
     const out: { Untagged?: string; Deleted?: string }[] = [];

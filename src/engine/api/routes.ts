@@ -138,9 +138,7 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
     );
   }
   if (method === 'GET' && (m = /^\/images\/(.+)\/json$/.exec(path))) {
-    const i = await engine.images.resolve(decodeURIComponent(m[1]!)).catch(() => {
-      throw new EngineError(`No such image: ${decodeURIComponent(m![1]!)}`, 404);
-    });
+    const i = await engine.image(decodeURIComponent(m[1]!));
     return json(conn, 200, {
       Id: i.id,
       RepoTags: i.tags,
@@ -156,9 +154,7 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
   }
   if (method === 'POST' && (m = /^\/images\/(.+)\/tag$/.exec(path))) {
     const name = decodeURIComponent(m[1]!);
-    const image = await engine.images.resolve(name).catch(() => {
-      throw new EngineError(`No such image: ${name}`, 404);
-    });
+    const image = await engine.image(name);
     const repo = query.get('repo');
     if (!repo) throw new EngineError('repository name must have at least one component', 400);
     const target = `${repo}:${query.get('tag') || 'latest'}`;
@@ -170,9 +166,7 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
   }
   if (method === 'GET' && (m = /^\/images\/(.+)\/history$/.exec(path))) {
     const name = decodeURIComponent(m[1]!);
-    const image = await engine.images.resolve(name).catch(() => {
-      throw new EngineError(`No such image: ${name}`, 404);
-    });
+    const image = await engine.image(name);
     // Newest first, as Docker lists it; layer sizes from the manifest, in order.
     const layers = [...image.manifest.layers];
     const entries = (image.config.history ?? []).map((h) => ({
