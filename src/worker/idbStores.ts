@@ -5,35 +5,9 @@
 import { isDigest, sha256, type Digest } from '../engine/images/digest';
 import type { BlobStore, MetaStore } from '../engine/images/storage';
 
-const DB = 'container-playground-engine';
+import { idbDatabase } from './idb';
 
-function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => {
-      req.result.createObjectStore('blobs');
-      req.result.createObjectStore('meta');
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-let db: Promise<IDBDatabase> | null = null;
-
-function run<T>(store: string, mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  db ??= open();
-  return db.then(
-    (d) =>
-      new Promise<T>((resolve, reject) => {
-        const t = d.transaction(store, mode);
-        const req = fn(t.objectStore(store));
-        t.oncomplete = () => resolve(req.result);
-        t.onerror = () => reject(t.error);
-        t.onabort = () => reject(t.error);
-      }),
-  );
-}
+const run = idbDatabase('container-playground-engine', ['blobs', 'meta']);
 
 export class IdbBlobStore implements BlobStore {
   async has(d: Digest) {

@@ -145,6 +145,15 @@ function attachEngine(host: VmHost, opts: BootOptions): void {
   host.api.serve((stream) => serveConnection(engine, stream, (t) => trafficListeners.forEach((l) => l(t))));
 }
 
+/** Throws the running machine away and starts another from `source`. */
+async function replaceMachine(source: Source): Promise<VmStatus> {
+  if (!bootOpts) throw new Error('boot() was never called');
+  const old = vm;
+  vm = null;
+  await old?.destroy().catch(() => {});
+  return start(bootOpts, source);
+}
+
 async function saveCurrent(key: string): Promise<number> {
   if (!vm) throw new Error('no machine is running');
   return store.saveState(key, await vm.saveState());
@@ -172,13 +181,9 @@ const api: VmWorkerApi = {
     return start(opts, opts.useSavedState === false ? 'shipped' : 'saved');
   },
   status: () => status,
-  async reset(opts = {}) {
-    if (!bootOpts) throw new Error('boot() was never called');
-    const old = vm;
-    vm = null;
-    await old?.destroy().catch(() => {});
+  reset(opts = {}) {
     // A reset gives a clean machine: never the user's own snapshot.
-    return start(bootOpts, opts.cold ? 'cold' : 'shipped');
+    return replaceMachine(opts.cold ? 'cold' : 'shipped');
   },
   async saveState() {
     if (!manifest) throw new Error('no machine is running');
@@ -186,12 +191,8 @@ const api: VmWorkerApi = {
     publish({ savedStateBytes: bytes });
     return bytes;
   },
-  async restoreSavedState() {
-    if (!bootOpts) throw new Error('boot() was never called');
-    const old = vm;
-    vm = null;
-    await old?.destroy().catch(() => {});
-    return start(bootOpts, 'saved');
+  restoreSavedState() {
+    return replaceMachine('saved');
   },
   async clearSavedState() {
     await store.clearState();
