@@ -7,6 +7,13 @@ import { join } from 'node:path';
 import { hexOf, isDigest, sha256, type Digest } from '../engine/images/digest';
 import type { BlobStore, MetaStore } from '../engine/images/storage';
 
+/** A reader never sees half a file: write beside it, then rename over it. */
+function writeAtomically(path: string, data: Uint8Array | string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
 export class DirBlobStore implements BlobStore {
   constructor(private readonly dir: string) {
     mkdirSync(join(dir, 'sha256'), { recursive: true });
@@ -26,9 +33,7 @@ export class DirBlobStore implements BlobStore {
   }
   async put(data: Uint8Array) {
     const d = await sha256(data);
-    const tmp = `${this.path(d)}.tmp-${process.pid}`;
-    writeFileSync(tmp, data);
-    renameSync(tmp, this.path(d));
+    writeAtomically(this.path(d), data);
     return d;
   }
   async delete(d: Digest) {
@@ -56,9 +61,7 @@ export class DirMetaStore implements MetaStore {
     }
   }
   async set(key: string, value: unknown) {
-    const tmp = `${this.path(key)}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(value));
-    renameSync(tmp, this.path(key));
+    writeAtomically(this.path(key), JSON.stringify(value));
   }
   async delete(key: string) {
     rmSync(this.path(key), { force: true });
