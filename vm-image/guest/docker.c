@@ -162,8 +162,19 @@ static int read_head(int fd, struct buf *early) {
   }
 }
 
-static struct resp call(const char *method, const char *path, const char *body) {
-  int fd = send_request(method, path, body);
+/* Sends a request whose body is bytes (a tar); returns the connection, answer unread. */
+static int send_body(const char *method, const char *path, const char *type, struct buf *body) {
+  int fd = dial();
+  struct buf req = {0};
+  bprintf(&req, "%s /v1.43%s HTTP/1.1\r\nHost: docker\r\nUser-Agent: Docker-Client/playground\r\nConnection: close\r\n"
+          "Content-Type: %s\r\nContent-Length: %zu\r\n\r\n", method, path, type, body->len);
+  bput(&req, body->p ? body->p : "", body->len);
+  for (size_t off = 0; off < req.len;) { ssize_t w = write(fd, req.p + off, req.len - off); if (w <= 0) break; off += w; }
+  free(req.p);
+  return fd;
+}
+
+static struct resp read_resp(int fd) {
   struct resp r = {0};
   bputs(&r.body, "");
   r.status = read_head(fd, &r.body);
@@ -172,6 +183,20 @@ static struct resp call(const char *method, const char *path, const char *body) 
   while ((n = read(fd, c, sizeof c)) > 0) bput(&r.body, c, n);
   close(fd);
   return r;
+}
+
+/* The whole stdout of a shell command; its exit status. */
+static int slurp_command(const char *cmd, struct buf *out) {
+  FILE *p = popen(cmd, "r");
+  if (!p) return -1;
+  bputs(out, "");
+  char c[8192]; size_t n;
+  while ((n = fread(c, 1, sizeof c, p)) > 0) bput(out, c, n);
+  return pclose(p);
+}
+
+static struct resp call(const char *method, const char *path, const char *body) {
+  return read_resp(send_request(method, path, body));
 }
 
 /* Docker's error shape: {"message": "..."} */
@@ -728,23 +753,182 @@ static int cmd_cp(int argc, char **argv) {
   const char *dir = ".", *base = src;
   if (slash) { *slash = 0; dir = *src ? src : "/"; base = slash + 1; }
   snprintf(cmd, sizeof cmd, "tar -c -C '%s' '%s'", dir, base);
-  FILE *p = popen(cmd, "r");
-  if (!p) { perror("tar"); return 1; }
-  struct buf tar = {0}; bputs(&tar, "");
-  char c[8192]; size_t n;
-  while ((n = fread(c, 1, sizeof c, p)) > 0) bput(&tar, c, n);
-  if (pclose(p) != 0) { fprintf(stderr, "docker: could not read %s\n", argv[0]); return 1; }
+  struct buf tar = {0};
+  if (slurp_command(cmd, &tar) != 0) { fprintf(stderr, "docker: could not read %s\n", argv[0]); return 1; }
   snprintf(path, sizeof path, "/containers/%s/archive?path=%s", argv[1], urlenc(to + 1));
-  int fd = dial();
-  struct buf req = {0};
-  bprintf(&req, "PUT /v1.43%s HTTP/1.1\r\nHost: docker\r\nConnection: close\r\nContent-Type: application/x-tar\r\nContent-Length: %zu\r\n\r\n", path, tar.len);
-  bput(&req, tar.p, tar.len);
-  for (size_t off = 0; off < req.len;) { ssize_t w = write(fd, req.p + off, req.len - off); if (w <= 0) break; off += w; }
-  struct resp r = {0}; bputs(&r.body, "");
-  r.status = read_head(fd, &r.body);
-  ssize_t k; while ((k = read(fd, c, sizeof c)) > 0) bput(&r.body, c, k);
+  struct resp r = read_resp(send_body("PUT", path, "application/x-tar", &tar));
   if (r.status != 200) { daemon_error(&r); return 1; }
   return 0;
+}
+
+/* ---- images made and moved: commit, build, save, load */
+
+/* Calls fn for each JSON line of a streamed answer (build and load progress). */
+static void json_lines(int fd, struct buf *b, void (*fn)(struct json *, void *), void *ctx) {
+  char c[4096];
+  for (;;) {
+    char *nl;
+    while ((nl = memchr(b->p, '\n', b->len))) {
+      *nl = 0;
+      jp = b->p;
+      if (*b->p) fn(jparse(), ctx);
+      size_t used = nl + 1 - b->p;
+      memmove(b->p, nl + 1, b->len - used); b->len -= used; b->p[b->len] = 0;
+    }
+    ssize_t n = read(fd, c, sizeof c);
+    if (n <= 0) break;
+    bput(b, c, n);
+  }
+}
+
+struct progress { int quiet, failed; char id[80]; };
+static void on_progress(struct json *m, void *ctx) {
+  struct progress *p = ctx;
+  struct json *err = jget(m, "errorDetail");
+  if (err || *jstr(m, "error")) {
+    const char *msg = err ? jstr(err, "message") : jstr(m, "error");
+    fprintf(stderr, "%s\n", *msg ? msg : jstr(m, "error"));
+    p->failed = 1;
+    return;
+  }
+  const char *id = jstr(jget(m, "aux"), "ID");
+  if (*id) snprintf(p->id, sizeof p->id, "%s", id);
+  if (!p->quiet) { fputs(jstr(m, "stream"), stdout); fflush(stdout); }
+}
+
+static int cmd_commit(int argc, char **argv) {
+  struct buf q = {0}; bputs(&q, "");
+  int i = 0, pause = 1;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "-p=false") || !strcmp(a, "--pause=false")) { pause = 0; continue; }
+    if (!strcmp(a, "-p") || !strcmp(a, "--pause") || !strcmp(a, "--pause=true")) continue;
+    if (!v) return usage_error("commit", "flag needs an argument: %s", a);
+    if (!strcmp(a, "-m") || !strcmp(a, "--message")) bprintf(&q, "&comment=%s", urlenc(v));
+    else if (!strcmp(a, "-a") || !strcmp(a, "--author")) bprintf(&q, "&author=%s", urlenc(v));
+    else if (!strcmp(a, "-c") || !strcmp(a, "--change")) bprintf(&q, "&changes=%s", urlenc(v));
+    else return usage_error("commit", "unknown flag: %s", a);
+    i++;
+  }
+  if (argc - i < 1 || argc - i > 2) return usage_error("commit", "\"docker commit\" requires at least 1 and at most 2 arguments.", "");
+  if (argc - i == 2) {
+    char repo[256]; snprintf(repo, sizeof repo, "%s", argv[i + 1]);
+    char *colon = strrchr(repo, ':');
+    if (colon && !strchr(colon, '/')) { *colon = 0; bprintf(&q, "&tag=%s", urlenc(colon + 1)); }
+    bprintf(&q, "&repo=%s", urlenc(repo));
+  }
+  char path[2048];
+  snprintf(path, sizeof path, "/commit?container=%s&pause=%d%s", urlenc(argv[i]), pause, q.p);
+  struct json *r = expect(call("POST", path, "{}"), 201);
+  printf("%s\n", jstr(r, "Id"));
+  return 0;
+}
+
+static int cmd_build(int argc, char **argv) {
+  struct buf q = {0}, args = {0}; bputs(&q, ""); bputs(&args, "{");
+  const char *file = NULL, *dir = NULL;
+  struct progress p = {0};
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (a[0] != '-' || !strcmp(a, "-")) {
+      if (dir) return usage_error("build", "\"docker build\" requires exactly 1 argument.", "");
+      dir = a;
+      continue;
+    }
+    if (!strcmp(a, "--no-cache")) { bputs(&q, "&nocache=1"); continue; }
+    if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) { p.quiet = 1; bputs(&q, "&q=1"); continue; }
+    if (!v) return usage_error("build", "flag needs an argument: %s", a);
+    if (!strcmp(a, "-t") || !strcmp(a, "--tag")) bprintf(&q, "&t=%s", urlenc(v));
+    else if (!strcmp(a, "-f") || !strcmp(a, "--file")) file = v;
+    else if (!strcmp(a, "--target")) bprintf(&q, "&target=%s", urlenc(v));
+    else if (!strcmp(a, "--build-arg")) {
+      char kv[1024]; snprintf(kv, sizeof kv, "%s", v);
+      char *eq = strchr(kv, '=');
+      /* "--build-arg NAME" takes NAME's value from the client's environment, as Docker's does. */
+      const char *val = eq ? eq + 1 : getenv(kv);
+      if (eq) *eq = 0;
+      if (!val) { i++; continue; }
+      if (args.len > 1) bputs(&args, ",");
+      bjson_str(&args, kv); bputs(&args, ":"); bjson_str(&args, val);
+    } else return usage_error("build", "unknown flag: %s", a);
+    i++;
+  }
+  if (!dir) return usage_error("build", "\"docker build\" requires exactly 1 argument.", "");
+  if (!strcmp(dir, "-")) { fprintf(stderr, "docker: a build context from stdin is not supported here; give a directory\n"); return 1; }
+  char rdir[4096];
+  if (!realpath(dir, rdir)) { fprintf(stderr, "unable to prepare context: path \"%s\" not found\n", dir); return 1; }
+  if (file) {
+    char rfile[4096];
+    size_t dl = strlen(rdir);
+    if (!realpath(file, rfile)) { fprintf(stderr, "unable to prepare context: the Dockerfile (%s) does not exist\n", file); return 1; }
+    if (strncmp(rfile, rdir, dl) || rfile[dl] != '/') {
+      fprintf(stderr, "unable to prepare context: the Dockerfile (%s) must be within the build context (%s)\n", file, dir);
+      return 1;
+    }
+    bprintf(&q, "&dockerfile=%s", urlenc(rfile + dl + 1));
+  }
+  bputs(&args, "}");
+  if (args.len > 2) bprintf(&q, "&buildargs=%s", urlenc(args.p));
+  char cmd[4200];
+  snprintf(cmd, sizeof cmd, "cd '%s' && tar -c .", rdir);
+  struct buf ctx = {0};
+  if (slurp_command(cmd, &ctx) != 0) { fprintf(stderr, "unable to prepare context: could not read %s\n", dir); return 1; }
+  if (!p.quiet) { printf("Sending build context to Docker daemon  %.1fkB\n", ctx.len / 1000.0); fflush(stdout); }
+  char path[4096];
+  snprintf(path, sizeof path, "/build?%s", q.len ? q.p + 1 : "");
+  int fd = send_body("POST", path, "application/x-tar", &ctx);
+  struct buf b = {0}; bputs(&b, "");
+  int st = read_head(fd, &b);
+  if (st != 200) { struct resp r = {st, b}; char c[4096]; ssize_t n; while ((n = read(fd, c, sizeof c)) > 0) bput(&r.body, c, n); daemon_error(&r); return 1; }
+  json_lines(fd, &b, on_progress, &p);
+  if (p.failed) return 1;
+  if (p.quiet) printf("%s\n", p.id);
+  return 0;
+}
+
+static int cmd_save(int argc, char **argv) {
+  const char *out = NULL;
+  struct buf q = {0}; bputs(&q, "");
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
+      if (i + 1 >= argc) return usage_error("save", "flag needs an argument: %s", argv[i]);
+      out = argv[++i];
+    } else if (argv[i][0] == '-') return usage_error("save", "unknown flag: %s", argv[i]);
+    else bprintf(&q, "%snames=%s", q.len ? "&" : "", urlenc(argv[i]));
+  }
+  if (!q.len) return usage_error("save", "\"docker save\" requires at least 1 argument.", "");
+  if (!out && isatty(1)) { fprintf(stderr, "cowardly refusing to save to a terminal. Use the -o flag or redirect\n"); return 1; }
+  char path[4096]; snprintf(path, sizeof path, "/images/get?%s", q.p);
+  struct resp r = call("GET", path, NULL);
+  if (r.status != 200) { daemon_error(&r); return 1; }
+  FILE *f = out ? fopen(out, "w") : stdout;
+  if (!f || fwrite(r.body.p, 1, r.body.len, f) != r.body.len || (out && fclose(f) != 0)) { perror(out ? out : "stdout"); return 1; }
+  return 0;
+}
+
+static int cmd_load(int argc, char **argv) {
+  const char *in = NULL;
+  struct progress p = {0};
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) p.quiet = 1;
+    else if (!strcmp(argv[i], "-i") || !strcmp(argv[i], "--input")) {
+      if (i + 1 >= argc) return usage_error("load", "flag needs an argument: %s", argv[i]);
+      in = argv[++i];
+    } else return usage_error("load", "unknown flag: %s", argv[i]);
+  }
+  if (!in && isatty(0)) { fprintf(stderr, "requested load from stdin, but stdin is empty\n"); return 1; }
+  FILE *f = in ? fopen(in, "r") : stdin;
+  if (!f) { fprintf(stderr, "open %s: %s\n", in, strerror(errno)); return 1; }
+  struct buf tar = {0}; bputs(&tar, "");
+  char c[8192]; size_t n;
+  while ((n = fread(c, 1, sizeof c, f)) > 0) bput(&tar, c, n);
+  int fd = send_body("POST", p.quiet ? "/images/load?quiet=1" : "/images/load", "application/x-tar", &tar);
+  struct buf b = {0}; bputs(&b, "");
+  int st = read_head(fd, &b);
+  if (st != 200) { struct resp r = {st, b}; ssize_t k; while ((k = read(fd, c, sizeof c)) > 0) bput(&r.body, c, k); daemon_error(&r); return 1; }
+  p.quiet = 0; /* the daemon already left out the progress */
+  json_lines(fd, &b, on_progress, &p);
+  return p.failed;
 }
 
 static int cmd_simple_get(const char *path) {
@@ -784,7 +968,7 @@ static int cmd_version(void) {
 static int help(void) {
   printf("Usage:  docker COMMAND\n\nCommands this playground's docker knows:\n"
          "  run, create, start, stop, kill, restart, rm, ps, logs, exec, inspect, wait, top, stats, diff,\n"
-         "  cp, events, images, rmi, tag, history, version, info\n");
+         "  cp, commit, events, images, rmi, tag, history, build, save, load, version, info\n");
   return 0;
 }
 
@@ -836,6 +1020,10 @@ int docker_main(int argc, char **argv) {
   if (!strcmp(verb, "stats")) return cmd_stats(n, a);
   if (!strcmp(verb, "events")) return cmd_events(n, a);
   if (!strcmp(verb, "cp")) return cmd_cp(n, a);
+  if (!strcmp(verb, "commit")) return cmd_commit(n, a);
+  if (!strcmp(verb, "build")) return cmd_build(n, a);
+  if (!strcmp(verb, "save")) return cmd_save(n, a);
+  if (!strcmp(verb, "load")) return cmd_load(n, a);
   fprintf(stderr, "docker: '%s' is not a docker command.\nSee 'docker --help'\n", verb);
   return 1;
 }

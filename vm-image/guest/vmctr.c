@@ -4,7 +4,8 @@
  *
  *   vmctr run  --rootfs DIR --cgroup DIR --log FILE [--hostname H] [--env K=V]...
  *              [--workdir D] [--user UID[:GID]] [--userns] [--net new|none|host]
- *              [--mount SRC:DST[:ro]]... [--tty [--tty-size ROWSxCOLS]] -- CMD...
+ *              [--mount SRC:DST[:ro]]... [--tty [--tty-size ROWSxCOLS]] [--stdin]
+ *              [--host-exec PATH] -- CMD...
  *   vmctr exec --pid PID [--env K=V]... [--workdir D] [--user UID[:GID]] [--tty [--tty-size RxC]] -- CMD...
  *
  * `run` joins the cgroup the engine prepared, clones the container's first
@@ -51,10 +52,16 @@
 #define USERNS_SIZE 65536
 
 struct opts {
-  const char *rootfs, *cgroup, *log, *hostname, *workdir, *user, *net;
+  const char *rootfs, *cgroup, *log, *hostname, *workdir, *user, *net, *host_exec;
   int userns;
   /* --tty: the process gets a terminal; this process relays its stdin and output. */
   int tty;
+  /* --stdin: the process reads this process's stdin (docker run -i, a build's COPY) */
+  int stdin_open;
+  /* --host-exec: run this guest binary (opened before pivot_root) instead of
+   * looking CMD up in the container, so a build can unpack files into an image
+   * that has no tar of its own (FROM scratch). */
+  int host_exec_fd;
   unsigned short rows, cols;
   int pid;
   char *env[MAX_ENV + 1];
@@ -99,10 +106,65 @@ static void mountx(const char *src, const char *dst, const char *type, unsigned 
   if (mount(src, dst, type, flags, data) < 0) die(125, "mount %s on %s", type ? type : src, dst);
 }
 
-static void parse_user(const char *spec, uid_t *uid, gid_t *gid) {
-  char *end;
-  *uid = strtoul(spec, &end, 10);
-  *gid = *end == ':' ? strtoul(end + 1, NULL, 10) : *uid;
+/* A line of /etc/passwd or /etc/group whose name or id is `want`; its fields split in place. */
+static int db_find(const char *file, const char *want, char *line, size_t n, char **f, int nf) {
+  FILE *db = fopen(file, "re");
+  if (!db) return 0;
+  int found = 0;
+  while (!found && fgets(line, n, db)) {
+    line[strcspn(line, "\n")] = 0;
+    int k = 0;
+    for (char *p = line, *s; k < nf && (s = strsep(&p, ":")); ) f[k++] = s;
+    if (k >= 3 && (!strcmp(f[0], want) || !strcmp(f[2], want))) found = 1;
+  }
+  fclose(db);
+  return found;
+}
+
+static int numeric(const char *s) { return *s && strspn(s, "0123456789") == strlen(s); }
+
+/*
+ * USER as Docker reads it: name or uid, optionally :group or :gid, looked up
+ * in the container's own /etc/passwd and /etc/group (we are in its root now).
+ * A numeric id needs no entry; a name without one is an error, as in runc.
+ */
+static void resolve_user(const char *spec, uid_t *uid, gid_t *gid, gid_t *groups, int *ngroups, char **home) {
+  char user[256], *group = NULL, line[1024], *f[7];
+  snprintf(user, sizeof user, "%s", spec);
+  char *colon = strchr(user, ':');
+  if (colon) { *colon = 0; group = colon + 1; }
+  *ngroups = 0;
+  *home = NULL;
+  if (db_find("/etc/passwd", user, line, sizeof line, f, 7) && (numeric(user) ? !strcmp(f[2], user) : 1)) {
+    *uid = strtoul(f[2], NULL, 10);
+    *gid = f[3] ? strtoul(f[3], NULL, 10) : *uid;
+    if (f[5] && *f[5]) *home = strdup(f[5]);
+    snprintf(user, sizeof user, "%s", f[0]);
+  } else if (numeric(user)) {
+    *uid = strtoul(user, NULL, 10);
+    *gid = *uid;
+  } else {
+    errno = 0;
+    die(126, "unable to find user %s: no matching entries in passwd file", user);
+  }
+  if (group) {
+    if (db_find("/etc/group", group, line, sizeof line, f, 4) && (numeric(group) ? !strcmp(f[2], group) : 1))
+      *gid = strtoul(f[2], NULL, 10);
+    else if (numeric(group)) *gid = strtoul(group, NULL, 10);
+    else { errno = 0; die(126, "unable to find group %s: no matching entries in group file", group); }
+    return;
+  }
+  /* Supplementary groups: every group that lists the user as a member. */
+  FILE *db = fopen("/etc/group", "re");
+  while (db && *ngroups < 32 && fgets(line, sizeof line, db)) {
+    line[strcspn(line, "\n")] = 0;
+    int k = 0;
+    for (char *p = line, *s; k < 4 && (s = strsep(&p, ":")); ) f[k++] = s;
+    if (k < 4) continue;
+    for (char *p = f[3], *m; (m = strsep(&p, ",")); )
+      if (!strcmp(m, user)) { groups[(*ngroups)++] = strtoul(f[2], NULL, 10); break; }
+  }
+  if (db) fclose(db);
 }
 
 static void apply_process(struct opts *o) {
@@ -114,21 +176,28 @@ static void apply_process(struct opts *o) {
   clearenv();
   for (int i = 0; i < o->nenv; i++) putenv(o->env[i]);
   if (!getenv("PATH")) putenv("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-  /* Docker sets HOME from the user's passwd entry; root's is /root, others fall back to /. */
-  if (!getenv("HOME")) putenv(o->user && strtoul(o->user, NULL, 10) != 0 ? "HOME=/" : "HOME=/root");
+  uid_t uid = 0;
+  gid_t gid = 0, groups[32];
+  int ngroups = 0;
+  char *home = NULL;
+  if (o->user && *o->user) resolve_user(o->user, &uid, &gid, groups, &ngroups, &home);
+  /* Docker sets HOME from the user's passwd entry; without one, root's is /root and others get /. */
+  if (!getenv("HOME")) {
+    static char h[300];
+    snprintf(h, sizeof h, "HOME=%s", home ? home : uid == 0 ? "/root" : "/");
+    putenv(h);
+  }
   if (o->workdir) {
     mkdir_p(o->workdir, 0755); /* exec's workdir may be missing too; harmless when present */
     if (chdir(o->workdir) < 0) die(126, "chdir %s", o->workdir);
   }
-  if (o->user) {
-    uid_t uid;
-    gid_t gid;
-    parse_user(o->user, &uid, &gid);
-    if (setgroups(0, NULL) < 0 && errno != EPERM) die(126, "setgroups");
+  if (o->user && *o->user) {
+    if (setgroups(ngroups, groups) < 0 && errno != EPERM) die(126, "setgroups");
     if (setgid(gid) < 0) die(126, "setgid %u", gid);
     if (setuid(uid) < 0) die(126, "setuid %u", uid);
   }
-  execvp(o->argv[0], o->argv);
+  if (o->host_exec_fd >= 0) fexecve(o->host_exec_fd, o->argv, environ);
+  else execvp(o->argv[0], o->argv);
   int e = errno;
   errno = 0;
   if (e == ENOENT) die(127, "exec: \"%s\": executable file not found in $PATH", o->argv[0]);
@@ -284,6 +353,7 @@ static int pump(int fd, struct linebuf *lb, FILE *log) {
 
 static int cmd_run(struct opts *o) {
   if (!o->rootfs || !o->cgroup || !o->log) die(125, "run needs --rootfs, --cgroup and --log");
+  if (o->host_exec && (o->host_exec_fd = open(o->host_exec, O_RDONLY | O_CLOEXEC)) < 0) die(125, "open %s", o->host_exec);
   FILE *log = fopen(o->log, "ae");
   if (!log) die(125, "open log %s", o->log);
   int out[2], err[2];
@@ -312,7 +382,9 @@ static int cmd_run(struct opts *o) {
       snprintf(dir, sizeof dir, "%s", path);
       char *slash = strrchr(dir, '/');
       if (slash) { *slash = 0; mkdir_p(dir, 0755); }
-      int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+      /* Only when missing: opening an image's file for writing would copy it up into the container layer. */
+      struct stat there;
+      int fd = lstat(path, &there) < 0 ? open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644) : -1;
       if (fd >= 0) close(fd);
     }
   }
@@ -330,7 +402,8 @@ static int cmd_run(struct opts *o) {
   if (o->tty) open_terminal(o, &master, &slave);
   int saved_in = dup(0), saved_out = dup(1), saved_err = dup(2);
   int devnull = open("/dev/null", O_RDONLY);
-  dup2(o->tty ? slave : devnull, 0);
+  if (o->tty) dup2(slave, 0);
+  else if (!o->stdin_open) dup2(devnull, 0);
   dup2(o->tty ? slave : out[1], 1);
   dup2(o->tty ? slave : err[1], 2);
   pid_t pid = clone(container_main, stack + sizeof stack, flags, o);
@@ -462,10 +535,13 @@ static int cmd_exec(struct opts *o) {
   return WEXITSTATUS(status);
 }
 
+int layer_main(int argc, char **argv);
+
 int vmctr_main(int argc, char **argv) {
-  struct opts o = {.net = "new"};
-  if (argc < 2) die(125, "usage: vmctr run|exec [options] -- CMD...");
+  struct opts o = {.net = "new", .host_exec_fd = -1};
+  if (argc < 2) die(125, "usage: vmctr run|exec [options] -- CMD... | vmctr layer-tar|whiteouts DIR");
   const char *verb = argv[1];
+  if (!strcmp(verb, "layer-tar") || !strcmp(verb, "whiteouts")) return layer_main(argc, argv);
   int i = 2;
   for (; i < argc; i++) {
     const char *a = argv[i];
@@ -473,6 +549,7 @@ int vmctr_main(int argc, char **argv) {
     if (!strcmp(a, "--")) { i++; break; }
     if (!strcmp(a, "--userns")) { o.userns = 1; continue; }
     if (!strcmp(a, "--tty")) { o.tty = 1; continue; }
+    if (!strcmp(a, "--stdin")) { o.stdin_open = 1; continue; }
     if (!v) die(125, "%s needs a value", a);
     if (!strcmp(a, "--rootfs")) o.rootfs = v;
     else if (!strcmp(a, "--cgroup")) o.cgroup = v;
@@ -481,6 +558,7 @@ int vmctr_main(int argc, char **argv) {
     else if (!strcmp(a, "--workdir")) o.workdir = v;
     else if (!strcmp(a, "--user")) o.user = v;
     else if (!strcmp(a, "--net")) o.net = v;
+    else if (!strcmp(a, "--host-exec")) o.host_exec = v;
     else if (!strcmp(a, "--pid")) o.pid = atoi(v);
     else if (!strcmp(a, "--tty-size")) { unsigned r = 0, c = 0; sscanf(v, "%ux%u", &r, &c); o.rows = r; o.cols = c; }
     else if (!strcmp(a, "--env")) { if (o.nenv < MAX_ENV) o.env[o.nenv++] = (char *)v; }
