@@ -18,9 +18,11 @@ declare const performance: { now(): number };
 declare class URLSearchParams {
   get(name: string): string | null;
   has(name: string): boolean;
+  getAll(name: string): string[];
 }
 declare class URL {
   constructor(url: string, base?: string);
   readonly pathname: string;
   readonly searchParams: URLSearchParams;
 }
+declare function structuredClone<T>(value: T): T;

@@ -54,8 +54,11 @@ export interface Container {
   plan: Step[];
   /** Resolves when the running container's first process ends. */
   exited?: Promise<number>;
-  /** With -t: keystrokes for the container's terminal. */
-  terminal?: { write(data: Uint8Array): void; closeStdin(): void };
+  /** With -t or -i: the first process's input (keystrokes for its terminal with -t). */
+  input?: { write(data: Uint8Array): void; closeStdin(): void };
+  /** The builder's COPY containers: a guest binary run as the command, fed on stdin. */
+  hostExec?: string;
+  pipeStdin?: boolean;
   /** The terminal size to start with (from the client's resize before start). */
   ttySize?: { rows: number; cols: number };
 }

@@ -24,6 +24,7 @@ describe('containerPlan', () => {
       'mkdir',
       'mkdir',
       'mkdir',
+      'initLayer',
       'mountOverlay',
       'cgroupCreate',
       'cgroupWrite',
@@ -49,6 +50,18 @@ describe('containerPlan', () => {
     expect(start.kind === 'start' && start.argv).toContain('--net');
   });
 
+  it('keeps mount points and the files mounted over /etc out of the container layer', () => {
+    const steps = containerPlan(spec);
+    const overlay = steps.find((s) => s.kind === 'mountOverlay');
+    expect(overlay?.kind === 'mountOverlay' && overlay.lower[0]).toBe('/var/lib/docker/init');
+    const writes = steps.filter((s) => s.kind === 'writeFile').map((s) => s.path);
+    expect(writes.every((p) => p.startsWith(`/var/lib/docker/containers/${id}/`))).toBe(true);
+    const start = steps.at(-1)!;
+    expect(start.kind === 'start' && start.argv.join(' ')).toContain(
+      `--mount /var/lib/docker/containers/${id}/hostname:/etc/hostname`,
+    );
+  });
+
   it('gives no limit steps when no limit was asked for', () => {
     const steps = containerPlan({ ...spec, memoryBytes: undefined, nanoCpus: undefined, pidsLimit: undefined });
     expect(steps.some((s) => s.kind === 'cgroupWrite')).toBe(false);
@@ -65,7 +78,7 @@ describe('containerPlan', () => {
     const overlay = containerPlan(spec).find((s) => s.kind === 'mountOverlay')!;
     if (overlay.kind !== 'mountOverlay') throw new Error('unreachable');
     expect(stepCommand(overlay)).toBe(
-      `mount -t overlay overlay -o lowerdir=/var/lib/docker/layers/top:/var/lib/docker/layers/base,upperdir=/var/lib/docker/overlay2/${id}/diff,workdir=/var/lib/docker/overlay2/${id}/work /var/lib/docker/overlay2/${id}/merged`,
+      `mount -t overlay overlay -o lowerdir=/var/lib/docker/init:/var/lib/docker/layers/top:/var/lib/docker/layers/base,upperdir=/var/lib/docker/overlay2/${id}/diff,workdir=/var/lib/docker/overlay2/${id}/work /var/lib/docker/overlay2/${id}/merged`,
     );
   });
 

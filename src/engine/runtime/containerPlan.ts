@@ -29,10 +29,15 @@ export interface ContainerSpec {
   mounts?: readonly { source: string; target: string; readonly: boolean }[];
   /** Named volumes' directories, made if missing. */
   volumeDirs?: readonly string[];
+  /** -i (and a build's COPY): the first process reads what the engine writes to it. */
+  stdin?: boolean;
+  /** Run this guest binary instead of looking argv[0] up in the container (see vmctr --host-exec). */
+  hostExec?: string;
 }
 
 export type Step =
   | { kind: 'mkdir'; path: string; why: string }
+  | { kind: 'initLayer'; path: string; dirs: readonly string[]; files: readonly string[]; why: string }
   | { kind: 'mountOverlay'; lower: readonly string[]; upper: string; work: string; target: string; why: string }
   | { kind: 'cgroupCreate'; path: string; why: string }
   | { kind: 'cgroupWrite'; path: string; file: string; value: string; why: string }
@@ -40,6 +45,14 @@ export type Step =
   | { kind: 'start'; argv: readonly string[]; why: string };
 
 export const DOCKER_ROOT = '/var/lib/docker';
+/**
+ * Docker's "init layer", shared by every container as its topmost lower dir:
+ * the mount points and the files the runtime mounts over, so that none of them
+ * land in the container layer (and from there in `docker diff`, commit or a build).
+ */
+export const INIT_LAYER = `${DOCKER_ROOT}/init`;
+const INIT_DIRS = ['dev', 'proc', 'sys', 'etc'];
+const INIT_FILES = ['etc/hostname', 'etc/hosts', 'etc/resolv.conf'];
 export const CGROUP_PARENT = '/sys/fs/cgroup/docker';
 /** cpu.max's period, as Docker uses: 100 ms. */
 export const CPU_PERIOD_US = 100_000;
@@ -52,6 +65,8 @@ export function containerPaths(id: string) {
     work: `${dir}/work`,
     merged: `${dir}/merged`,
     state: `${DOCKER_ROOT}/containers/${id}`,
+    hostname: `${DOCKER_ROOT}/containers/${id}/hostname`,
+    hosts: `${DOCKER_ROOT}/containers/${id}/hosts`,
     log: `${DOCKER_ROOT}/containers/${id}/${id}-json.log`,
     cgroup: `${CGROUP_PARENT}/${id}`,
   };
@@ -76,16 +91,23 @@ export function containerPlan(spec: ContainerSpec): Step[] {
   for (const dir of spec.volumeDirs ?? []) {
     steps.push({ kind: 'mkdir', path: dir, why: 'a named volume: lives outside the container, survives its removal' });
   }
-  if (spec.layers.length > 0) {
-    steps.push({
+  steps.push(
+    {
+      kind: 'initLayer',
+      path: INIT_LAYER,
+      dirs: INIT_DIRS,
+      files: INIT_FILES,
+      why: 'mount points for /proc, /dev, /sys and the files mounted over /etc, kept out of the container layer',
+    },
+    {
       kind: 'mountOverlay',
-      lower: spec.layers,
+      lower: [INIT_LAYER, ...spec.layers],
       upper: p.upper,
       work: p.work,
       target: p.merged,
       why: 'the image layers read-only below, the container layer writable on top',
-    });
-  }
+    },
+  );
   steps.push({
     kind: 'cgroupCreate',
     path: p.cgroup,
@@ -112,15 +134,15 @@ export function containerPlan(spec: ContainerSpec): Step[] {
   steps.push(
     {
       kind: 'writeFile',
-      path: `${p.upper}/etc/hostname`,
+      path: p.hostname,
       content: `${spec.hostname}\n`,
-      why: 'the hostname, as Docker writes it into the container',
+      why: "the container's /etc/hostname, bind-mounted from the container's directory as Docker does",
     },
     {
       kind: 'writeFile',
-      path: `${p.upper}/etc/hosts`,
+      path: p.hosts,
       content: `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${spec.hostname}\n`,
-      why: 'the container resolves its own name',
+      why: 'the container resolves its own name (/etc/hosts, bind-mounted)',
     },
   );
   const runArgs = [
@@ -140,7 +162,10 @@ export function containerPlan(spec: ContainerSpec): Step[] {
   if (spec.user) runArgs.push('--user', spec.user);
   if (spec.userns) runArgs.push('--userns');
   if (spec.tty) runArgs.push('--tty', '--tty-size', `${spec.tty.rows}x${spec.tty.cols}`);
+  runArgs.push('--mount', `${p.hostname}:/etc/hostname`, '--mount', `${p.hosts}:/etc/hosts`);
   for (const m of spec.mounts ?? []) runArgs.push('--mount', `${m.source}:${m.target}${m.readonly ? ':ro' : ''}`);
+  if (spec.stdin) runArgs.push('--stdin');
+  if (spec.hostExec) runArgs.push('--host-exec', spec.hostExec);
   runArgs.push('--net', spec.network === 'host' ? 'host' : spec.network === 'none' ? 'none' : 'new');
   runArgs.push('--', ...spec.argv);
   steps.push({
@@ -162,6 +187,14 @@ export function stepCommand(step: Exclude<Step, { kind: 'start' }>): string {
   switch (step.kind) {
     case 'mkdir':
       return `mkdir -p ${q(step.path)}`;
+    case 'initLayer': {
+      // Shared and in use as a lower dir: only made once, never rewritten.
+      const files = step.files.map((f) => q(`${step.path}/${f}`));
+      return (
+        `mkdir -p ${step.dirs.map((d) => q(`${step.path}/${d}`)).join(' ')} && ` +
+        `for f in ${files.join(' ')}; do [ -e "$f" ] || : > "$f"; done`
+      );
+    }
     case 'mountOverlay':
       return `mount -t overlay overlay -o ${q(`lowerdir=${step.lower.join(':')},upperdir=${step.upper},workdir=${step.work}`)} ${q(step.target)}`;
     case 'cgroupCreate':

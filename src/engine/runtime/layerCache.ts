@@ -5,6 +5,7 @@
  */
 import type { Guest } from '../guest';
 import { hexOf, type Digest } from '../images/digest';
+import { isGzip, readLayer } from '../images/layerArchive';
 import { shellQuote } from './containerPlan';
 
 export const LAYERS_DIR = '/var/lib/docker/layers';
@@ -36,14 +37,17 @@ export class LayerCache {
     const dir = this.pathOf(diffId);
     if ((await this.guest.exec(['test', '-d', dir])).exitCode === 0) return dir;
     const data = await blob();
+    // Refused here, before a byte reaches the guest: an entry that would land outside the layer's directory.
+    await readLayer(data);
     const q = shellQuote(dir);
     // Into a temporary directory first: a half-unpacked layer is never used.
+    // Then the OCI `.wh.` markers become the whiteouts overlayfs reads.
     const r = await this.guest.exec(
       [
         '/bin/sh',
         '-c',
         `set -e; mkdir -p ${LAYERS_DIR}; t=$(mktemp -d ${LAYERS_DIR}/.unpack.XXXXXX); ` +
-          `tar -xzf - -C "$t" || { rm -rf "$t"; exit 1; }; chmod 755 "$t"; mv "$t" ${q}`,
+          `{ tar -x${isGzip(data) ? 'z' : ''}f - -C "$t" && vmctr whiteouts "$t"; } || { rm -rf "$t"; exit 1; }; chmod 755 "$t"; mv "$t" ${q}`,
       ],
       { stdin: data },
     );

@@ -6,8 +6,8 @@ export interface StartedContainer {
   pid: number;
   /** Resolves with the container's exit status when its first process ends. */
   exited: Promise<{ exitCode: number }>;
-  /** With a terminal (vmctr --tty): what is written here is typed into it. */
-  terminal?: Pick<GuestProcess, 'write' | 'closeStdin'>;
+  /** With --tty or --stdin: the first process's input (keystrokes with a terminal). */
+  input?: Pick<GuestProcess, 'write' | 'closeStdin'>;
 }
 
 export class PlanStepError extends Error {
@@ -57,7 +57,7 @@ export async function runPlan(
   let resolvePid!: (pid: number) => void;
   const pid = new Promise<number>((resolve) => (resolvePid = resolve));
   const lineDecoder = new TextDecoder();
-  const interactive = start.argv.includes('--tty');
+  const interactive = start.argv.includes('--tty') || start.argv.includes('--stdin');
   const onStdout = (chunk: Uint8Array) => {
     stdout += lineDecoder.decode(chunk, { stream: true });
     let nl: number;
@@ -80,11 +80,11 @@ export async function runPlan(
     }
   };
   let run: Promise<GuestExecResult>;
-  let terminal: StartedContainer['terminal'];
+  let input: StartedContainer['input'];
   if (interactive) {
     const p = guest.spawn(start.argv, { onStdout });
     run = p.done;
-    terminal = { write: (d) => p.write(d), closeStdin: () => p.closeStdin() };
+    input = { write: (d) => p.write(d), closeStdin: () => p.closeStdin() };
   } else run = guest.exec(start.argv, { onStdout });
   const exited = run.then((res) => ({ exitCode: res.exitCode }));
   // vmctr ending before it printed the pid means the container never started.
@@ -99,5 +99,5 @@ export async function runPlan(
           ),
         ),
   );
-  return { pid: await Promise.race([pid, failedToStart]), exited, ...(terminal ? { terminal } : {}) };
+  return { pid: await Promise.race([pid, failedToStart]), exited, ...(input ? { input } : {}) };
 }
