@@ -11,8 +11,11 @@ import { sh, type Guest } from './guest';
 import { hexOf, randomId } from './images/digest';
 import { formatReference, parseReference } from './images/reference';
 import { ImageNotFoundError, type Image, type ImageStore } from './images/imageStore';
-import { containerPaths, containerPlan, shellQuote } from './runtime/containerPlan';
+import { containerPaths, containerPlan, INIT_LAYER, shellQuote } from './runtime/containerPlan';
 import { LayerCache } from './runtime/layerCache';
+import { layerDiff } from './runtime/layerDiff';
+import { commitConfig, type CommitOptions } from './images/commitConfig';
+import { layerFromTar } from './images/layerArchive';
 import { runPlan } from './runtime/runPlan';
 
 export interface CreateOptions {
@@ -39,6 +42,10 @@ export interface CreateOptions {
   openStdin?: boolean;
   /** -v: "src:dst[:ro]"; a src that is not a path names a volume */
   binds?: string[];
+  /** For the builder's COPY: run this guest binary as the command (vmctr --host-exec) … */
+  hostExec?: string;
+  /** … reading what the engine writes to the container's input. */
+  pipeStdin?: boolean;
 }
 
 export const VOLUMES_DIR = '/var/lib/docker/volumes';
@@ -231,6 +238,8 @@ export class Engine {
       },
       layers,
       plan: [],
+      ...(o.hostExec ? { hostExec: o.hostExec } : {}),
+      ...(o.pipeStdin ? { pipeStdin: true } : {}),
     };
     c.plan = this.planFor(c);
     this.containers.set(id, c);
@@ -241,9 +250,6 @@ export class Engine {
   private planFor(c: Container) {
     const mounts = c.HostConfig.Binds.map(parseBind);
     const user = c.Config.User;
-    if (user && !/^\d+(:\d+)?$/.test(user)) {
-      throw new EngineError(`unable to find user ${user}: only numeric uid[:gid] is supported here`, 400);
-    }
     return containerPlan({
       id: c.Id,
       layers: c.layers,
@@ -260,6 +266,8 @@ export class Engine {
       ...(c.Config.Tty ? { tty: c.ttySize ?? { rows: 24, cols: 80 } } : {}),
       mounts,
       volumeDirs: mounts.filter((m) => m.volume).map((m) => m.source),
+      ...(c.pipeStdin ? { stdin: true } : {}),
+      ...(c.hostExec ? { hostExec: c.hostExec } : {}),
     });
   }
 
@@ -302,7 +310,7 @@ export class Engine {
       FinishedAt: ZERO_TIME,
       Error: '',
     });
-    if (started.terminal) c.terminal = started.terminal;
+    if (started.input) c.input = started.input;
     this.events.emit('container', 'start', c.Id, { name: c.Name, image: c.Config.Image });
     c.exited = started.exited.then(
       async ({ exitCode }) => {
@@ -423,9 +431,14 @@ export class Engine {
     return () => set.delete(listener);
   }
 
-  /** Keystrokes for a -t container's terminal (`docker attach`, `run -it`). */
+  /** Input for a -i or -t container (`docker attach`, `run -i`, keystrokes of `run -it`). */
   writeStdin(ref: string, data: Uint8Array): void {
-    this.get(ref).terminal?.write(data);
+    this.get(ref).input?.write(data);
+  }
+
+  /** The client closed stdin (end of a `run -i` pipe): the container reads end of file. */
+  closeStdin(ref: string): void {
+    this.get(ref).input?.closeStdin();
   }
 
   /** The container's terminal size (`POST /containers/{id}/resize`): SIGWINCH reaches its foreground job. */
@@ -661,11 +674,57 @@ export class Engine {
       this.events.emit('image', 'untag', image.id, { name: t });
     }
     if (toUntag.length === image.tags.length) {
-      await this.images.blobs.delete(image.manifestDigest);
+      await this.images.deleteImage(image);
       out.push({ Deleted: image.id });
       this.events.emit('image', 'delete', image.id, {});
     }
     return out;
+  }
+
+  /**
+   * `docker commit`: the container's layer (its upper dir, as an OCI layer
+   * tar) on top of its image's layers, as a new image. A running container is
+   * frozen (cgroup.freeze) while its files are read, as Docker pauses it.
+   */
+  async commit(
+    ref: string,
+    opts: CommitOptions & { repo?: string; tag?: string; pause?: boolean } = {},
+  ): Promise<Image> {
+    const c = this.get(ref);
+    const parent = await this.image(c.Image);
+    const p = containerPaths(c.Id);
+    let config;
+    try {
+      // Check the changes before the slow part.
+      config = commitConfig(parent.config, c.Config, parent.id, opts);
+    } catch (e) {
+      throw new EngineError((e as Error).message, 400);
+    }
+    const freeze = c.State.Running && opts.pause !== false;
+    if (freeze) await sh(this.guest, `echo 1 > ${shellQuote(p.cgroup)}/cgroup.freeze`);
+    let tar: Uint8Array;
+    try {
+      tar =
+        c.State.Status === 'created'
+          ? new Uint8Array(1024) // never started: no upper dir yet, an empty layer
+          : await layerDiff(this.guest, p.upper, { idShift: c.HostConfig.UsernsMode === 'private' ? 100000 : 0 });
+    } finally {
+      if (freeze) await sh(this.guest, `echo 0 > ${shellQuote(p.cgroup)}/cgroup.freeze`);
+    }
+    const layer = await layerFromTar(tar);
+    await this.images.blobs.put(layer.gzip);
+    config = commitConfig(parent.config, c.Config, layer.diffId, opts);
+    const manifestDigest = await this.images.putImage(config, [...parent.manifest.layers, layer.descriptor]);
+    if (opts.repo) {
+      const target = `${opts.repo}:${opts.tag || 'latest'}`;
+      await this.images.tag(manifestDigest, target).catch((e: Error) => {
+        throw new EngineError(e.message, 400);
+      });
+    }
+    const image = await this.images.byManifest(manifestDigest);
+    this.events.emit('container', 'commit', c.Id, { name: c.Name, imageID: image.id, comment: opts.comment ?? '' });
+    if (opts.repo) this.events.emit('image', 'tag', image.id, { name: `${opts.repo}:${opts.tag || 'latest'}` });
+    return image;
   }
 
   /** Docker's inspect document for a container. */
@@ -692,7 +751,12 @@ export class Engine {
       })),
       GraphDriver: {
         Name: 'overlay2',
-        Data: { LowerDir: c.layers.join(':'), UpperDir: p.upper, MergedDir: p.merged, WorkDir: p.work },
+        Data: {
+          LowerDir: [INIT_LAYER, ...c.layers].join(':'),
+          UpperDir: p.upper,
+          MergedDir: p.merged,
+          WorkDir: p.work,
+        },
       },
       Config: { ...c.Config },
     };

@@ -9,6 +9,8 @@ import { formatReference, parseReference } from './reference';
 import { putVerified, type BlobStore, type MetaStore } from './storage';
 
 const TAGS_KEY = 'tags';
+/** Every image's manifest by image id, tagged or not (a build's intermediate images are not). */
+const IDS_KEY = 'ids';
 
 export interface Image {
   /** The config digest: Docker's image id. */
@@ -32,7 +34,8 @@ const decode = <T>(b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as 
 export class ImageStore {
   constructor(
     readonly blobs: BlobStore,
-    private readonly meta: MetaStore,
+    /** Small documents kept with the images: tags, image ids, the build cache. */
+    readonly meta: MetaStore,
   ) {}
 
   private async tags(): Promise<Record<string, Digest>> {
@@ -55,7 +58,28 @@ export class ImageStore {
       config: { mediaType: MEDIA.config, digest: configDigest, size: configBytes.length },
       layers,
     };
-    return this.blobs.put(encode(manifest));
+    const manifestDigest = await this.blobs.put(encode(manifest));
+    await this.remember(configDigest, manifestDigest);
+    return manifestDigest;
+  }
+
+  private async ids(): Promise<Record<string, Digest>> {
+    return (await this.meta.get<Record<string, Digest>>(IDS_KEY)) ?? {};
+  }
+
+  private async remember(id: Digest, manifestDigest: Digest): Promise<void> {
+    const ids = await this.ids();
+    if (ids[id] === manifestDigest) return;
+    ids[id] = manifestDigest;
+    await this.meta.set(IDS_KEY, ids);
+  }
+
+  /** Forgets an image: its manifest goes; layers and config stay for the images that share them. */
+  async deleteImage(image: Image): Promise<void> {
+    const ids = await this.ids();
+    delete ids[image.id];
+    await this.meta.set(IDS_KEY, ids);
+    await this.blobs.delete(image.manifestDigest);
   }
 
   async tag(manifestDigest: Digest, ref: string): Promise<void> {
@@ -82,10 +106,13 @@ export class ImageStore {
     let manifestDigest: Digest | undefined;
     const idLike = /^(sha256:)?([0-9a-f]{6,64})$/.exec(ref);
     if (idLike) {
+      const ids = await this.ids();
       for (const d of new Set(Object.values(tags))) {
         const m = await this.json<ImageManifest>(d);
-        if (hexOf(m.config.digest).startsWith(idLike[2]!)) manifestDigest = d;
+        ids[m.config.digest] = d;
       }
+      const hits = Object.keys(ids).filter((id) => hexOf(id as Digest).startsWith(idLike[2]!));
+      if (hits.length === 1 && (await this.blobs.has(ids[hits[0]!]!))) manifestDigest = ids[hits[0]!];
     }
     if (!manifestDigest) {
       let r;
@@ -100,6 +127,11 @@ export class ImageStore {
     }
     if (!manifestDigest) throw new ImageNotFoundError(ref);
     return this.load(manifestDigest, tags);
+  }
+
+  /** The image a manifest describes, with its tags. */
+  async byManifest(manifestDigest: Digest): Promise<Image> {
+    return this.load(manifestDigest, await this.tags());
   }
 
   private async load(manifestDigest: Digest, tags: Record<string, Digest>): Promise<Image> {
@@ -142,6 +174,7 @@ export class ImageStore {
       const m = await this.json<ImageManifest>(desc.digest);
       await fetchBlob(m.config);
       for (const l of m.layers) await fetchBlob(l);
+      await this.remember(m.config.digest, desc.digest);
       const ref = desc.annotations?.[REF_NAME];
       if (ref) {
         await this.tag(desc.digest, ref);

@@ -33,12 +33,14 @@ export interface ImageIndex {
 export interface HistoryEntry {
   created?: string;
   created_by?: string;
+  author?: string;
   comment?: string;
   empty_layer?: boolean;
 }
 
 export interface ImageConfig {
   created?: string;
+  author?: string;
   architecture: string;
   os: string;
   config: {
@@ -51,6 +53,16 @@ export interface ImageConfig {
     Labels?: Record<string, string>;
     Volumes?: Record<string, object>;
     StopSignal?: string;
+    Shell?: string[];
+    Healthcheck?: {
+      Test: string[];
+      Interval?: number;
+      Timeout?: number;
+      StartPeriod?: number;
+      StartInterval?: number;
+      Retries?: number;
+    };
+    OnBuild?: string[];
   };
   rootfs: { type: 'layers'; diff_ids: Digest[] };
   history?: HistoryEntry[];
