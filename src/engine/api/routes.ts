@@ -6,13 +6,10 @@
 import { END_OF_OUTPUT, EngineError, type CreateOptions, type Engine } from '../engine';
 
 import { HttpParseError, muxFrame, parseRequest, responseHead, type HttpRequest } from './http';
+import { bool, json, type ApiConnection } from './respond';
+import { handleBuildRequest } from './buildRoutes';
 
-export interface ApiConnection {
-  write(bytes: Uint8Array): void;
-  end(): void;
-  /** Called when the client goes away before the answer ended. */
-  onClose?(listener: () => void): void;
-}
+export type { ApiConnection };
 
 /** What the UI can show of client → API → daemon traffic. */
 export interface ApiTraffic {
@@ -23,19 +20,6 @@ export interface ApiTraffic {
 }
 
 const STREAM_HEADERS = { 'Content-Type': 'application/vnd.docker.raw-stream' };
-
-function json(conn: ApiConnection, status: number, body?: unknown): number {
-  const bytes = body === undefined ? new Uint8Array(0) : new TextEncoder().encode(JSON.stringify(body) + '\n');
-  conn.write(
-    responseHead(
-      status,
-      body === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': String(bytes.length) },
-    ),
-  );
-  if (bytes.length) conn.write(bytes);
-  conn.end();
-  return status;
-}
 
 /**
  * One API connection: collects the request bytes, then answers. Returns the
@@ -79,8 +63,6 @@ export function serveConnection(engine: Engine, conn: ApiConnection, onTraffic?:
   };
 }
 
-const bool = (v: string | null) => v === '1' || v === 'true';
-
 interface RequestContext {
   /** Takes the bytes the client sends after its request (a hijacked attach). */
   onInput(fn: (b: Uint8Array) => void): void;
@@ -93,6 +75,8 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
   let m: RegExpExecArray | null;
 
   if (method === 'GET' && path === '/_ping') return json(conn, 200, 'OK');
+  const made = await handleBuildRequest(engine, req, conn);
+  if (made !== undefined) return made;
   if (method === 'GET' && path === '/version') {
     const k = await engine.kernelVersion();
     return json(conn, 200, {

@@ -1,0 +1,74 @@
+/**
+ * The API paths that make images: POST /build (a context tar in, the build
+ * log out as Docker's JSON progress lines) and POST /commit.
+ */
+import { Builder, BuildError } from '../build/builder';
+import { BuildContext } from '../build/buildContext';
+import { EngineError, type Engine } from '../engine';
+import { UnsafeArchiveError } from '../images/layerArchive';
+import type { HttpRequest } from './http';
+import { responseHead } from './http';
+import { bool, json, type ApiConnection } from './respond';
+
+/** Answers the request if it is one of these paths; undefined otherwise. */
+export async function handleBuildRequest(
+  engine: Engine,
+  req: HttpRequest,
+  conn: ApiConnection,
+): Promise<number | undefined> {
+  const { method, path, query } = req;
+  if (method === 'POST' && path === '/commit') {
+    await engine.ensureImages();
+    const container = query.get('container');
+    if (!container) throw new EngineError('a container to commit is required (container=)', 400);
+    const image = await engine.commit(container, {
+      ...(query.get('repo') ? { repo: query.get('repo')! } : {}),
+      ...(query.get('tag') ? { tag: query.get('tag')! } : {}),
+      ...(query.get('comment') ? { comment: query.get('comment')! } : {}),
+      ...(query.get('author') ? { author: query.get('author')! } : {}),
+      changes: query.getAll('changes'),
+      pause: query.get('pause') === null ? true : bool(query.get('pause')),
+    });
+    return json(conn, 201, { Id: image.id });
+  }
+  if (method === 'POST' && path === '/build') {
+    let context: BuildContext;
+    try {
+      context = await BuildContext.fromTar(req.body);
+    } catch (e) {
+      if (e instanceof UnsafeArchiveError) throw new EngineError(`the build context was refused: ${e.message}`, 400);
+      throw new EngineError(`the build context is not a tar archive: ${(e as Error).message}`, 400);
+    }
+    let buildArgs: Record<string, string>;
+    try {
+      buildArgs = JSON.parse(query.get('buildargs') ?? '{}') as Record<string, string>;
+    } catch {
+      throw new EngineError('buildargs is not a JSON object', 400);
+    }
+    const quiet = bool(query.get('q'));
+    // From here on the answer is a stream: errors travel in it, as Docker's do.
+    conn.write(responseHead(200, { 'Content-Type': 'application/json' }));
+    const enc = new TextEncoder();
+    const line = (v: unknown) => conn.write(enc.encode(JSON.stringify(v) + '\n'));
+    try {
+      const r = await new Builder(engine).build({
+        context,
+        dockerfile: query.get('dockerfile') ?? 'Dockerfile',
+        tags: query.getAll('t'),
+        buildArgs,
+        noCache: bool(query.get('nocache')),
+        ...(query.get('target') ? { target: query.get('target')! } : {}),
+        onLog: (text) => {
+          if (!quiet) line({ stream: text });
+        },
+      });
+      line({ aux: { ID: r.image.id } });
+    } catch (e) {
+      const message = e instanceof BuildError || e instanceof EngineError ? e.message : String(e);
+      line({ errorDetail: { message }, error: message });
+    }
+    conn.end();
+    return 200;
+  }
+  return undefined;
+}
