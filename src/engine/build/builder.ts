@@ -216,6 +216,8 @@ export class Builder {
         } else {
           layer = await this.execute(ins, state, sources?.items, log);
           cache[key] = state.imageId;
+          // Saved at once: a later step that fails keeps this one cached, as Docker does.
+          if (!opts.noCache) await this.engine.images.meta.set(CACHE_KEY, cache);
         }
         log(` ---> ${short(state.imageId)}\n`);
         steps.push({
@@ -231,7 +233,6 @@ export class Builder {
         opts.onStep?.(steps.at(-1)!);
       }
       results.push(await this.engine.images.resolve(state.imageId));
-      if (!opts.noCache) await this.engine.images.meta.set(CACHE_KEY, cache);
     }
 
     const image = results.at(-1)!;

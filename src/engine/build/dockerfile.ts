@@ -8,7 +8,7 @@
  * variables left for the build to expand, as Docker leaves them.
  */
 import { DockerfileParser, type Instruction as AstInstruction } from 'dockerfile-ast';
-import { validate, ValidationCode, ValidationSeverity } from 'dockerfile-utils';
+import { validate, ValidationCode } from 'dockerfile-utils';
 
 export interface Instruction {
   /** Upper-case keyword. */
@@ -244,22 +244,12 @@ export function parseDockerfile(text: string, opts: { fragment?: boolean } = {})
       column: d.range.start.character + 1,
       endLine: d.range.end.line + 1,
       endColumn: d.range.end.character + 1,
-      severity: d.severity === ValidationSeverity.ERROR ? 'error' : 'warning',
+      // LSP severities (1 = error). Docker itself runs ['single', 'quotes'] as the shell form: a warning, not an error.
+      severity: d.severity === 1 && d.code !== ValidationCode.JSON_IN_SINGLE_QUOTES ? 'error' : 'warning',
       message,
     });
   }
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
-  const noFrom = !instructions.some((i) => i.instruction === 'FROM');
-  if (noFrom && !opts.fragment && !diagnostics.some((d) => d.severity === 'error')) {
-    diagnostics.push({
-      line: 1,
-      column: 1,
-      endLine: 1,
-      endColumn: 1,
-      severity: 'error',
-      message: 'the Dockerfile has no FROM instruction',
-    });
-  }
   return { instructions, escape, diagnostics };
 }
 
