@@ -3,6 +3,7 @@
  *
  *   vmctr layer-tar DIR [--mtime N] [--shift N]   an overlay upper dir as an OCI layer tar on stdout
  *   vmctr whiteouts DIR                            an unpacked OCI layer's .wh. files as overlay whiteouts
+ *   vmctr shift-ids DIR N                          every owner in DIR moved up by N (a --userns copy of a layer)
  *
  * Overlayfs records a deletion as a 0/0 character device and a directory that
  * hides everything below it with the xattr trusted.overlay.opaque=y; the OCI
@@ -243,16 +244,50 @@ static int whiteouts(const char *dir) {
   return rc;
 }
 
+/*
+ * For --userns: the container's root is host uid N, and overlayfs shows lower
+ * files with their host owners, so (as Docker's userns-remap does) the layers
+ * a remapped container uses are copies whose owners are moved up by N.
+ */
+static int shift_tree(const char *dir, long by) {
+  root_dir = dir;
+  struct stat st;
+  if (lstat(dir, &st) < 0 || lchown(dir, st.st_uid + by, st.st_gid + by) < 0) { perror(dir); return 1; }
+  if (!S_ISDIR(st.st_mode)) return 0;
+  struct dirent **names;
+  int n = scandir(dir, &names, NULL, bytewise);
+  if (n < 0) { perror(dir); return 1; }
+  int rc = 0;
+  for (int i = 0; i < n; i++) {
+    const char *nm = names[i]->d_name;
+    char full[4096];
+    PATHF(full, "%s/%s", dir, nm);
+    if (strcmp(nm, ".") && strcmp(nm, "..")) {
+      struct stat kid;
+      if (lstat(full, &kid) < 0) { perror(full); rc = 1; }
+      else if (S_ISDIR(kid.st_mode)) rc |= shift_tree(full, by);
+      /* A whiteout is a 0/0 device owned by root; overlayfs reads it whoever owns it. */
+      else if (lchown(full, kid.st_uid + by, kid.st_gid + by) < 0) { perror(full); rc = 1; }
+      /* chown clears set-id bits; put them back as they were. */
+      if (!S_ISLNK(kid.st_mode) && !S_ISDIR(kid.st_mode) && (kid.st_mode & 06000)) chmod(full, kid.st_mode & 07777);
+    }
+    free(names[i]);
+  }
+  free(names);
+  return rc;
+}
+
 int layer_main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: vmctr layer-tar DIR [--mtime N] [--shift N] | vmctr whiteouts DIR\n");
     return 125;
   }
-  for (int i = 3; i + 1 < argc; i += 2) {
+  for (int i = 3; i + 1 < argc && strcmp(argv[1], "shift-ids"); i += 2) {
     if (!strcmp(argv[i], "--mtime")) clamp_mtime = atoll(argv[i + 1]);
     else if (!strcmp(argv[i], "--shift")) shift_ids = atol(argv[i + 1]);
     else { fprintf(stderr, "vmctr %s: unknown option %s\n", argv[1], argv[i]); return 125; }
   }
   if (!strcmp(argv[1], "whiteouts")) return whiteouts(argv[2]);
+  if (!strcmp(argv[1], "shift-ids")) return argc == 4 ? shift_tree(argv[2], atol(argv[3])) : 125;
   return layer_tar(argv[2]);
 }

@@ -541,7 +541,7 @@ int vmctr_main(int argc, char **argv) {
   struct opts o = {.net = "new", .host_exec_fd = -1};
   if (argc < 2) die(125, "usage: vmctr run|exec [options] -- CMD... | vmctr layer-tar|whiteouts DIR");
   const char *verb = argv[1];
-  if (!strcmp(verb, "layer-tar") || !strcmp(verb, "whiteouts")) return layer_main(argc, argv);
+  if (!strcmp(verb, "layer-tar") || !strcmp(verb, "whiteouts") || !strcmp(verb, "shift-ids")) return layer_main(argc, argv);
   int i = 2;
   for (; i < argc; i++) {
     const char *a = argv[i];
