@@ -11,7 +11,7 @@ import { sh, type Guest } from './guest';
 import { hexOf, randomId } from './images/digest';
 import { formatReference, parseReference } from './images/reference';
 import { ImageNotFoundError, type Image, type ImageStore } from './images/imageStore';
-import { containerPaths, containerPlan, INIT_LAYER, shellQuote } from './runtime/containerPlan';
+import { containerPaths, containerPlan, INIT_LAYER, shellQuote, USERNS_BASE } from './runtime/containerPlan';
 import { LayerCache } from './runtime/layerCache';
 import { layerDiff } from './runtime/layerDiff';
 import { commitConfig, type CommitOptions } from './images/commitConfig';
@@ -212,11 +212,15 @@ export class Engine {
     for (let i = 0; i < diffIds.length; i++) {
       const desc = image.manifest.layers[i]!;
       layers.unshift(
-        await this.layers.ensure(diffIds[i]!, async () => {
-          const b = await this.images.blobs.get(desc.digest);
-          if (!b) throw new EngineError(`image ${o.image} is missing layer ${desc.digest}`, 500);
-          return b;
-        }),
+        await this.layers.ensure(
+          diffIds[i]!,
+          async () => {
+            const b = await this.images.blobs.get(desc.digest);
+            if (!b) throw new EngineError(`image ${o.image} is missing layer ${desc.digest}`, 500);
+            return b;
+          },
+          o.userns ? USERNS_BASE : 0,
+        ),
       );
     }
     const c: Container = {
@@ -707,7 +711,7 @@ export class Engine {
       tar =
         c.State.Status === 'created'
           ? new Uint8Array(1024) // never started: no upper dir yet, an empty layer
-          : await layerDiff(this.guest, p.upper, { idShift: c.HostConfig.UsernsMode === 'private' ? 100000 : 0 });
+          : await layerDiff(this.guest, p.upper, { idShift: c.HostConfig.UsernsMode === 'private' ? USERNS_BASE : 0 });
     } finally {
       if (freeze) await sh(this.guest, `echo 0 > ${shellQuote(p.cgroup)}/cgroup.freeze`);
     }

@@ -22,6 +22,7 @@ export interface ContainerSpec {
   /** --pids-limit */
   pidsLimit?: number;
   network: 'none' | 'host' | 'bridge';
+  /** --userns: its root is host uid USERNS_BASE, so `layers` must be copies with owners shifted by that much. */
   userns: boolean;
   /** -t: the first process gets a terminal of this size. */
   tty?: { rows: number; cols: number };
@@ -37,7 +38,15 @@ export interface ContainerSpec {
 
 export type Step =
   | { kind: 'mkdir'; path: string; why: string }
-  | { kind: 'initLayer'; path: string; dirs: readonly string[]; files: readonly string[]; why: string }
+  | {
+      kind: 'initLayer';
+      path: string;
+      dirs: readonly string[];
+      files: readonly string[];
+      owner?: string;
+      why: string;
+    }
+  | { kind: 'chown'; paths: readonly string[]; owner: string; why: string }
   | { kind: 'mountOverlay'; lower: readonly string[]; upper: string; work: string; target: string; why: string }
   | { kind: 'cgroupCreate'; path: string; why: string }
   | { kind: 'cgroupWrite'; path: string; file: string; value: string; why: string }
@@ -51,6 +60,8 @@ export const DOCKER_ROOT = '/var/lib/docker';
  * land in the container layer (and from there in `docker diff`, commit or a build).
  */
 export const INIT_LAYER = `${DOCKER_ROOT}/init`;
+/** Host uid and gid of a --userns container's root (the start of Docker's remap range). */
+export const USERNS_BASE = 100000;
 const INIT_DIRS = ['dev', 'proc', 'sys', 'etc'];
 const INIT_FILES = ['etc/hostname', 'etc/hosts', 'etc/resolv.conf'];
 export const CGROUP_PARENT = '/sys/fs/cgroup/docker';
@@ -91,17 +102,28 @@ export function containerPlan(spec: ContainerSpec): Step[] {
   for (const dir of spec.volumeDirs ?? []) {
     steps.push({ kind: 'mkdir', path: dir, why: 'a named volume: lives outside the container, survives its removal' });
   }
+  const shift = spec.userns ? USERNS_BASE : 0;
+  const init = shift ? `${DOCKER_ROOT}/${shift}.${shift}/init` : INIT_LAYER;
+  if (shift) {
+    steps.push({
+      kind: 'chown',
+      paths: [p.upper, p.work],
+      owner: `${shift}:${shift}`,
+      why: "--userns: the container's root (host uid 100000) owns its layer, as it owns / inside",
+    });
+  }
   steps.push(
     {
       kind: 'initLayer',
-      path: INIT_LAYER,
+      path: init,
       dirs: INIT_DIRS,
       files: INIT_FILES,
+      ...(shift ? { owner: `${shift}:${shift}` } : {}),
       why: 'mount points for /proc, /dev, /sys and the files mounted over /etc, kept out of the container layer',
     },
     {
       kind: 'mountOverlay',
-      lower: [INIT_LAYER, ...spec.layers],
+      lower: [init, ...spec.layers],
       upper: p.upper,
       work: p.work,
       target: p.merged,
@@ -192,9 +214,12 @@ export function stepCommand(step: Exclude<Step, { kind: 'start' }>): string {
       const files = step.files.map((f) => q(`${step.path}/${f}`));
       return (
         `mkdir -p ${step.dirs.map((d) => q(`${step.path}/${d}`)).join(' ')} && ` +
-        `for f in ${files.join(' ')}; do [ -e "$f" ] || : > "$f"; done`
+        `for f in ${files.join(' ')}; do [ -e "$f" ] || : > "$f"; done` +
+        (step.owner ? ` && chown -R ${q(step.owner)} ${q(step.path)}` : '')
       );
     }
+    case 'chown':
+      return `chown ${q(step.owner)} ${step.paths.map(q).join(' ')}`;
     case 'mountOverlay':
       return `mount -t overlay overlay -o ${q(`lowerdir=${step.lower.join(':')},upperdir=${step.upper},workdir=${step.work}`)} ${q(step.target)}`;
     case 'cgroupCreate':

@@ -10,31 +10,39 @@ import { shellQuote } from './containerPlan';
 
 export const LAYERS_DIR = '/var/lib/docker/layers';
 
+/** Where a --userns container's copies live: Docker's "<uid>.<gid>" directory of userns-remap. */
+export function shiftedRoot(idShift: number): string {
+  return `/var/lib/docker/${idShift}.${idShift}`;
+}
+
 export class LayerCache {
-  private readonly pending = new Map<Digest, Promise<string>>();
+  private readonly pending = new Map<string, Promise<string>>();
 
   constructor(private readonly guest: Guest) {}
 
-  pathOf(diffId: Digest): string {
-    return `${LAYERS_DIR}/${hexOf(diffId)}`;
+  pathOf(diffId: Digest, idShift = 0): string {
+    return idShift ? `${shiftedRoot(idShift)}/layers/${hexOf(diffId)}` : `${LAYERS_DIR}/${hexOf(diffId)}`;
   }
 
   /**
    * The guest path of an unpacked layer, unpacking it first if it is not
    * there yet. The tar travels on the control channel's stdin, gzip and all.
+   * With idShift, a copy whose owners are moved up by that much (--userns).
    */
-  ensure(diffId: Digest, blob: () => Promise<Uint8Array>): Promise<string> {
-    let p = this.pending.get(diffId);
+  ensure(diffId: Digest, blob: () => Promise<Uint8Array>, idShift = 0): Promise<string> {
+    const key = `${idShift}:${diffId}`;
+    let p = this.pending.get(key);
     if (!p) {
-      p = this.unpack(diffId, blob);
-      this.pending.set(diffId, p);
-      p.catch(() => this.pending.delete(diffId));
+      p = this.unpack(diffId, blob, idShift);
+      this.pending.set(key, p);
+      p.catch(() => this.pending.delete(key));
     }
     return p;
   }
 
-  private async unpack(diffId: Digest, blob: () => Promise<Uint8Array>): Promise<string> {
-    const dir = this.pathOf(diffId);
+  private async unpack(diffId: Digest, blob: () => Promise<Uint8Array>, idShift: number): Promise<string> {
+    const dir = this.pathOf(diffId, idShift);
+    const parent = dir.slice(0, dir.lastIndexOf('/'));
     if ((await this.guest.exec(['test', '-d', dir])).exitCode === 0) return dir;
     const data = await blob();
     // Refused here, before a byte reaches the guest: an entry that would land outside the layer's directory.
@@ -46,8 +54,10 @@ export class LayerCache {
       [
         '/bin/sh',
         '-c',
-        `set -e; mkdir -p ${LAYERS_DIR}; t=$(mktemp -d ${LAYERS_DIR}/.unpack.XXXXXX); ` +
-          `{ tar -x${isGzip(data) ? 'z' : ''}f - -C "$t" && vmctr whiteouts "$t"; } || { rm -rf "$t"; exit 1; }; chmod 755 "$t"; mv "$t" ${q}`,
+        `set -e; mkdir -p ${parent}; t=$(mktemp -d ${parent}/.unpack.XXXXXX); ` +
+          `{ tar -x${isGzip(data) ? 'z' : ''}f - -C "$t" && vmctr whiteouts "$t"` +
+          `${idShift ? ` && vmctr shift-ids "$t" ${idShift}` : ''}; } || { rm -rf "$t"; exit 1; }; ` +
+          `chmod 755 "$t"; mv "$t" ${q}`,
       ],
       { stdin: data },
     );
