@@ -12,19 +12,27 @@ function run(cmd, args, opts = {}) {
   return spawnSync(cmd, args, { stdio: 'inherit', ...opts }).status === 0;
 }
 
-function ensureChromium() {
-  if (existsSync(CHROMIUM)) return true;
+/** Debian packages the tests use: Chromium for e2e, skopeo and umoci to check exported OCI archives. */
+const TOOLS = [
+  { bin: CHROMIUM, pkg: 'chromium' },
+  { bin: '/usr/bin/skopeo', pkg: 'skopeo' },
+  { bin: '/usr/bin/umoci', pkg: 'umoci' },
+];
+
+function ensureDebianPackages() {
+  const missing = TOOLS.filter((t) => !existsSync(t.bin)).map((t) => t.pkg);
+  if (missing.length === 0) return true;
   const isRoot = process.getuid?.() === 0;
   if (!isRoot) {
     console.error(
-      `Chromium is missing at ${CHROMIUM}. Install Debian's package, then run npm test again:\n  sudo apt-get install -y chromium`,
+      `Missing for the tests: ${missing.join(', ')}. Install Debian's packages, then run npm test again:\n  sudo apt-get install -y ${missing.join(' ')}`,
     );
     return false;
   }
-  console.log("Installing Debian's chromium for the browser tests…");
+  console.log(`Installing Debian's ${missing.join(', ')} for the tests…`);
   // A mirror mid-sync can fail `update` for one list; install from what it has.
   run('apt-get', ['update', '-q']);
-  return run('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'chromium'], {
+  return run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
 }
@@ -59,8 +67,8 @@ function vitest(name, config) {
   summary.push(`${f === 0 && ok ? 'ok  ' : 'FAIL'} ${name}: ${p} passed, ${f} failed`);
 }
 
-const chromiumOk = ensureChromium();
-check('chromium present', chromiumOk);
+check('Debian tools present (chromium, skopeo, umoci)', ensureDebianPackages());
+const chromiumOk = existsSync(CHROMIUM);
 check('vm image: recipe, manifest and artifacts agree', run('node', ['vm-image/manifest.mjs', 'check']));
 check('typecheck (tsc, engine without DOM, svelte-check)', run('npm', ['run', '-s', 'typecheck']));
 check('lint (eslint, prettier)', run('npm', ['run', '-s', 'lint']));

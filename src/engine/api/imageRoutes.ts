@@ -1,17 +1,21 @@
 /**
- * The API paths that make images: POST /build (a context tar in, the build
- * log out as Docker's JSON progress lines) and POST /commit.
+ * The API paths that make and move images: POST /build (a context tar in,
+ * the build log out as Docker's JSON progress lines), POST /commit, and
+ * docker save / load (GET /images/get, POST /images/load).
  */
 import { Builder, BuildError } from '../build/builder';
 import { BuildContext } from '../build/buildContext';
 import { EngineError, type Engine } from '../engine';
+import { DigestMismatchError } from '../images/digest';
+import { ArchiveError, loadImages, saveImages } from '../images/imageArchive';
 import { UnsafeArchiveError } from '../images/layerArchive';
+import { formatReference, parseReference } from '../images/reference';
 import type { HttpRequest } from './http';
 import { responseHead } from './http';
 import { bool, json, type ApiConnection } from './respond';
 
 /** Answers the request if it is one of these paths; undefined otherwise. */
-export async function handleBuildRequest(
+export async function handleImageRequest(
   engine: Engine,
   req: HttpRequest,
   conn: ApiConnection,
@@ -66,6 +70,46 @@ export async function handleBuildRequest(
     } catch (e) {
       const message = e instanceof BuildError || e instanceof EngineError ? e.message : String(e);
       line({ errorDetail: { message }, error: message });
+    }
+    conn.end();
+    return 200;
+  }
+  if (method === 'GET' && (path === '/images/get' || /^\/images\/.+\/get$/.test(path))) {
+    await engine.ensureImages();
+    const names = path === '/images/get' ? query.getAll('names') : [decodeURIComponent(path.slice(8, -4))];
+    if (!names.length) throw new EngineError('no image names given (names=)', 400);
+    const chosen = [];
+    for (const n of names) {
+      const image = await engine.image(n);
+      // Saved under the name it was asked by, like Docker; an id saves the image untagged.
+      const byId = /^(sha256:)?[0-9a-f]{6,64}$/.test(n);
+      chosen.push({ image, tags: byId ? [] : [formatReference({ tag: 'latest', ...parseReference(n) })] });
+    }
+    const tar = await saveImages(engine.images, chosen);
+    conn.write(responseHead(200, { 'Content-Type': 'application/x-tar', 'Content-Length': String(tar.length) }));
+    conn.write(tar);
+    conn.end();
+    return 200;
+  }
+  if (method === 'POST' && path === '/images/load') {
+    await engine.ensureImages();
+    let loaded: string[];
+    try {
+      loaded = (await loadImages(engine.images, req.body)).loaded;
+    } catch (e) {
+      if (e instanceof UnsafeArchiveError || e instanceof ArchiveError || e instanceof DigestMismatchError) {
+        throw new EngineError(`the archive was refused: ${e.message}`, 400);
+      }
+      throw e;
+    }
+    for (const l of loaded) engine.events.emit('image', 'load', l, { name: l });
+    conn.write(responseHead(200, { 'Content-Type': 'application/json' }));
+    const enc = new TextEncoder();
+    if (!bool(query.get('quiet'))) {
+      for (const l of loaded) {
+        const text = l.startsWith('sha256:') ? `Loaded image ID: ${l}\n` : `Loaded image: ${l}\n`;
+        conn.write(enc.encode(JSON.stringify({ stream: text }) + '\n'));
+      }
     }
     conn.end();
     return 200;

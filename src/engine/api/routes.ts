@@ -7,7 +7,7 @@ import { END_OF_OUTPUT, EngineError, type CreateOptions, type Engine } from '../
 
 import { HttpParseError, muxFrame, parseRequest, responseHead, type HttpRequest } from './http';
 import { bool, json, type ApiConnection } from './respond';
-import { handleBuildRequest } from './buildRoutes';
+import { handleImageRequest } from './imageRoutes';
 
 export type { ApiConnection };
 
@@ -75,7 +75,7 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
   let m: RegExpExecArray | null;
 
   if (method === 'GET' && path === '/_ping') return json(conn, 200, 'OK');
-  const made = await handleBuildRequest(engine, req, conn);
+  const made = await handleImageRequest(engine, req, conn);
   if (made !== undefined) return made;
   if (method === 'GET' && path === '/version') {
     const k = await engine.kernelVersion();

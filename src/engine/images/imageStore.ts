@@ -3,10 +3,18 @@
  * and tags pointing at manifests. An image's id is its config digest, as in
  * Docker.
  */
-import { hexOf, isDigest, sha256, type Digest } from './digest';
-import { MEDIA, REF_NAME, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest } from './oci';
+import { DigestMismatchError, hexOf, isDigest, sha256, type Digest } from './digest';
+import {
+  IMAGE_NAME,
+  MEDIA,
+  REF_NAME,
+  type Descriptor,
+  type ImageConfig,
+  type ImageIndex,
+  type ImageManifest,
+} from './oci';
 import { formatReference, parseReference } from './reference';
-import { putVerified, type BlobStore, type MetaStore } from './storage';
+import { type BlobStore, type MetaStore } from './storage';
 
 const TAGS_KEY = 'tags';
 /** Every image's manifest by image id, tagged or not (a build's intermediate images are not). */
@@ -49,8 +57,12 @@ export class ImageStore {
   }
 
   /** Stores an image made of layers already in the blob store; returns its manifest digest. */
-  async putImage(config: ImageConfig, layers: Descriptor[]): Promise<Digest> {
-    const configBytes = encode(config);
+  putImage(config: ImageConfig, layers: Descriptor[]): Promise<Digest> {
+    return this.putImageBytes(encode(config), layers);
+  }
+
+  /** The same, with the config as exact bytes (a loaded image keeps its id). */
+  async putImageBytes(configBytes: Uint8Array, layers: Descriptor[]): Promise<Digest> {
     const configDigest = await this.blobs.put(configBytes);
     const manifest: ImageManifest = {
       schemaVersion: 2,
@@ -61,6 +73,12 @@ export class ImageStore {
     const manifestDigest = await this.blobs.put(encode(manifest));
     await this.remember(configDigest, manifestDigest);
     return manifestDigest;
+  }
+
+  /** Makes a manifest whose blobs are all stored (an imported one) findable by its image id. */
+  async putManifest(manifestDigest: Digest): Promise<void> {
+    const m = await this.json<ImageManifest>(manifestDigest);
+    await this.remember(m.config.digest, manifestDigest);
   }
 
   private async ids(): Promise<Record<string, Digest>> {
@@ -158,30 +176,49 @@ export class ImageStore {
 
   /**
    * Imports an OCI image layout (index.json + blobs/sha256/…) read through
-   * `read`, verifying every blob against its digest, and tags each image by
-   * its ref-name annotation. Blobs already present are not fetched again.
+   * `read`, verifying every blob against its digest (and each layer with
+   * `checkLayer`, if given, before it is kept), and tags each image by its
+   * name annotation. Blobs already present are not fetched again. Returns
+   * the tags, or the image id of an image that has none.
    */
-  async importLayout(read: (path: string) => Promise<Uint8Array>): Promise<string[]> {
+  async importLayout(
+    read: (path: string) => Promise<Uint8Array>,
+    checkLayer?: (digest: Digest, data: Uint8Array) => Promise<void>,
+  ): Promise<string[]> {
     const index = decode<ImageIndex>(await read('index.json'));
-    const tagged: string[] = [];
-    const fetchBlob = async (d: Descriptor) => {
+    const loaded: string[] = [];
+    const fetchBlob = async (d: Descriptor, check?: (data: Uint8Array) => Promise<void>) => {
       if (!isDigest(d.digest)) throw new Error(`bad digest in OCI layout: ${d.digest}`);
       if (await this.blobs.has(d.digest)) return;
-      await putVerified(this.blobs, await read(`blobs/sha256/${hexOf(d.digest)}`), d.digest);
+      const data = await read(`blobs/sha256/${hexOf(d.digest)}`);
+      // The digest first: a tampered blob is reported as tampered, not as whatever its bytes now look like.
+      const actual = await sha256(data);
+      if (actual !== d.digest) throw new DigestMismatchError(d.digest, actual);
+      await check?.(data);
+      await this.blobs.put(data);
     };
     for (const desc of index.manifests) {
       await fetchBlob(desc);
       const m = await this.json<ImageManifest>(desc.digest);
       await fetchBlob(m.config);
-      for (const l of m.layers) await fetchBlob(l);
-      await this.remember(m.config.digest, desc.digest);
-      const ref = desc.annotations?.[REF_NAME];
-      if (ref) {
-        await this.tag(desc.digest, ref);
-        tagged.push(ref);
+      for (const l of m.layers) await fetchBlob(l, checkLayer && ((data) => checkLayer(l.digest, data)));
+      const config = await this.json<ImageConfig>(m.config.digest);
+      if (config.rootfs.diff_ids.length !== m.layers.length) {
+        throw new Error(
+          `image ${m.config.digest} lists ${config.rootfs.diff_ids.length} diff ids for ${m.layers.length} layers`,
+        );
       }
+      await this.remember(m.config.digest, desc.digest);
+      // containerd's full name if there is one; OCI tools put only the tag in ref.name.
+      const name = desc.annotations?.[IMAGE_NAME] ?? desc.annotations?.[REF_NAME];
+      if (name && /[:@]/.test(name)) {
+        const r = parseReference(name);
+        const tag = formatReference({ name: r.name, tag: r.tag ?? 'latest' });
+        await this.tag(desc.digest, tag);
+        loaded.push(tag);
+      } else loaded.push(m.config.digest);
     }
-    return tagged;
+    return loaded;
   }
 }
 

@@ -69,3 +69,5 @@ export interface ImageConfig {
 }
 
 export const REF_NAME = 'org.opencontainers.image.ref.name';
+/** containerd's annotation for the full image name; ref.name then holds only the tag, as OCI tools expect. */
+export const IMAGE_NAME = 'io.containerd.image.name';

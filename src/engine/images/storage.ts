@@ -3,7 +3,7 @@
  * the worker backs them with IndexedDB and Node with a directory, so images
  * survive a page reload and a VM restart.
  */
-import { DigestMismatchError, sha256, type Digest } from './digest';
+import { sha256, type Digest } from './digest';
 
 export interface BlobStore {
   has(digest: Digest): Promise<boolean>;
@@ -19,13 +19,6 @@ export interface MetaStore {
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown): Promise<void>;
   delete(key: string): Promise<void>;
-}
-
-/** Stores content that must have a known digest, refusing anything else. */
-export async function putVerified(store: BlobStore, data: Uint8Array, expected: Digest): Promise<void> {
-  const actual = await sha256(data);
-  if (actual !== expected) throw new DigestMismatchError(expected, actual);
-  await store.put(data);
 }
 
 export class MemoryBlobStore implements BlobStore {
