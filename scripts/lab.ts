@@ -6,24 +6,94 @@
  *                                    output is printed and its status returned
  *   npm run lab -- docker <args>     the guest's docker CLI, as if typed in it
  *   npm run lab -- console           the guest's serial console on this terminal
+ *   npm run lab -- parse <Dockerfile> the Dockerfile as Docker's parser splits it, as
+ *                                    JSON; `file:line:col: message` and status 1 on an error
+ *
+ * `docker build` takes a directory of this machine as its context: it is
+ * copied into the guest first (under /host/…), as the docker CLI would send it.
  *
  * Options: --cold (boot the kernel instead of restoring), --boot-log (show
  * kernel output).
  */
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { DockerfileError, parseOrThrow } from '../src/engine/build/dockerfile';
 import { shellQuote } from '../src/engine/runtime/containerPlan';
 import { createNodeEngine } from '../src/node/nodeEngine';
 import { bootNodeVm, ROOT } from '../src/node/nodeVm';
 
 const USAGE = `usage: npm run lab -- [--cold] [--boot-log] sh '<script>'
        npm run lab -- [--cold] docker <args>
-       npm run lab -- [--cold] console`;
+       npm run lab -- [--cold] console
+       npm run lab -- parse <Dockerfile>`;
+
+/** `lab parse`: no machine needed, only the parser. */
+function parse(file: string | undefined): number {
+  if (!file) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    process.stderr.write(`${file}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  try {
+    const out = parseOrThrow(text, file).map((i) => ({
+      instruction: i.instruction,
+      args: i.args,
+      flags: i.flags,
+      line: i.line,
+      ...(i.json ? { json: true } : {}),
+    }));
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof DockerfileError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+/**
+ * The host directory a `docker build` names, packed for the guest: returns
+ * the arguments with that directory replaced by its copy's guest path.
+ */
+async function hostContext(args: string[]): Promise<{ args: string[]; upload?: { dir: string; tar: Uint8Array } }> {
+  if (args[0] !== 'build') return { args };
+  const takesValue = new Set(['-t', '--tag', '-f', '--file', '--build-arg', '--target']);
+  let at = -1;
+  for (let i = 1; i < args.length; i++) {
+    if (takesValue.has(args[i]!)) i++;
+    else if (!args[i]!.startsWith('-')) at = i;
+  }
+  const dir = at >= 0 ? resolve(args[at]!) : null;
+  if (!dir || !existsSync(dir) || !statSync(dir).isDirectory()) return { args };
+  const guestDir = `/host${dir}`;
+  const tar = execFileSync('tar', ['-c', '-C', dir, '.'], { maxBuffer: 256 * 1024 * 1024 });
+  const out = args.map((a, i) => {
+    if (i === at) return guestDir;
+    // -f names a file of this machine too: the same file in the copy.
+    const prev = args[i - 1];
+    if ((prev === '-f' || prev === '--file') && resolve(a).startsWith(`${dir}/`)) {
+      return `${guestDir}/${relative(dir, resolve(a))}`;
+    }
+    return a;
+  });
+  return { args: out, upload: { dir: guestDir, tar: new Uint8Array(tar) } };
+}
 
 async function main(argv: string[]): Promise<number> {
   // Options before the command are lab's; everything after belongs to the command.
   const at = argv.findIndex((a) => !a.startsWith('--'));
   const flags = new Set(at < 0 ? argv : argv.slice(0, at));
   const [cmd, ...rest] = at < 0 ? [] : argv.slice(at);
+  if (cmd === 'parse') return parse(rest[0]);
   if (cmd !== 'sh' && cmd !== 'console' && cmd !== 'docker') {
     process.stderr.write(`${USAGE}\n`);
     return 2;
@@ -53,7 +123,19 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const script = cmd === 'docker' ? ['docker', ...rest].map(shellQuote).join(' ') : rest.join(' ');
+  let dockerArgs = rest;
+  if (cmd === 'docker') {
+    const ctx = await hostContext(rest);
+    dockerArgs = ctx.args;
+    if (ctx.upload) {
+      const q = shellQuote(ctx.upload.dir);
+      const r = await vm.channel.exec(['/bin/sh', '-c', `rm -rf ${q} && mkdir -p ${q} && tar -x -C ${q}`], {
+        stdin: ctx.upload.tar,
+      });
+      if (r.exitCode !== 0) throw new Error(`could not copy the build context: ${new TextDecoder().decode(r.stderr)}`);
+    }
+  }
+  const script = cmd === 'docker' ? ['docker', ...dockerArgs].map(shellQuote).join(' ') : rest.join(' ');
   const r = await vm.channel.sh(script, {
     onStdout: (c) => process.stdout.write(c),
     onStderr: (c) => process.stderr.write(c),

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -21,6 +23,35 @@ describe('npm run lab (the headless entry point)', () => {
     const r = lab('sh', 'echo c > /proc/sysrq-trigger; sleep 10');
     expect(r.code).toBe(70);
     expect(r.err).toMatch(/lab: the guest kernel panicked: Kernel panic - not syncing: sysrq triggered crash/);
+  });
+
+  it('parses a Dockerfile to JSON, or names the line and column of its error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-parse-'));
+    const good = join(dir, 'Dockerfile');
+    writeFileSync(good, 'FROM busybox\nENV A=1 B="two words"\nRUN echo a \\\n  b\nCMD ["sh"]\n');
+    const ok = lab('parse', good);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out)).toEqual([
+      { instruction: 'FROM', args: ['busybox'], flags: [], line: 1 },
+      { instruction: 'ENV', args: ['A', '1', 'B', '"two words"'], flags: [], line: 2 },
+      { instruction: 'RUN', args: ['echo a   b'], flags: [], line: 3 },
+      { instruction: 'CMD', args: ['sh'], flags: [], line: 5, json: true },
+    ]);
+    const bad = join(dir, 'Bad.Dockerfile');
+    writeFileSync(bad, 'FROM busybox\nRUN true\n  FRM x\n');
+    const r = lab('parse', bad);
+    expect(r.code).toBe(1);
+    expect(r.err.split('\n')).toContain(`${bad}:3:3: unknown instruction: FRM`);
+  });
+
+  it('builds with docker build from a directory of this machine', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-build-'));
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM busybox\nCOPY note.txt /\nCMD ["cat", "/note.txt"]\n');
+    writeFileSync(join(dir, 'note.txt'), 'from the host\n');
+    const r = lab('docker', 'build', '-t', 'from-host', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^Step 2\/3 : COPY note.txt \/$/m);
+    expect(r.out).toMatch(/^Successfully tagged from-host:latest$/m);
   });
 
   it('prints its usage for an unknown command', () => {

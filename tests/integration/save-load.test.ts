@@ -121,7 +121,7 @@ describe('docker save and docker load', () => {
     const tampered = entries.map((e) => {
       if (e.header.name !== layerName || !e.data) return e;
       const data = e.data.slice();
-      data[data.length - 10] ^= 0xff;
+      data[data.length - 10] = data[data.length - 10]! ^ 0xff;
       return { ...e, data };
     });
     await env.engine.removeImage('exported:1.0', true);
