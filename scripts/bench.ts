@@ -3,12 +3,11 @@
  * table and writes bench/results.json. Figures are medians of several runs.
  */
 import { execSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { cpus } from 'node:os';
 import { preview } from 'vite';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createNodeEngine } from '../src/node/nodeEngine';
 import { bootNodeVm, nodeAssets, ROOT } from '../src/node/nodeVm';
@@ -186,6 +185,39 @@ async function containers() {
   rmSync(store, { recursive: true, force: true });
 }
 
+/** The issue's reference Dockerfile: FROM, COPY, RUN, CMD. */
+async function builds() {
+  const vm = await bootNodeVm({});
+  const store = mkdtempSync(join(tmpdir(), 'bench-build-'));
+  await createNodeEngine(vm, store);
+  const ctx =
+    'mkdir -p /bench && cd /bench && printf \'FROM busybox\\nCOPY app.txt /app/\\nRUN cat /app/app.txt > /app/out\\nCMD ["cat", "/app/out"]\\n\' > Dockerfile && echo hello > app.txt';
+  await vm.channel.sh(ctx);
+  const time = async (script: string) => {
+    const t0 = performance.now();
+    const r = await vm.channel.sh(script);
+    if (r.exitCode !== 0) throw new Error(`${script}: exit ${r.exitCode}: ${new TextDecoder().decode(r.stderr)}`);
+    return performance.now() - t0;
+  };
+  record(
+    'build_cold_ms',
+    Math.round(await time('docker build -q -t bench /bench')),
+    'reference 4-step build (FROM busybox, COPY, RUN, CMD) on a fresh engine: nothing cached, base layer not yet unpacked',
+  );
+  const nocache: number[] = [];
+  for (let i = 0; i < 5; i++) nocache.push(await time('docker build -q --no-cache -t bench /bench'));
+  record(
+    'build_nocache_ms',
+    Math.round(median(nocache)),
+    'the same with --no-cache, base layer unpacked (median of 5)',
+  );
+  const cached: number[] = [];
+  for (let i = 0; i < 10; i++) cached.push(await time('docker build -q -t bench /bench'));
+  record('build_cached_ms', Math.round(median(cached)), 'the same build again, every step a cache hit (median of 10)');
+  await vm.destroy();
+  rmSync(store, { recursive: true, force: true });
+}
+
 async function page() {
   execSync('npx vite build', { cwd: ROOT, stdio: 'ignore' });
   const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
@@ -268,17 +300,33 @@ async function page() {
   }
 }
 
+/** `npm run bench -- builds page` runs only those sections; no names runs them all. */
+const SECTIONS: Record<string, () => Promise<void>> = {
+  node: async () => {
+    await nodeColdBoot();
+    await nodeRestore();
+    await controlChannel();
+  },
+  containers,
+  builds,
+  page,
+};
+
 async function main() {
-  process.stderr.write('bench: Node\n');
-  await nodeColdBoot();
-  await nodeRestore();
-  await controlChannel();
-  process.stderr.write('bench: containers\n');
-  await containers();
-  process.stderr.write('bench: Chromium\n');
-  await page();
+  const chosen = process.argv.slice(2).filter((a) => a in SECTIONS);
+  for (const [name, run] of Object.entries(SECTIONS)) {
+    if (chosen.length && !chosen.includes(name)) continue;
+    process.stderr.write(`bench: ${name}\n`);
+    await run();
+  }
   const file = join(ROOT, 'bench', 'results.json');
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
+  // A partial run updates its own figures and keeps the others from the last full run.
+  if (chosen.length && existsSync(file)) {
+    const last = JSON.parse(readFileSync(file, 'utf8')) as { results: typeof results; notes: typeof notes };
+    for (const [k, v] of Object.entries(last.results)) if (!(k in results)) results[k] = v;
+    for (const [k, v] of Object.entries(last.notes)) if (!(k in notes)) notes[k] = v;
+  }
   writeFileSync(
     file,
     JSON.stringify(
