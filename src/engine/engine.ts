@@ -118,25 +118,55 @@ export class Engine {
   private seeded: Promise<void> | null = null;
 
   /**
-   * @param seedImages puts the base images in the store; run once, when a
-   *   request first needs images, so a page that never uses docker never
-   *   downloads them.
+   * @param seedImages puts the base images in the store and returns their
+   *   tags; run once, when a request first needs images, so a page that never
+   *   uses docker never downloads them.
    */
   constructor(
     readonly guest: Guest,
     readonly images: ImageStore,
-    private readonly seedImages?: () => Promise<void>,
+    private readonly seedImages?: () => Promise<string[]>,
   ) {
     this.layers = new LayerCache(guest);
   }
 
   /** Makes sure the base images are in the store (see the constructor). */
   ensureImages(): Promise<void> {
-    this.seeded ??= (this.seedImages?.() ?? Promise.resolve()).catch((e: Error) => {
-      this.seeded = null;
-      throw new EngineError(`could not load the base images: ${e.message}`, 500);
-    });
+    this.seeded ??= (this.seedImages?.() ?? Promise.resolve([]))
+      .then(async (tags) => {
+        // Docker says "pull" when an image arrives from a registry; here it arrives from the site's store.
+        for (const t of tags) this.events.emit('image', 'pull', (await this.images.resolve(t)).id, { name: t });
+      })
+      .catch((e: Error) => {
+        this.seeded = null;
+        throw new EngineError(`could not load the base images: ${e.message}`, 500);
+      });
     return this.seeded;
+  }
+
+  /**
+   * Unpacks the base images' layers in the guest ahead of time (the page calls
+   * it once the machine is idle), so the first `docker run` does not wait for
+   * a megabyte to cross the control channel and be unpacked.
+   */
+  async prefetchBaseLayers(): Promise<void> {
+    await this.ensureImages();
+    for (const image of await this.images.list()) await this.unpackLayers(image);
+  }
+
+  /** Every layer of the image unpacked in the guest (once each, shared); their paths, bottom first. */
+  private async unpackLayers(image: Image, idShift = 0): Promise<string[]> {
+    const paths: string[] = [];
+    for (let i = 0; i < image.manifest.layers.length; i++) {
+      const desc = image.manifest.layers[i]!;
+      const blob = async () => {
+        const b = await this.images.blobs.get(desc.digest);
+        if (!b) throw new EngineError(`image ${image.id} is missing layer ${desc.digest}`, 500);
+        return b;
+      };
+      paths.push(await this.layers.ensure(image.config.rootfs.diff_ids[i]!, blob, idShift));
+    }
+    return paths;
   }
 
   private kernel: Promise<string> | null = null;
@@ -206,23 +236,8 @@ export class Engine {
       Binds: o.binds ?? [],
     };
     hostConfig.Binds.forEach(parseBind); // refuse a bad -v before anything is made
-    // Every layer unpacked once in the guest; the topmost comes first for overlayfs.
-    const diffIds = image.config.rootfs.diff_ids;
-    const layers: string[] = [];
-    for (let i = 0; i < diffIds.length; i++) {
-      const desc = image.manifest.layers[i]!;
-      layers.unshift(
-        await this.layers.ensure(
-          diffIds[i]!,
-          async () => {
-            const b = await this.images.blobs.get(desc.digest);
-            if (!b) throw new EngineError(`image ${o.image} is missing layer ${desc.digest}`, 500);
-            return b;
-          },
-          o.userns ? USERNS_BASE : 0,
-        ),
-      );
-    }
+    // Topmost first, as overlayfs lists lower dirs.
+    const layers = (await this.unpackLayers(image, o.userns ? USERNS_BASE : 0)).reverse();
     const c: Container = {
       Id: id,
       Name: name,

@@ -21,9 +21,9 @@ export async function createNodeEngine(
 ): Promise<Engine> {
   const images = new ImageStore(new DirBlobStore(join(storeDir, 'blobs')), new DirMetaStore(join(storeDir, 'meta')));
   // Blobs already stored are skipped: after the first time this only reads index.json and the manifests.
-  const engine = new Engine(vm, images, async () => {
-    await images.importLayout(async (path) => new Uint8Array(readFileSync(join(BASE_IMAGES, path))));
-  });
+  const engine = new Engine(vm, images, () =>
+    images.importLayout(async (path) => new Uint8Array(readFileSync(join(BASE_IMAGES, path)))),
+  );
   await engine.ensureImages();
   vm.api.serve((stream) => serveConnection(engine, stream, onTraffic));
   return engine;

@@ -52,8 +52,8 @@ export interface StepReport {
   cached: boolean;
   ms: number;
   imageId: Digest;
-  /** The layer this step added, if it added one. */
-  layer?: { diffId: Digest; digest: Digest; size: number };
+  /** The layer this step added, if it added one; `index` is its place in the image's layers (0 = bottom). */
+  layer?: { diffId: Digest; digest: Digest; size: number; index: number };
 }
 
 export interface BuildResult {
@@ -211,7 +211,12 @@ export class Builder {
           this.adopt(state, cachedImage);
           const last = state.layers.at(-1);
           if (state.layers.length > before && last) {
-            layer = { diffId: state.config.rootfs.diff_ids.at(-1)!, digest: last.digest, size: last.size };
+            layer = {
+              diffId: state.config.rootfs.diff_ids.at(-1)!,
+              digest: last.digest,
+              size: last.size,
+              index: state.layers.length - 1,
+            };
           }
         } else {
           layer = await this.execute(ins, state, sources?.items, log);
@@ -436,7 +441,12 @@ export class Builder {
       await this.engine.images.blobs.put(layer.gzip);
       state.layers.push(layer.descriptor);
       config.rootfs = { type: 'layers', diff_ids: [...config.rootfs.diff_ids, layer.diffId] };
-      added = { diffId: layer.diffId, digest: layer.descriptor.digest, size: layer.descriptor.size };
+      added = {
+        diffId: layer.diffId,
+        digest: layer.descriptor.digest,
+        size: layer.descriptor.size,
+        index: state.layers.length - 1,
+      };
     }
     config.created = history.created!;
     config.history = [...(config.history ?? []), history];
