@@ -1,3 +1,4 @@
+import { packTar } from 'modern-tar';
 import { describe, expect, it } from 'vitest';
 import { ImageTree } from '../../src/engine/images/imageTree';
 import { useEngine, useVm } from './vm';
@@ -163,5 +164,29 @@ COPY one.txt .`,
       120_000,
     );
     expect(r.out).toBe('65534 65534 a.conf\nboth\nrenamed.txt\none.txt\ntwo.txt\none.txt\n');
+  });
+
+  it('unpacks a local tar with ADD, refuses an unsafe one naming the entry, and explains that ADD cannot download', async () => {
+    // An archive whose entry climbs out of the destination (the guest's tar would not write one).
+    const evil = await packTar([{ header: { name: 'd/../../f', size: 2 }, body: 'x\n' }]);
+    await ctx.vm.channel.exec(['/bin/sh', '-c', 'mkdir -p /ctx/evil && cat > /ctx/evil/evil.tar'], { stdin: evil });
+    const r = await ctx.sh(
+      [
+        'mkdir -p /ctx/add/src/conf && echo one > /ctx/add/src/conf/a && echo two > /ctx/add/src/b',
+        'cd /ctx/add && tar -czf site.tar.gz -C src . && rm -rf src',
+        write('/ctx/add/Dockerfile', 'FROM busybox\nADD site.tar.gz /srv/\nADD notes.txt /srv/notes.txt'),
+        'echo plain > /ctx/add/notes.txt',
+        'docker build -q -t added /ctx/add >/dev/null && docker run --rm added sh -c "cat /srv/conf/a /srv/b /srv/notes.txt"',
+        write('/ctx/evil/Dockerfile', 'FROM busybox\nADD evil.tar /srv/'),
+        'docker build /ctx/evil 2>&1 | tail -1',
+        write('/ctx/url/Dockerfile', 'FROM busybox\nADD https://example.com/file.txt /'),
+        'docker build /ctx/url 2>&1 | tail -1',
+      ].join('\n'),
+      120_000,
+    );
+    const lines = r.out.trim().split('\n');
+    expect(lines.slice(0, 3)).toEqual(['one', 'two', 'plain']);
+    expect(lines[3]).toBe('Dockerfile:2:1: ADD: refused archive entry "d/../../f": path leaves the root (..)');
+    expect(lines[4]).toMatch(/^Dockerfile:2:1: ADD: https:\/\/example.com\/file.txt: this playground has no network/);
   });
 });

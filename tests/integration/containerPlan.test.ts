@@ -63,7 +63,7 @@ describe('a container plan carried out in the guest', () => {
     const err = await runPlan(ctx.vm, steps).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PlanStepError);
     expect((err as PlanStepError).step.kind).toBe('mountOverlay');
-    expect((err as PlanStepError).message).toMatch(/step 5 \(mountOverlay/);
+    expect((err as PlanStepError).message).toMatch(/step 6 \(mountOverlay/);
   });
 
   it('reports a command missing from the image with status 127, as Docker does', async () => {

@@ -44,7 +44,9 @@ describe('the engine on the real guest', () => {
       `test -d /proc/${info.State.Pid} && echo pid-ok; for d in $(echo ${info.GraphDriver.Data.LowerDir} | tr ':' ' '); do test -d $d && echo lower-ok; done
        cat /sys/fs/cgroup/docker/${c.Id}/memory.max /sys/fs/cgroup/docker/${c.Id}/pids.max`,
     );
-    expect(r.out).toBe(`pid-ok\nlower-ok\n${32 << 20}\n20\n`);
+    // The shared init layer, then the one busybox layer.
+    expect(info.GraphDriver.Data.LowerDir.split(':')[0]).toBe('/var/lib/docker/init');
+    expect(r.out).toBe(`pid-ok\nlower-ok\nlower-ok\n${32 << 20}\n20\n`);
     const inside = await env.engine.exec(c.Id, ['sh', '-c', 'hostname; cat /proc/1/cmdline | tr "\\0" " "']);
     expect(inside.stdout).toBe(`${c.Id.slice(0, 12)}\nsleep 30 `);
     await env.engine.stop(c.Id, 1);
