@@ -1,3 +1,4 @@
+import './nodeBufferShim';
 import { mount } from 'svelte';
 import '@xterm/xterm/css/xterm.css';
 import './ui/app.css';

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { initialStatus, type ApiTraffic, type VmStatus, type VmWorkerApi } from '../worker/api';
+import { initialStatus, type ApiTraffic, type EngineEvent, type VmStatus, type VmWorkerApi } from '../worker/api';
 
 /**
  * The page's handle on the machine in the worker: status as reactive state,
@@ -9,6 +9,8 @@ export class Machine {
   status = $state<VmStatus>(initialStatus());
   /** The docker CLI's latest requests to the engine, newest last. */
   traffic = $state<ApiTraffic[]>([]);
+  /** What the daemon did lately (container and image events), newest last. */
+  events = $state<EngineEvent[]>([]);
   /** Set once a boot finished (cold or restored) in this page. */
   readyAt = $state<number | null>(null);
   readonly api: Comlink.Remote<VmWorkerApi>;
@@ -35,6 +37,11 @@ export class Machine {
     void this.api.onApiTraffic(
       Comlink.proxy((t: ApiTraffic) => {
         this.traffic = [...this.traffic.slice(-49), t];
+      }),
+    );
+    void this.api.onEngineEvents(
+      Comlink.proxy((e: EngineEvent) => {
+        this.events = [...this.events.slice(-49), e];
       }),
     );
     void this.api.onStatus(

@@ -1,8 +1,38 @@
 import type { BootStage } from '../vm/vmHost';
 import type { HealthProblem } from '../vm/health';
 import type { ApiTraffic } from '../engine/api/routes';
+import type { EngineEvent } from '../engine/events';
+import type { LayerChange } from '../engine/images/layerChanges';
 
-export type { ApiTraffic };
+export type { ApiTraffic, EngineEvent, LayerChange };
+
+/** A build started from the page: the editor's files are the context. */
+export interface BuildRequest {
+  files: Record<string, string | Uint8Array>;
+  dockerfile?: string;
+  tag?: string;
+  buildArgs?: Record<string, string>;
+  noCache?: boolean;
+  target?: string;
+}
+
+/** One finished step, as the result view shows it. */
+export interface BuildStepView {
+  index: number;
+  total: number;
+  stage: number;
+  /** The instruction as written (continuations joined). */
+  instruction: string;
+  line: number;
+  cached: boolean;
+  ms: number;
+  imageId: string;
+  layer?: { digest: string; diffId: string; size: number; index: number };
+}
+
+export type BuildOutcome =
+  | { ok: true; imageId: string; tags: string[]; steps: BuildStepView[]; warnings: string[] }
+  | { ok: false; error: string; line?: number; column?: number; steps: BuildStepView[] };
 
 /** What the page learns while the machine comes up, and after. */
 export interface VmStatus {
@@ -57,6 +87,16 @@ export interface VmWorkerApi {
   restoreSavedState(): Promise<VmStatus>;
   /** Forgets the saved state, so the next boot is cold. */
   clearSavedState(): Promise<void>;
+  /** What the engine does (container create/start/die/oom/destroy, image pull/tag/delete/load), as it happens. */
+  onEngineEvents(listener: (e: EngineEvent) => void): void;
+  /** Builds the editor's files with the machine's engine (the same cache as `docker build` in the terminal). */
+  build(req: BuildRequest, onLog: (text: string) => void, onStep: (step: BuildStepView) => void): Promise<BuildOutcome>;
+  /** The files one layer of an image added, changed or deleted. */
+  layerChanges(imageId: string, layerIndex: number): Promise<LayerChange[]>;
+  /** `docker save` of one image: an OCI image layout tar with Docker's manifest.json. */
+  saveImage(ref: string): Promise<Uint8Array>;
+  /** `docker load`: returns what was loaded ("name:tag", or an image id). */
+  loadImages(archive: Uint8Array): Promise<string[]>;
   /** Runs a shell script on the control channel. */
   run(script: string, timeoutMs?: number): Promise<RunResult>;
   resize(rows: number, cols: number): void;

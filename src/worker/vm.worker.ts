@@ -4,6 +4,7 @@
  * drives it through the Comlink API in ./api.ts and gets terminal bytes over a
  * MessagePort of their own.
  */
+import '../nodeBufferShim';
 import * as Comlink from 'comlink';
 import v86WasmUrl from 'v86/build/v86.wasm?url';
 import { DEVICE_SET, VmHost, type BootStage } from '../vm/vmHost';
@@ -12,6 +13,7 @@ import type { HealthProblem } from '../vm/health';
 import {
   initialStatus,
   type ApiTraffic,
+  type BuildStepView,
   type BootOptions,
   type RunResult,
   type VmStatus,
@@ -22,6 +24,11 @@ import { Engine } from '../engine/engine';
 import { ImageStore } from '../engine/images/imageStore';
 import { serveConnection } from '../engine/api/routes';
 import { IdbBlobStore, IdbMetaStore } from './idbStores';
+import { Builder, type StepReport } from '../engine/build/builder';
+import { BuildContext } from '../engine/build/buildContext';
+import { layerChanges } from '../engine/images/layerChanges';
+import { loadImages as loadImagesFromArchive, saveImages } from '../engine/images/imageArchive';
+import type { EngineEvent } from '../engine/events';
 
 let vm: VmHost | null = null;
 let terminal: MessagePort | null = null;
@@ -29,6 +36,7 @@ let bootOpts: BootOptions | null = null;
 let manifest: VmManifest | null = null;
 const listeners: ((s: VmStatus) => void)[] = [];
 const trafficListeners: ((t: ApiTraffic) => void)[] = [];
+const eventListeners: ((e: EngineEvent) => void)[] = [];
 let status: VmStatus = initialStatus();
 const pendingInput: Uint8Array[] = [];
 const fileCache = new Map<string, Promise<ArrayBuffer>>();
@@ -137,12 +145,40 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
 /** Images persist in IndexedDB across machines; containers belong to one machine. */
 const images = new ImageStore(new IdbBlobStore(), new IdbMetaStore());
 
+/** The running machine's engine; a new machine gets a new one (its containers died with the old). */
+let engine: Engine | null = null;
+
 function attachEngine(host: VmHost, opts: BootOptions): void {
   const base = new URL('../images/', opts.vmBaseUrl);
-  const engine = new Engine(host, images, async () => {
-    await images.importLayout(async (path) => new Uint8Array(await fetchBytes(new URL(path, base).href)));
-  });
-  host.api.serve((stream) => serveConnection(engine, stream, (t) => trafficListeners.forEach((l) => l(t))));
+  const e = new Engine(host, images, () =>
+    images.importLayout(async (path) => new Uint8Array(await fetchBytes(new URL(path, base).href))),
+  );
+  e.events.subscribe((ev) => eventListeners.forEach((l) => l(ev)));
+  host.api.serve((stream) => serveConnection(e, stream, (t) => trafficListeners.forEach((l) => l(t))));
+  engine = e;
+  // A moment after the prompt, unpack the base images, so the first docker run starts at once.
+  setTimeout(() => {
+    if (engine === e) e.prefetchBaseLayers().catch((err: Error) => console.warn(`prefetch: ${err.message}`));
+  }, 1500);
+}
+
+function currentEngine(): Engine {
+  if (!engine) throw new Error('no machine is running');
+  return engine;
+}
+
+function stepView(s: StepReport): BuildStepView {
+  return {
+    index: s.index,
+    total: s.total,
+    stage: s.stage,
+    instruction: s.instruction.original,
+    line: s.instruction.line,
+    cached: s.cached,
+    ms: Math.round(s.ms),
+    imageId: s.imageId,
+    ...(s.layer ? { layer: { ...s.layer } } : {}),
+  };
 }
 
 /** Throws the running machine away and starts another from `source`. */
@@ -174,6 +210,54 @@ const api: VmWorkerApi = {
   },
   onApiTraffic(listener) {
     trafficListeners.push(listener);
+  },
+  onEngineEvents(listener) {
+    eventListeners.push(listener);
+  },
+  async build(req, onLog, onStep) {
+    const steps: BuildStepView[] = [];
+    try {
+      const r = await new Builder(currentEngine()).build({
+        context: BuildContext.fromFiles(req.files),
+        ...(req.dockerfile ? { dockerfile: req.dockerfile } : {}),
+        tags: req.tag ? [req.tag] : [],
+        buildArgs: req.buildArgs ?? {},
+        noCache: !!req.noCache,
+        ...(req.target ? { target: req.target } : {}),
+        onLog: (text) => onLog(text),
+        onStep: (s) => {
+          steps.push(stepView(s));
+          onStep(steps.at(-1)!);
+        },
+      });
+      return { ok: true, imageId: r.image.id, tags: r.image.tags, steps, warnings: r.warnings };
+    } catch (e) {
+      const err = e as Error & { line?: number; column?: number };
+      return {
+        ok: false,
+        error: err.message,
+        ...(err.line ? { line: err.line } : {}),
+        ...(err.column ? { column: err.column } : {}),
+        steps,
+      };
+    }
+  },
+  async layerChanges(imageId, layerIndex) {
+    const image = await currentEngine().image(imageId);
+    return layerChanges(images.blobs, image.manifest.layers, layerIndex);
+  },
+  async saveImage(ref) {
+    const e = currentEngine();
+    const image = await e.image(ref);
+    const tar = await saveImages(images, [{ image, tags: image.tags }]);
+    return Comlink.transfer(tar, [tar.buffer]);
+  },
+  async loadImages(archive) {
+    const e = currentEngine();
+    await e.ensureImages();
+    const { loaded } = await loadImagesFromArchive(images, archive);
+    for (const l of loaded) e.events.emit('image', 'load', l, { name: l });
+    return loaded;
   },
   async boot(opts) {
     bootOpts = opts;
