@@ -109,6 +109,62 @@ static struct json *jget(struct json *j, const char *key) {
 static const char *jstr(struct json *j, const char *key) { struct json *v = jget(j, key); return v && v->t == J_STR ? v->str : ""; }
 static double jnum(struct json *j, const char *key) { struct json *v = jget(j, key); return v && (v->t == J_NUM || v->t == J_BOOL) ? v->num : 0; }
 
+/* JSON out again: compact (indent 0) or indented as Docker's CLI prints inspect (4 spaces). */
+static void jdump(struct buf *b, struct json *j, int indent, int depth) {
+  if (!j) { bputs(b, "null"); return; }
+  switch (j->t) {
+  case J_NULL: bputs(b, "null"); return;
+  case J_BOOL: bputs(b, j->num ? "true" : "false"); return;
+  case J_NUM:
+    if ((double)(long long)j->num == j->num) bprintf(b, "%lld", (long long)j->num);
+    else bprintf(b, "%.17g", j->num);
+    return;
+  case J_STR: bjson_str(b, j->str); return;
+  case J_ARR:
+  case J_OBJ: {
+    int obj = j->t == J_OBJ;
+    if (!j->n) { bputs(b, obj ? "{}" : "[]"); return; }
+    bputs(b, obj ? "{" : "[");
+    for (int i = 0; i < j->n; i++) {
+      if (i) bputs(b, ",");
+      if (indent) bprintf(b, "\n%*s", indent * (depth + 1), "");
+      if (obj) { bjson_str(b, j->keys[i]); bputs(b, indent ? ": " : ":"); }
+      jdump(b, j->items[i], indent, depth + 1);
+    }
+    if (indent) bprintf(b, "\n%*s", indent * depth, "");
+    bputs(b, obj ? "}" : "]");
+  }
+  }
+}
+
+/*
+ * docker inspect --format: the Go-template forms lessons use, {{.A.B}} and
+ * {{json .A.B}}. A string prints as itself, anything else as JSON.
+ */
+static void render_template(struct buf *out, const char *tpl, struct json *root) {
+  for (const char *p = tpl; *p;) {
+    const char *open = strstr(p, "{{");
+    if (!open) { bputs(out, p); break; }
+    bput(out, p, open - p);
+    const char *close = strstr(open, "}}");
+    if (!close) { bputs(out, open); break; }
+    char expr[512];
+    snprintf(expr, sizeof expr, "%.*s", (int)(close - open - 2), open + 2);
+    char *e = expr;
+    while (*e == ' ') e++;
+    for (char *t = e + strlen(e); t > e && t[-1] == ' ';) *--t = 0;
+    int as_json = !strncmp(e, "json ", 5);
+    if (as_json) { e += 5; while (*e == ' ') e++; }
+    struct json *v = root;
+    if (*e != '.') v = NULL;
+    for (char *seg = strtok(e + 1, "."); v && seg; seg = strtok(NULL, ".")) v = jget(v, seg);
+    if (!v) bputs(out, as_json ? "null" : "<no value>");
+    else if (v->t == J_STR && !as_json) bputs(out, v->str);
+    else jdump(out, v, 0, 0);
+    p = close + 2;
+  }
+}
+
 /* ---- HTTP over the unix socket */
 struct resp { int status; struct buf body; };
 
@@ -378,7 +434,6 @@ static int parse_run(const char *verb, int argc, char **argv, struct runopts *o,
     if (takes) { if (!v) return usage_error(verb, "flag needs an argument: %s", flag); if (!eq) i++; }
   }
   if (i >= argc) return usage_error(verb, "\"docker %s\" requires at least 1 argument.", verb);
-  if (o->interactive && !o->tty) { fprintf(stderr, "docker: -i without -t is not supported yet here; use -it for a terminal\n"); return 125; }
   *first = i;
   return 0;
 }
@@ -391,7 +446,8 @@ static char *create_body(struct runopts *o, char *image, char **cmd, int ncmd) {
   if (o->workdir) { bputs(&b, ",\"WorkingDir\":"); bjson_str(&b, o->workdir); }
   if (o->user) { bputs(&b, ",\"User\":"); bjson_str(&b, o->user); }
   if (o->hostname) { bputs(&b, ",\"Hostname\":"); bjson_str(&b, o->hostname); }
-  if (o->tty) bputs(&b, ",\"Tty\":true,\"OpenStdin\":true,\"AttachStdin\":true");
+  if (o->tty) bputs(&b, ",\"Tty\":true");
+  if (o->tty || o->interactive) bputs(&b, ",\"OpenStdin\":true,\"AttachStdin\":true");
   bputs(&b, ",\"AttachStdout\":true,\"AttachStderr\":true,\"HostConfig\":{");
   bprintf(&b, "\"AutoRemove\":%s", o->rm ? "true" : "false");
   if (o->memory) { long long m = parse_bytes(o->memory); if (m < 0) { fprintf(stderr, "docker: invalid argument \"%s\" for \"-m, --memory\" flag\n", o->memory); exit(125); } bprintf(&b, ",\"Memory\":%lld", m); }
@@ -469,6 +525,38 @@ static void terminal_session(int sock, struct buf *pre, const char *resize_fmt, 
   restore_tty();
 }
 
+/*
+ * docker run -i without -t: what we read goes to the container's stdin (a
+ * pipe), and at our end of input the connection is half-closed so the
+ * container reads end of file; its output comes back multiplexed meanwhile.
+ */
+static void piped_session(int sock, struct buf *pre) {
+  struct buf b = *pre;
+  struct pollfd p[2] = {{sock, POLLIN, 0}, {0, POLLIN, 0}};
+  char c[8192];
+  for (;;) {
+    while (b.len >= 8) {
+      uint32_t size = ((unsigned char)b.p[4] << 24) | ((unsigned char)b.p[5] << 16) | ((unsigned char)b.p[6] << 8) | (unsigned char)b.p[7];
+      if (b.len < 8 + size) break;
+      int out = b.p[0] == 2 ? 2 : 1;
+      for (size_t off = 0; off < size;) { ssize_t n = write(out, b.p + 8 + off, size - off); if (n <= 0) break; off += n; }
+      memmove(b.p, b.p + 8 + size, b.len - 8 - size);
+      b.len -= 8 + size;
+    }
+    if (poll(p, 2, -1) < 0) { if (errno == EINTR) continue; break; }
+    if (p[0].revents) {
+      ssize_t n = read(sock, c, sizeof c);
+      if (n <= 0) break;
+      bput(&b, c, n);
+    }
+    if (p[1].fd >= 0 && p[1].revents) {
+      ssize_t n = read(0, c, sizeof c);
+      if (n <= 0) { p[1].fd = -1; shutdown(sock, SHUT_WR); }
+      else if (write(sock, c, n) < 0) break;
+    }
+  }
+}
+
 static int cmd_run(const char *verb, int argc, char **argv) {
   struct runopts o = {0};
   int first = 0;
@@ -481,8 +569,9 @@ static int cmd_run(const char *verb, int argc, char **argv) {
   struct buf pre = {0};
   if (!o.detach) {
     /* Attached before the start, so no output is missed. */
-    snprintf(path, sizeof path, "/containers/%s/attach?stream=1&stdout=1&stderr=1&logs=1%s", id, o.tty ? "&stdin=1" : "");
-    attach = send_request_ex("POST", path, NULL, o.tty);
+    int in = o.tty || o.interactive;
+    snprintf(path, sizeof path, "/containers/%s/attach?stream=1&stdout=1&stderr=1&logs=1%s", id, in ? "&stdin=1" : "");
+    attach = send_request_ex("POST", path, NULL, in);
     bputs(&pre, "");
     read_head(attach, &pre);
     /* The terminal's size before the start, so the first prompt fits. */
@@ -493,6 +582,7 @@ static int cmd_run(const char *verb, int argc, char **argv) {
   if (r.status != 204) { fprintf(stderr, "docker: "); daemon_error(&r); return 125; }
   if (o.detach) { printf("%s\n", id); return 0; }
   if (o.tty) terminal_session(attach, &pre, "/containers/%s/resize", id, o.interactive);
+  else if (o.interactive) piped_session(attach, &pre);
   else demux(attach, &pre);
   close(attach);
   return wait_for(id);
@@ -940,17 +1030,34 @@ static int cmd_simple_get(const char *path) {
 }
 
 static int cmd_inspect(int argc, char **argv) {
-  if (argc < 1) return usage_error("inspect", "\"docker inspect\" requires at least 1 argument.", "");
-  printf("[\n");
-  int rc = 0;
-  for (int i = 0; i < argc; i++) {
-    char path[512]; snprintf(path, sizeof path, "/containers/%s/json", argv[i]);
-    struct resp r = call("GET", path, NULL);
-    if (r.status == 404) { snprintf(path, sizeof path, "/images/%s/json", argv[i]); r = call("GET", path, NULL); }
-    if (r.status != 200) { printf("]\n"); fprintf(stderr, "Error: No such object: %s\n", argv[i]); return 1; }
-    printf("%s%s\n", i ? ",\n" : "", r.body.p);
+  const char *format = NULL;
+  int i = 0;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--format")) {
+      if (i + 1 >= argc) return usage_error("inspect", "flag needs an argument: %s", argv[i]);
+      format = argv[++i];
+    } else if (!strncmp(argv[i], "--format=", 9)) format = argv[i] + 9;
+    else return usage_error("inspect", "unknown flag: %s", argv[i]);
   }
-  printf("]\n");
+  if (i >= argc) return usage_error("inspect", "\"docker inspect\" requires at least 1 argument.", "");
+  struct buf out = {0}; bputs(&out, "");
+  int rc = 0, shown = 0;
+  for (; i < argc; i++) {
+    char path[512]; snprintf(path, sizeof path, "/containers/%s/json", urlenc(argv[i]));
+    struct resp r = call("GET", path, NULL);
+    if (r.status == 404) { snprintf(path, sizeof path, "/images/%s/json", urlenc(argv[i])); r = call("GET", path, NULL); }
+    if (r.status != 200) { fprintf(stderr, "Error: No such object: %s\n", argv[i]); rc = 1; continue; }
+    jp = r.body.p;
+    struct json *obj = jparse();
+    if (format) { render_template(&out, format, obj); bputs(&out, "\n"); }
+    else { bprintf(&out, "%s    ", shown ? ",\n" : ""); jdump(&out, obj, 4, 1); }
+    shown++;
+  }
+  if (format) fputs(out.p, stdout);
+  else {
+    if (shown) bputs(&out, "\n");
+    printf("[%s%s]\n", shown ? "\n" : "", out.p);
+  }
   return rc;
 }
 

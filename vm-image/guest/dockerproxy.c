@@ -25,7 +25,8 @@
 #define HDR 12
 #define MAX_CONNS 64
 #define MAX_PAYLOAD (1u << 20)
-enum { T_OPEN = 0x21, T_DATA = 0x22, T_CLOSE = 0x23, T_CREDIT = 0x85, T_HELLO = 0x86 };
+/* T_EOF: the client shut its sending side (end of a piped stdin); answers may still flow. */
+enum { T_OPEN = 0x21, T_DATA = 0x22, T_CLOSE = 0x23, T_EOF = 0x24, T_CREDIT = 0x85, T_HELLO = 0x86 };
 
 /* eof: the client closed its sending side; answers may still go to it. */
 struct conn { int fd; uint32_t id; int used; int eof; };
@@ -137,7 +138,7 @@ int dockerproxy_main(int argc, char **argv) {
       ssize_t r = read(c->fd, buf, sizeof buf);
       if (r > 0) send_frame(T_DATA, c->id, buf, r);
       /* A half-close (end of a piped stdin) keeps the answer flowing; the host closes. */
-      else if (r == 0) c->eof = 1;
+      else if (r == 0) { c->eof = 1; send_frame(T_EOF, c->id, NULL, 0); }
       else if (errno != EINTR && errno != EAGAIN) drop(c, 1);
     }
   }

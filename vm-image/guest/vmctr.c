@@ -454,6 +454,16 @@ static int cmd_run(struct opts *o) {
   int status;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
   fclose(log);
+  /* Whether the kernel's OOM killer struck, read before anyone removes the cgroup. */
+  char events[4096];
+  snprintf(events, sizeof events, "%s/memory.events", o->cgroup);
+  FILE *ev = fopen(events, "re");
+  long kills = 0;
+  char line[128];
+  while (ev && fgets(line, sizeof line, ev)) sscanf(line, "oom_kill %ld", &kills);
+  if (ev) fclose(ev);
+  printf("oom_kill %ld\n", kills);
+  fflush(stdout);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WEXITSTATUS(status);
 }
