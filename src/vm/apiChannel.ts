@@ -8,7 +8,8 @@ import type { ChannelPort } from './controlChannel';
 import { FrameWriter } from './frameWriter';
 import { FrameDecoder, encodeFrame } from './protocol';
 
-export const ApiFrame = { Open: 0x21, Data: 0x22, Close: 0x23, Credit: 0x85, Hello: 0x86 } as const;
+/** Eof: the client shut its sending side (a piped stdin ended); the answer may go on. */
+export const ApiFrame = { Open: 0x21, Data: 0x22, Close: 0x23, Eof: 0x24, Credit: 0x85, Hello: 0x86 } as const;
 
 /** Largest DATA frame sent to the guest: small frames keep connections fair. */
 const DATA_FRAME = 16 * 1024;
@@ -19,6 +20,8 @@ export interface ApiStream {
   end(): void;
   /** The client went away (a streaming answer should stop). */
   onClose(listener: () => void): void;
+  /** The client has sent all it will send. */
+  onEnd(listener: () => void): void;
 }
 
 export type ApiHandler = (stream: ApiStream) => (data: Uint8Array) => void;
@@ -28,6 +31,7 @@ export class ApiChannel {
   private readonly writer: FrameWriter;
   private readonly open = new Map<number, (data: Uint8Array) => void>();
   private readonly closeListeners = new Map<number, () => void>();
+  private readonly endListeners = new Map<number, () => void>();
   private handler: ApiHandler | null = null;
   proxyVersion: string | null = null;
 
@@ -75,9 +79,11 @@ export class ApiChannel {
             closed = true;
             this.open.delete(id);
             this.closeListeners.delete(id);
+            this.endListeners.delete(id);
             this.writer.send(encodeFrame(ApiFrame.Close, id));
           },
           onClose: (listener) => this.closeListeners.set(id, listener),
+          onEnd: (listener) => this.endListeners.set(id, listener),
         };
         this.open.set(id, this.handler(stream));
         return;
@@ -85,8 +91,13 @@ export class ApiChannel {
       case ApiFrame.Data:
         this.open.get(id)?.(payload);
         return;
+      case ApiFrame.Eof:
+        this.endListeners.get(id)?.();
+        this.endListeners.delete(id);
+        return;
       case ApiFrame.Close:
         this.open.delete(id);
+        this.endListeners.delete(id);
         this.closeListeners.get(id)?.();
         this.closeListeners.delete(id);
         return;

@@ -6,6 +6,8 @@ export interface ApiConnection {
   end(): void;
   /** Called when the client goes away before the answer ended. */
   onClose?(listener: () => void): void;
+  /** Called when the client has sent all it will send (a half-close: the end of a piped stdin). */
+  onEnd?(listener: () => void): void;
 }
 
 /** A whole JSON answer, then the end of the connection; returns the status for the traffic log. */

@@ -30,7 +30,10 @@ export function serveConnection(engine: Engine, conn: ApiConnection, onTraffic?:
   let done = false;
   // After an attach with stdin, the connection carries keystrokes for the container.
   let input: ((b: Uint8Array) => void) | null = null;
-  const ctx: RequestContext = { onInput: (fn) => (input = fn) };
+  const ctx: RequestContext = {
+    onInput: (fn) => (input = fn),
+    onInputEnd: (fn) => conn.onEnd?.(fn),
+  };
   return (chunk: Uint8Array) => {
     if (done) {
       input?.(chunk);
@@ -66,6 +69,8 @@ export function serveConnection(engine: Engine, conn: ApiConnection, onTraffic?:
 interface RequestContext {
   /** Takes the bytes the client sends after its request (a hijacked attach). */
   onInput(fn: (b: Uint8Array) => void): void;
+  /** Called once the client has no more to send. */
+  onInputEnd(fn: () => void): void;
 }
 
 async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx: RequestContext): Promise<number> {
@@ -299,6 +304,7 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
       if (action === '/attach' && bool(query.get('stdin'))) {
         const cid = engine.get(id).Id;
         ctx.onInput((b) => engine.writeStdin(cid, b));
+        ctx.onInputEnd(() => engine.closeStdin(cid));
       }
       return streamOutput(engine, id, conn, {
         upgrade: action === '/attach' && /upgrade/i.test(req.headers['connection'] ?? ''),
