@@ -285,7 +285,8 @@ export class Engine {
       ...(c.Config.Tty ? { tty: c.ttySize ?? { rows: 24, cols: 80 } } : {}),
       mounts,
       volumeDirs: mounts.filter((m) => m.volume).map((m) => m.source),
-      ...(c.pipeStdin ? { stdin: true } : {}),
+      // -i without -t: a pipe the client writes to (attach with stdin), closed at its end of input.
+      ...(c.pipeStdin || (c.Config.OpenStdin && !c.Config.Tty) ? { stdin: true } : {}),
       ...(c.hostExec ? { hostExec: c.hostExec } : {}),
     });
   }
@@ -307,15 +308,21 @@ export class Engine {
     const c = this.get(ref);
     if (c.State.Running) return c;
     await this.ensureCgroupParent();
-    if (c.State.Status === 'exited') {
-      // A restart keeps the container layer; the mount and cgroup are made again.
-      await sh(this.guest, this.teardownScript(c, false));
-    }
     c.plan = this.planFor(c); // the terminal size may have changed since create
-    const started = await runPlan(this.guest, c.plan, (line) => {
-      const entry: LogEntry = { stream: line.stream, text: line.log, time: line.time };
-      for (const f of this.followers.get(c.Id) ?? []) f(entry);
-    }).catch((e: Error) => {
+    const started = await runPlan(
+      this.guest,
+      c.plan,
+      (line) => {
+        const entry: LogEntry = { stream: line.stream, text: line.log, time: line.time };
+        for (const f of this.followers.get(c.Id) ?? []) f(entry);
+      },
+      {
+        // A restart keeps the container layer; the mount and cgroup are made again.
+        ...(c.State.Status === 'exited' ? { before: this.teardownScript(c, false) } : {}),
+        // With --rm, the same round trip removes the container once it exits.
+        ...(c.HostConfig.AutoRemove ? { teardown: this.teardownScript(c, true) } : {}),
+      },
+    ).catch((e: Error) => {
       c.State.Error = e.message;
       throw new EngineError(e.message, 500);
     });
@@ -332,10 +339,7 @@ export class Engine {
     if (started.input) c.input = started.input;
     this.events.emit('container', 'start', c.Id, { name: c.Name, image: c.Config.Image });
     c.exited = started.exited.then(
-      async ({ exitCode }) => {
-        const p = containerPaths(c.Id);
-        const oom = await sh(this.guest, `grep -s '^oom_kill ' ${p.cgroup}/memory.events`).catch(() => null);
-        const oomKilled = Number(oom?.out.split(' ')[1] ?? 0) > 0;
+      async ({ exitCode, oomKilled, tornDown }) => {
         Object.assign(c.State, {
           Status: 'exited',
           Running: false,
@@ -348,7 +352,7 @@ export class Engine {
         this.events.emit('container', 'die', c.Id, { name: c.Name, exitCode: String(exitCode) });
         for (const f of this.followers.get(c.Id) ?? []) f(END_OF_OUTPUT);
         this.followers.delete(c.Id);
-        if (c.HostConfig.AutoRemove) await this.remove(c.Id, { force: true }).catch(() => {});
+        if (c.HostConfig.AutoRemove) await this.remove(c.Id, { force: true, guestDone: tornDown }).catch(() => {});
         return exitCode;
       },
       (e: Error) => {
@@ -399,12 +403,13 @@ export class Engine {
     return [
       `umount ${q(p.merged)} 2>/dev/null || true`,
       // The cgroup can only go once its last process is reaped.
-      `for i in $(seq 1 50); do rmdir ${q(p.cgroup)} 2>/dev/null && break; [ -d ${q(p.cgroup)} ] || break; sleep 0.1; done`,
+      `for i in $(seq 1 500); do rmdir ${q(p.cgroup)} 2>/dev/null && break; [ -d ${q(p.cgroup)} ] || break; usleep 10000; done`,
       ...(removeAll ? [`rm -rf ${q(p.dir)} ${q(p.state)}`] : [`rm -rf ${q(p.work)} && mkdir -p ${q(p.work)}`]),
     ].join('\n');
   }
 
-  async remove(ref: string, opts: { force?: boolean } = {}): Promise<void> {
+  /** `guestDone`: the start script already took the container apart in the guest (--rm). */
+  async remove(ref: string, opts: { force?: boolean; guestDone?: boolean } = {}): Promise<void> {
     const c = this.get(ref);
     if (c.State.Status === 'removing') return;
     if (c.State.Running) {
@@ -418,8 +423,10 @@ export class Engine {
       await c.exited;
     }
     c.State.Status = 'removing';
-    const r = await sh(this.guest, this.teardownScript(c, true));
-    if (r.exitCode !== 0) throw new EngineError(`could not remove ${c.Id}: ${r.err}`, 500);
+    if (!opts.guestDone) {
+      const r = await sh(this.guest, this.teardownScript(c, true));
+      if (r.exitCode !== 0) throw new EngineError(`could not remove ${c.Id}: ${r.err}`, 500);
+    }
     this.containers.delete(c.Id);
     this.removedExitCodes.set(c.Id, c.State.ExitCode);
     this.events.emit('container', 'destroy', c.Id, { name: c.Name });

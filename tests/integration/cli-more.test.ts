@@ -47,6 +47,25 @@ describe('docker CLI: volumes, diff, top, stats, tag, history, rmi', () => {
     expect((await ctx.sh('docker rmi nothing:here')).err).toContain('No such image: nothing:here');
   });
 
+  it('-i pipes stdin into the container, which reads end of file when it ends', async () => {
+    const r = await ctx.sh(`printf 'one\\ntwo\\nthree\\n' | docker run -i --rm busybox sh -c 'wc -l; echo done'`);
+    expect(r.out).toBe('3\ndone\n');
+    // Without -i the container's stdin is empty, as with Docker.
+    expect((await ctx.sh(`echo ignored | docker run --rm busybox wc -c`)).out).toBe('0\n');
+  });
+
+  it('inspect prints indented JSON as Docker does, and --format picks fields', async () => {
+    await ctx.sh('docker run --name fmt --hostname fmt-host busybox true');
+    const r = await ctx.sh(
+      `docker inspect fmt | sed -n '1,3p'
+       docker inspect -f '{{.State.Status}} {{.State.ExitCode}} {{.Config.Hostname}}' fmt
+       docker inspect --format '{{json .Config.Cmd}}' fmt
+       docker inspect -f '{{.Os}}' busybox`,
+    );
+    expect(r.out).toMatch(/^\[\n {4}\{\n {8}"Id": "[0-9a-f]{64}",\nexited 0 fmt-host\n\["true"\]\nlinux\n$/);
+    await ctx.sh('docker rm fmt');
+  });
+
   it('refuses a malformed -v with Docker’s message', async () => {
     const r = await ctx.sh('docker run --rm -v bad busybox true');
     expect(r.code).toBe(125);

@@ -42,7 +42,7 @@ describe('docker CLI in the guest → Docker API → engine', () => {
     await ctx.sh('sleep 0.5');
     expect((await ctx.sh('docker logs t1')).out).toBe('up\n');
     expect((await ctx.sh('docker stop t1')).code).toBe(0);
-    expect((await ctx.sh('docker inspect t1')).out).toMatch(/"ExitCode":143/);
+    expect((await ctx.sh('docker inspect t1')).out).toMatch(/"ExitCode": 143,/);
     await ctx.sh('docker run -d --name t2 busybox sleep 60');
     const t0 = performance.now();
     await ctx.sh('docker stop -t 1 t2');
@@ -90,7 +90,7 @@ describe('docker CLI in the guest → Docker API → engine', () => {
   it('--memory 16m: a 64 MB allocation is OOM-killed, inspect says so, the VM answers', async () => {
     const r = await ctx.sh('docker run --name oom --memory 16m busybox dd if=/dev/zero of=/dev/null bs=64M count=1');
     expect(r.code).toBe(137);
-    expect((await ctx.sh('docker inspect oom')).out).toMatch(/"OOMKilled":true/);
+    expect((await ctx.sh('docker inspect oom')).out).toMatch(/"OOMKilled": true,/);
     await ctx.sh('docker rm oom');
   });
 

@@ -42,13 +42,13 @@ describe('docker commit', () => {
       `docker run -d --name busy busybox sh -c 'i=0; while true; do i=$((i+1)); echo $i > /count; sleep 0.1; done' >/dev/null
        sleep 0.5
        docker commit busy counting >/dev/null && echo committed
-       docker inspect busy | grep -c '"Running":true'
+       docker inspect -f '{{.State.Running}}' busy
        docker run --rm counting cat /count
        docker rm -f busy >/dev/null`,
     );
     const [committed, running, count] = r.out.trim().split('\n');
     expect(committed).toBe('committed');
-    expect(running).toBe('1');
+    expect(running).toBe('true');
     expect(Number(count)).toBeGreaterThan(0);
     expect(env.engine.events.recent.some((e) => e.Action === 'commit')).toBe(true);
   });
@@ -56,7 +56,7 @@ describe('docker commit', () => {
   it('records a --userns container files as the container saw them', async () => {
     const r = await ctx.sh(
       `docker run --userns private --name ns busybox sh -c 'echo mine > /mine; chown 1000:1000 /mine'
-       ls -ln $(docker inspect ns | grep -o '"UpperDir":"[^"]*' | cut -d'"' -f4)/mine | awk '{print $3}'
+       ls -ln $(docker inspect --format '{{.GraphDriver.Data.UpperDir}}' ns)/mine | awk '{print $3}'
        docker commit ns ns-image >/dev/null
        docker run --rm ns-image ls -ln /mine | awk '{print $3}'
        docker rm ns >/dev/null`,

@@ -41,7 +41,7 @@ describe('a container plan carried out in the guest', () => {
       `cat /proc/${started.pid}/cgroup; cat ${p.cgroup}/cpu.max; grep -c ' ${p.merged} overlay ' /proc/mounts`,
     );
     expect(live.out).toBe(`0::/docker/${id}\n50000 100000\n1\n`);
-    expect(await started.exited).toEqual({ exitCode: 4 });
+    expect(await started.exited).toEqual({ exitCode: 4, oomKilled: false, tornDown: false });
     const log = (await ctx.sh(`cat ${p.log}`)).out
       .trim()
       .split('\n')

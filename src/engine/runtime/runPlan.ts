@@ -1,11 +1,11 @@
 import type { Guest, GuestExecResult, GuestProcess } from '../guest';
-import { stepCommand, type Step } from './containerPlan';
+import { shellQuote, stepCommand, type Step } from './containerPlan';
 
 export interface StartedContainer {
   /** The container's first process, as the host (the guest kernel's root pid namespace) numbers it. */
   pid: number;
-  /** Resolves with the container's exit status when its first process ends. */
-  exited: Promise<{ exitCode: number }>;
+  /** Resolves when the container's first process ends: its exit status, whether the OOM killer struck, whether `teardown` ran. */
+  exited: Promise<{ exitCode: number; oomKilled: boolean; tornDown: boolean }>;
   /** With --tty or --stdin: the first process's input (keystrokes with a terminal). */
   input?: Pick<GuestProcess, 'write' | 'closeStdin'>;
 }
@@ -31,25 +31,34 @@ export interface OutputLine {
 }
 
 /**
- * Carries out a container plan in the guest: the preparation steps as one
- * shell script (one round trip), then the start step, which stays running as
- * long as the container does.
+ * Carries out a container plan in the guest as one shell script, one round
+ * trip: the preparation steps, then the start step, which stays running as
+ * long as the container does, then (for --rm) `teardown`. `before` undoes
+ * an earlier run (a restart). The script's status is the container's.
  */
 export async function runPlan(
   guest: Guest,
   steps: readonly Step[],
   onOutput?: (line: OutputLine) => void,
+  opts: { before?: string; teardown?: string } = {},
 ): Promise<StartedContainer> {
   const start = steps.at(-1);
   if (!start || start.kind !== 'start') throw new Error('a plan ends with its start step');
   const prep = steps.slice(0, -1) as Exclude<Step, { kind: 'start' }>[];
   // "ok N" after each step tells which one failed, if one does.
-  const script = ['set -e', ...prep.map((s, i) => `${stepCommand(s)}\necho ok ${i}`)].join('\n');
-  const r = await guest.exec(['/bin/sh', '-c', script]);
-  if (r.exitCode !== 0) {
-    const done = decoder.decode(r.stdout).match(/^ok \d+$/gm)?.length ?? 0;
-    throw new PlanStepError(prep[done]!, done, decoder.decode(r.stderr).trim() || `exit status ${r.exitCode}`);
-  }
+  const script = [
+    ...(opts.before ? [`{\n${opts.before}\n} >/dev/null 2>&1`] : []),
+    'set -e',
+    ...prep.map((s, i) => `${stepCommand(s)}\necho ok ${i}`),
+    'set +e',
+    start.argv.map(shellQuote).join(' '),
+    'status=$?',
+    ...(opts.teardown ? [`{\n${opts.teardown}\n} >/dev/null 2>&1`, 'echo torn-down'] : []),
+    'exit $status',
+  ].join('\n');
+  let okSteps = 0;
+  let oomKilled = false;
+  let tornDown = false;
 
   // vmctr's stdout: "pid N", then one json-file line per line of container output.
   let stdout = '';
@@ -69,8 +78,10 @@ export async function runPlan(
         if (m) {
           pidSeen = true;
           resolvePid(Number(m[1]));
-        }
-      } else if (onOutput && line.startsWith('{')) {
+        } else if (/^ok \d+$/.test(line)) okSteps++;
+      } else if (line.startsWith('oom_kill ')) oomKilled = Number(line.slice(9)) > 0;
+      else if (line === 'torn-down') tornDown = true;
+      else if (onOutput && line.startsWith('{')) {
         try {
           onOutput(JSON.parse(line) as OutputLine);
         } catch {
@@ -81,23 +92,19 @@ export async function runPlan(
   };
   let run: Promise<GuestExecResult>;
   let input: StartedContainer['input'];
+  const argv = ['/bin/sh', '-c', script];
   if (interactive) {
-    const p = guest.spawn(start.argv, { onStdout });
+    const p = guest.spawn(argv, { onStdout });
     run = p.done;
     input = { write: (d) => p.write(d), closeStdin: () => p.closeStdin() };
-  } else run = guest.exec(start.argv, { onStdout });
-  const exited = run.then((res) => ({ exitCode: res.exitCode }));
-  // vmctr ending before it printed the pid means the container never started.
-  const failedToStart = run.then((res) =>
-    pidSeen
-      ? new Promise<never>(() => {})
-      : Promise.reject(
-          new PlanStepError(
-            start,
-            steps.length - 1,
-            decoder.decode(res.stderr).trim() || `exit status ${res.exitCode}`,
-          ),
-        ),
-  );
+  } else run = guest.exec(argv, { onStdout });
+  const exited = run.then((res) => ({ exitCode: res.exitCode, oomKilled, tornDown }));
+  // The script ending before vmctr printed the pid: a step failed, or the container never started.
+  const failedToStart = run.then((res) => {
+    if (pidSeen) return new Promise<never>(() => {});
+    const detail = decoder.decode(res.stderr).trim() || `exit status ${res.exitCode}`;
+    if (okSteps < prep.length) return Promise.reject(new PlanStepError(prep[okSteps]!, okSteps, detail));
+    return Promise.reject(new PlanStepError(start, steps.length - 1, detail));
+  });
   return { pid: await Promise.race([pid, failedToStart]), exited, ...(input ? { input } : {}) };
 }
