@@ -8,6 +8,9 @@
  *   npm run lab -- console           the guest's serial console on this terminal
  *   npm run lab -- parse <Dockerfile> the Dockerfile as Docker's parser splits it, as
  *                                    JSON; `file:line:col: message` and status 1 on an error
+ *   npm run lab -- lesson check <dir> validates a lesson folder, then proves it on the
+ *                                    machine: each exercise's wrong attempt fails its check,
+ *                                    its solution passes; status 0 only if all do
  *
  * `docker build` takes a directory of this machine as its context: it is
  * copied into the guest first (under /host/…), as the docker CLI would send it.
@@ -18,7 +21,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import i18next from 'i18next';
 import { DockerfileError, parseOrThrow } from '../src/engine/build/dockerfile';
+import type { Engine } from '../src/engine/engine';
+import en from '../src/i18n/en.json';
+import type { Failure } from '../src/lessons/checks';
+import { loadLesson, LessonError, type Lesson } from '../src/lessons/lessonBundle';
+import { runLesson } from '../src/lessons/lessonRun';
 import { shellQuote } from '../src/engine/runtime/containerPlan';
 import { createNodeEngine } from '../src/node/nodeEngine';
 import { bootNodeVm, ROOT } from '../src/node/nodeVm';
@@ -26,7 +35,36 @@ import { bootNodeVm, ROOT } from '../src/node/nodeVm';
 const USAGE = `usage: npm run lab -- [--cold] [--boot-log] sh '<script>'
        npm run lab -- [--cold] docker <args>
        npm run lab -- [--cold] console
-       npm run lab -- parse <Dockerfile>`;
+       npm run lab -- parse <Dockerfile>
+       npm run lab -- [--cold] lesson check <lesson dir>`;
+
+/** A lesson folder from disk, validated (a LessonError lists every problem). */
+function readLesson(dir: string): Lesson {
+  const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : undefined);
+  const json = read('lesson.json');
+  if (json === undefined) throw new LessonError(dir, ['lesson.json is missing']);
+  return loadLesson({ json, en: read('en.md'), zh: read('zh.md') }, dir);
+}
+
+/** Runs a lesson's attempts and solutions; prints each exercise's result. */
+async function proveLesson(engine: Engine, lesson: Lesson): Promise<number> {
+  const i18n = i18next.createInstance();
+  await i18n.init({ resources: { en: { translation: en } }, lng: 'en', interpolation: { escapeValue: false } });
+  const say = (f: Failure) => i18n.t(f.key, f.params);
+  let bad = 0;
+  process.stdout.write(`${lesson.definition.id}: ${lesson.definition.title.en}\n`);
+  await runLesson(engine, lesson, say, (r) => {
+    if (r.attempt) {
+      const line = r.attempt.failed ? `fails as it should: ${r.attempt.said.join(' ')}` : 'PASSES, but it should fail';
+      process.stdout.write(`  ${r.attempt.failed ? '✓' : '✗'} ${r.id} (wrong attempt) ${line}\n`);
+      if (!r.attempt.failed) bad++;
+    }
+    process.stdout.write(`  ${r.solved ? '✓' : '✗'} ${r.id}${r.solved ? '' : `: ${r.said.join(' ')}`}\n`);
+    if (!r.solved) bad++;
+  });
+  process.stdout.write(bad ? `${bad} problem(s)\n` : 'all exercises pass\n');
+  return bad ? 1 : 0;
+}
 
 /** `lab parse`: no machine needed, only the parser. */
 function parse(file: string | undefined): number {
@@ -94,7 +132,19 @@ async function main(argv: string[]): Promise<number> {
   const flags = new Set(at < 0 ? argv : argv.slice(0, at));
   const [cmd, ...rest] = at < 0 ? [] : argv.slice(at);
   if (cmd === 'parse') return parse(rest[0]);
-  if (cmd !== 'sh' && cmd !== 'console' && cmd !== 'docker') {
+  let lesson: Lesson | null = null;
+  if (cmd === 'lesson') {
+    if (rest[0] !== 'check' || !rest[1]) {
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
+    }
+    try {
+      lesson = readLesson(rest[1]);
+    } catch (e) {
+      process.stderr.write(`${(e as Error).message}\n`);
+      return 1;
+    }
+  } else if (cmd !== 'sh' && cmd !== 'console' && cmd !== 'docker') {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -108,7 +158,12 @@ async function main(argv: string[]): Promise<number> {
       process.exit(70);
     },
   });
-  await createNodeEngine(vm, join(ROOT, '.lab', 'engine'));
+  const engine = await createNodeEngine(vm, join(ROOT, '.lab', 'engine'));
+  if (lesson) {
+    const code = await proveLesson(engine, lesson);
+    await vm.destroy();
+    return code;
+  }
   if (cmd === 'console') {
     process.stdin.setRawMode?.(true);
     process.stdin.on('data', (d: Buffer) => {
