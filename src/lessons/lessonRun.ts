@@ -5,7 +5,7 @@
  */
 import type { Engine } from '../engine/engine';
 import { sh } from '../engine/guest';
-import { evaluate, type CheckResult, type Failure } from './checks';
+import { evaluate, type Check, type CheckResult, type Failure } from './checks';
 import type { Lesson } from './lessonBundle';
 
 export interface ExerciseReport {
@@ -27,11 +27,15 @@ async function runAll(engine: Engine, commands: readonly string[], anyStatus = f
   return null;
 }
 
+/** A check on the machine now; the events it may look at are those since `sinceMs` (the exercise's start). */
+export function evaluateSince(engine: Engine, check: Check, sinceMs: number): Promise<CheckResult> {
+  return evaluate(check, { engine, events: engine.events.recent.filter((e) => e.timeNano / 1e6 >= sinceMs) });
+}
+
 export async function checkExercise(engine: Engine, lesson: Lesson, id: string, sinceMs: number): Promise<CheckResult> {
   const ex = lesson.definition.exercises.find((e) => e.id === id);
   if (!ex) throw new Error(`no exercise ${id} in ${lesson.definition.id}`);
-  const events = engine.events.recent.filter((e) => e.timeNano / 1e6 >= sinceMs);
-  return evaluate(ex.check, { engine, events });
+  return evaluateSince(engine, ex.check, sinceMs);
 }
 
 export async function runLesson(

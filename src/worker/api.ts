@@ -3,8 +3,9 @@ import type { HealthProblem } from '../vm/health';
 import type { ApiTraffic } from '../engine/api/routes';
 import type { EngineEvent } from '../engine/events';
 import type { LayerChange } from '../engine/images/layerChanges';
+import type { Check, CheckResult } from '../lessons/checks';
 
-export type { ApiTraffic, EngineEvent, LayerChange };
+export type { ApiTraffic, Check, CheckResult, EngineEvent, LayerChange };
 
 /** A build started from the page: the editor's files are the context. */
 export interface BuildRequest {
@@ -97,6 +98,8 @@ export interface VmWorkerApi {
   saveImage(ref: string): Promise<Uint8Array>;
   /** `docker load`: returns what was loaded ("name:tag", or an image id). */
   loadImages(archive: Uint8Array): Promise<string[]>;
+  /** A lesson exercise's check on the machine's state now; `sinceMs`: the events it may look at start then. */
+  evaluateCheck(check: Check, sinceMs: number): Promise<CheckResult>;
   /** Runs a shell script on the control channel. */
   run(script: string, timeoutMs?: number): Promise<RunResult>;
   resize(rows: number, cols: number): void;

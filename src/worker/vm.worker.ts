@@ -29,6 +29,7 @@ import { BuildContext } from '../engine/build/buildContext';
 import { layerChanges } from '../engine/images/layerChanges';
 import { loadImages as loadImagesFromArchive, saveImages } from '../engine/images/imageArchive';
 import type { EngineEvent } from '../engine/events';
+import { evaluateSince } from '../lessons/lessonRun';
 
 let vm: VmHost | null = null;
 let terminal: MessagePort | null = null;
@@ -241,6 +242,9 @@ const api: VmWorkerApi = {
         steps,
       };
     }
+  },
+  async evaluateCheck(check, sinceMs) {
+    return evaluateSince(currentEngine(), check, sinceMs);
   },
   async layerChanges(imageId, layerIndex) {
     const image = await currentEngine().image(imageId);

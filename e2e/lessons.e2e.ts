@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch, waitForTerminal } from './browser';
+
+const PROMPT = /playground:~# $/m;
+
+describe('the lesson player', () => {
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const baseUrl = inject('baseUrl');
+
+  beforeAll(async () => {
+    browser = await launch();
+    context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    page = await context.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const exercise = (id: string) => page.locator(`[data-testid=exercise][data-exercise="${id}"]`);
+
+  it('lesson 3 in Chinese: a clicked command runs in the terminal and the exercise turns passed', async () => {
+    await page.goto(baseUrl);
+    await expect.poll(() => page.getByTestId('boot-stage').textContent(), { timeout: 60_000 }).toBe('Ready');
+    await waitForTerminal(page, PROMPT);
+    await page.getByTestId('lang-switch').click();
+    await page.getByTestId('lesson-picker').selectOption('03-namespaces');
+    expect(await page.locator('[data-testid=lesson] h2').textContent()).toBe('命名空间：容器能看到什么');
+    // Checked before anything was done: it says what is missing, in Chinese.
+    await exercise('own-hostname').getByTestId('check-exercise').click();
+    await expect
+      .poll(() => exercise('own-hostname').getByTestId('check-failures').textContent(), { timeout: 30_000 })
+      .toContain('还没有名为 ns-demo 的容器');
+    await page.getByTestId('command-block').first().getByTestId('run-command').click();
+    await waitForTerminal(page, /docker run -d --name ns-demo --hostname demo busybox sleep 600\n[0-9a-f]{64}/, 60_000);
+    await expect.poll(() => exercise('own-hostname').getAttribute('data-passed'), { timeout: 30_000 }).toBe('true');
+    expect(await exercise('own-hostname').textContent()).toContain('通过');
+  });
+
+  it('keeps progress and the step across a reload and a language switch', async () => {
+    await page.getByTestId('next-step').click();
+    expect(await page.getByTestId('step-title').textContent()).toContain('第 2 步');
+    await page.reload();
+    await expect.poll(() => page.getByTestId('step-title').textContent(), { timeout: 30_000 }).toContain('第 2 步');
+    await page.getByTestId('lang-switch').click();
+    expect(await page.getByTestId('step-title').textContent()).toMatch(/^Step 2 of 3/);
+    expect(await page.getByTestId('lesson-picker').locator('option:checked').textContent()).toContain('(1/3)');
+  });
+
+  it('lesson 4: the out-of-memory exercise passes when the OOM killer strikes, and the event shows', async () => {
+    await expect.poll(() => page.getByTestId('boot-stage').textContent(), { timeout: 60_000 }).toBe('Ready');
+    await page.getByTestId('lesson-picker').selectOption('04-cgroups');
+    await page.getByTestId('next-step').click();
+    const oomCommand = page
+      .getByTestId('command-block')
+      .filter({ hasText: 'docker run --name hog --memory 16m' })
+      .getByTestId('run-command');
+    await oomCommand.click();
+    await expect.poll(() => exercise('out-of-memory').getAttribute('data-passed'), { timeout: 60_000 }).toBe('true');
+    const events = page.getByTestId('engine-events');
+    await events.locator('summary').click();
+    await expect.poll(() => events.textContent()).toMatch(/container\s*oom\s*hog/);
+  });
+});

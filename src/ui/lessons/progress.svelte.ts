@@ -1,0 +1,79 @@
+/**
+ * Where the student is: the open lesson, the step in each lesson, the
+ * exercises passed; kept in the browser's storage across reloads. Switching
+ * language keeps all of it: steps are numbered the same in both.
+ */
+
+interface Stored {
+  lesson: string | null;
+  steps: Record<string, number>;
+  passed: Record<string, string[]>;
+}
+
+const KEY = 'playground.progress.v1';
+
+export class Progress {
+  lesson = $state<string | null>(null);
+  steps = $state<Record<string, number>>({});
+  passed = $state<Record<string, string[]>>({});
+
+  constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null = safeStorage()) {
+    try {
+      const s = JSON.parse(this.storage?.getItem(KEY) ?? 'null') as Stored | null;
+      if (s) {
+        this.lesson = s.lesson;
+        this.steps = s.steps ?? {};
+        this.passed = s.passed ?? {};
+      }
+    } catch {
+      // unreadable: start fresh
+    }
+  }
+
+  private save(): void {
+    try {
+      this.storage?.setItem(KEY, JSON.stringify({ lesson: this.lesson, steps: this.steps, passed: this.passed }));
+    } catch {
+      // kept for this page only
+    }
+  }
+
+  open(lesson: string | null): void {
+    this.lesson = lesson;
+    this.save();
+  }
+
+  step(lesson: string): number {
+    return this.steps[lesson] ?? 0;
+  }
+
+  goTo(lesson: string, step: number): void {
+    this.steps = { ...this.steps, [lesson]: step };
+    this.save();
+  }
+
+  isPassed(lesson: string, exercise: string): boolean {
+    return (this.passed[lesson] ?? []).includes(exercise);
+  }
+
+  pass(lesson: string, exercise: string): void {
+    if (this.isPassed(lesson, exercise)) return;
+    this.passed = { ...this.passed, [lesson]: [...(this.passed[lesson] ?? []), exercise] };
+    this.save();
+  }
+
+  reset(lesson: string): void {
+    const { [lesson]: _, ...rest } = this.passed;
+    this.passed = rest;
+    this.steps = { ...this.steps, [lesson]: 0 };
+    this.save();
+  }
+}
+
+function safeStorage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
