@@ -49,10 +49,10 @@ export interface CheckContext {
   events: readonly EngineEvent[];
 }
 
-/** A pattern written /like this/ is a regular expression; anything else must match exactly (trimmed). */
+/** Output is trimmed; a pattern written /like this/ is a regular expression, anything else must match exactly. */
 export function matches(pattern: string, actual: string): boolean {
   const m = /^\/(.*)\/([a-z]*)$/s.exec(pattern);
-  if (m) return new RegExp(m[1]!, m[2]).test(actual);
+  if (m) return new RegExp(m[1]!, m[2]).test(actual.trim());
   return actual.trim() === pattern.trim();
 }
 
