@@ -37,6 +37,11 @@ describe('the lesson player', () => {
     await waitForTerminal(page, /docker run -d --name ns-demo --hostname demo busybox sleep 600\n[0-9a-f]{64}/, 60_000);
     await expect.poll(() => exercise('own-hostname').getAttribute('data-passed'), { timeout: 30_000 }).toBe('true');
     expect(await exercise('own-hostname').textContent()).toContain('通过');
+    // The NamespaceTree, read from the guest: a pid namespace that is not the host's, holding the container's sleep.
+    const tree = page.getByTestId('namespace-tree');
+    const own = tree.locator('[data-host="false"]');
+    await expect.poll(() => own.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await own.first().textContent()).toMatch(/容器 ns-demo[\s\S]*sleep\s*\d+ → 1/);
   });
 
   it('keeps progress and the step across a reload and a language switch', async () => {
@@ -62,5 +67,15 @@ describe('the lesson player', () => {
     const events = page.getByTestId('engine-events');
     await events.locator('summary').click();
     await expect.poll(() => events.textContent()).toMatch(/container\s*oom\s*hog/);
+    // The meters show a running container's limit, read from its cgroup.
+    await page.getByTestId('command-block').filter({ hasText: 'docker run --name hog' }).waitFor();
+    await page.getByTestId('next-step').click();
+    await page
+      .getByTestId('command-block')
+      .filter({ hasText: 'docker run -d --name forky' })
+      .getByTestId('run-command')
+      .click();
+    const forky = page.getByTestId('cgroup-meters').locator('[data-container="forky"]');
+    await expect.poll(() => forky.textContent(), { timeout: 30_000 }).toMatch(/\d+ \/ 10/);
   });
 });

@@ -19,8 +19,8 @@ export interface LessonStep {
 
 export interface LessonText {
   title: string;
-  /** Prose before the first step. */
-  intro: string;
+  /** What comes before the first step (shown with the first). */
+  intro: LessonBlock[];
   steps: LessonStep[];
 }
 
@@ -30,41 +30,31 @@ const EXERCISE = /^@exercise\s+([a-z0-9][a-z0-9-]*)\s*$/;
 export function parseLessonText(markdown: string): LessonText {
   const tokens = new Lexer().lex(markdown);
   let title = '';
-  let intro = '';
+  const intro: LessonBlock[] = [];
   const steps: LessonStep[] = [];
-  const prose = (raw: string) => {
-    const step = steps.at(-1);
-    if (!step) {
-      intro += raw;
-      return;
-    }
-    const last = step.blocks.at(-1);
-    if (last?.kind === 'prose') last.markdown += raw;
-    else step.blocks.push({ kind: 'prose', markdown: raw });
-  };
+  const blocks = () => steps.at(-1)?.blocks ?? intro;
   for (const t of tokens as Token[]) {
     if (t.type === 'heading' && t.depth === 1 && !title) title = t.text;
     else if (t.type === 'heading' && t.depth === 2) steps.push({ title: t.text, blocks: [] });
-    else if (t.type === 'code' && steps.length) {
+    else if (t.type === 'code') {
       const lang = (t.lang ?? '').trim();
-      steps
-        .at(-1)!
-        .blocks.push(
-          COMMAND_LANGS.has(lang) ? { kind: 'command', code: t.text } : { kind: 'code', lang, code: t.text },
-        );
+      blocks().push(COMMAND_LANGS.has(lang) ? { kind: 'command', code: t.text } : { kind: 'code', lang, code: t.text });
     } else if (t.type === 'paragraph' && EXERCISE.test(t.text.trim()) && steps.length) {
-      steps.at(-1)!.blocks.push({ kind: 'exercise', id: EXERCISE.exec(t.text.trim())![1]! });
-    } else prose(t.raw);
+      blocks().push({ kind: 'exercise', id: EXERCISE.exec(t.text.trim())![1]! });
+    } else {
+      const last = blocks().at(-1);
+      if (last?.kind === 'prose') last.markdown += t.raw;
+      else blocks().push({ kind: 'prose', markdown: t.raw });
+    }
   }
   return { title, intro, steps };
 }
 
 /** The parts that must be the same in every language: steps, commands and exercises, in order. */
 export function lessonShape(text: LessonText): string[] {
-  return text.steps.flatMap((s, i) => [
-    `step ${i + 1}`,
-    ...s.blocks
-      .filter((b) => b.kind === 'command' || b.kind === 'exercise')
-      .map((b) => (b.kind === 'command' ? `command: ${b.code}` : `exercise: ${b.kind === 'exercise' ? b.id : ''}`)),
-  ]);
+  const shape = (blocks: LessonBlock[]) =>
+    blocks.flatMap((b) =>
+      b.kind === 'command' ? [`command: ${b.code}`] : b.kind === 'exercise' ? [`exercise: ${b.id}`] : [],
+    );
+  return [...shape(text.intro), ...text.steps.flatMap((s, i) => [`step ${i + 1}`, ...shape(s.blocks)])];
 }

@@ -4,6 +4,16 @@ import type { ApiTraffic } from '../engine/api/routes';
 import type { EngineEvent } from '../engine/events';
 import type { LayerChange } from '../engine/images/layerChanges';
 import type { Check, CheckResult } from '../lessons/checks';
+import type { NamespaceSnapshot } from '../pictures/namespaces';
+import type { CgroupReading } from '../pictures/cgroups';
+
+/** Running containers as the pictures name them. */
+export interface ContainerRef {
+  id: string;
+  name: string;
+  /** The first process, as the host numbers it. */
+  pid: number;
+}
 
 export type { ApiTraffic, Check, CheckResult, EngineEvent, LayerChange };
 
@@ -100,6 +110,10 @@ export interface VmWorkerApi {
   loadImages(archive: Uint8Array): Promise<string[]>;
   /** A lesson exercise's check on the machine's state now; `sinceMs`: the events it may look at start then. */
   evaluateCheck(check: Check, sinceMs: number): Promise<CheckResult>;
+  /** The NamespaceTree picture: every process's namespaces, and which container each first process is. */
+  readNamespaces(): Promise<NamespaceSnapshot & { containers: ContainerRef[] }>;
+  /** The CgroupMeters picture: each container's cgroup figures; `at` is when they were read (ms). */
+  readCgroups(): Promise<{ at: number; readings: CgroupReading[]; containers: ContainerRef[] }>;
   /** Runs a shell script on the control channel. */
   run(script: string, timeoutMs?: number): Promise<RunResult>;
   resize(rows: number, cols: number): void;

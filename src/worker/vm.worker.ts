@@ -14,6 +14,7 @@ import {
   initialStatus,
   type ApiTraffic,
   type BuildStepView,
+  type ContainerRef,
   type BootOptions,
   type RunResult,
   type VmStatus,
@@ -30,6 +31,8 @@ import { layerChanges } from '../engine/images/layerChanges';
 import { loadImages as loadImagesFromArchive, saveImages } from '../engine/images/imageArchive';
 import type { EngineEvent } from '../engine/events';
 import { evaluateSince } from '../lessons/lessonRun';
+import { readNamespaces } from '../pictures/namespaces';
+import { readCgroups } from '../pictures/cgroups';
 
 let vm: VmHost | null = null;
 let terminal: MessagePort | null = null;
@@ -168,6 +171,10 @@ function currentEngine(): Engine {
   return engine;
 }
 
+function runningContainers(e: Engine): ContainerRef[] {
+  return e.list(false).map((c) => ({ id: c.Id, name: c.Name, pid: c.State.Pid }));
+}
+
 function stepView(s: StepReport): BuildStepView {
   return {
     index: s.index,
@@ -245,6 +252,15 @@ const api: VmWorkerApi = {
   },
   async evaluateCheck(check, sinceMs) {
     return evaluateSince(currentEngine(), check, sinceMs);
+  },
+  async readNamespaces() {
+    const e = currentEngine();
+    return { ...(await readNamespaces(e.guest)), containers: runningContainers(e) };
+  },
+  async readCgroups() {
+    const e = currentEngine();
+    const readings = await readCgroups(e.guest);
+    return { at: performance.now(), readings, containers: runningContainers(e) };
   },
   async layerChanges(imageId, layerIndex) {
     const image = await currentEngine().image(imageId);

@@ -1,0 +1,60 @@
+/**
+ * The CgroupMeters picture's data: each container cgroup's memory, CPU and
+ * process figures, read from its files in one round trip. CPU use is the
+ * difference between two readings of cpu.stat's usage_usec.
+ */
+import type { Guest } from '../engine/guest';
+import { sh } from '../engine/guest';
+
+export interface CgroupReading {
+  /** The container id (the cgroup directory's name). */
+  id: string;
+  memoryCurrent: number;
+  /** null: no limit ("max"). */
+  memoryMax: number | null;
+  pidsCurrent: number;
+  pidsMax: number | null;
+  cpuUsageUsec: number;
+  oomKills: number;
+}
+
+export const CGROUP_SCRIPT =
+  'cd /sys/fs/cgroup/docker 2>/dev/null || exit 0; for c in */; do c=${c%/}; [ -d "$c" ] || continue; ' +
+  "echo \"@$c $(cat $c/memory.current $c/memory.max $c/pids.current $c/pids.max 2>/dev/null | tr '\\n' ' ')" +
+  '$(grep -h "^usage_usec " $c/cpu.stat 2>/dev/null) $(grep -h "^oom_kill " $c/memory.events 2>/dev/null)"; done';
+
+const num = (s: string | undefined) => (s === undefined || s === 'max' ? null : Number(s));
+
+export function parseCgroups(out: string): CgroupReading[] {
+  const readings: CgroupReading[] = [];
+  for (const line of out.split('\n')) {
+    const m = /^@([0-9a-f]{64}) (.*)$/.exec(line.trim());
+    if (!m) continue;
+    const words = m[2]!.trim().split(/\s+/);
+    const [mem, memMax, pids, pidsMax] = words;
+    const field = (name: string) => {
+      const i = words.indexOf(name);
+      return i >= 0 ? Number(words[i + 1]) : 0;
+    };
+    readings.push({
+      id: m[1]!,
+      memoryCurrent: Number(mem ?? 0),
+      memoryMax: num(memMax),
+      pidsCurrent: Number(pids ?? 0),
+      pidsMax: num(pidsMax),
+      cpuUsageUsec: field('usage_usec'),
+      oomKills: field('oom_kill'),
+    });
+  }
+  return readings;
+}
+
+export async function readCgroups(guest: Guest): Promise<CgroupReading[]> {
+  return parseCgroups((await sh(guest, CGROUP_SCRIPT)).out);
+}
+
+/** CPU use between two readings, in percent of one CPU. */
+export function cpuPercent(before: CgroupReading, after: CgroupReading, elapsedMs: number): number {
+  if (elapsedMs <= 0) return 0;
+  return Math.max(0, ((after.cpuUsageUsec - before.cpuUsageUsec) / (elapsedMs * 1000)) * 100);
+}

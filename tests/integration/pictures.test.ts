@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { readCgroups } from '../../src/pictures/cgroups';
+import { groupByNamespace, readNamespaces } from '../../src/pictures/namespaces';
+import { useEngine, useVm } from './vm';
+
+describe('the pictures, read from the real guest', () => {
+  const ctx = useVm();
+  const env = useEngine(ctx);
+
+  it('NamespaceTree: a container is a pid namespace of its own, its first process pid 1 inside', async () => {
+    await ctx.sh('docker run -d --name pic --memory 24m busybox sleep 600');
+    const c = env.engine.get('pic');
+    const s = await readNamespaces(env.engine.guest);
+    const first = s.processes.find((p) => p.pid === c.State.Pid)!;
+    expect(first.comm).toBe('sleep');
+    expect(first.nspid).toEqual([c.State.Pid, 1]);
+    const groups = groupByNamespace(s, 'pid');
+    expect(groups[0]!.host).toBe(true);
+    expect(groups.find((g) => g.pids.includes(c.State.Pid))!.host).toBe(false);
+    // Without --network host, a network namespace of its own too.
+    expect(first.ns.net).not.toBe(s.host.net);
+  });
+
+  it('CgroupMeters: the container cgroup with its limit, and figures that move', async () => {
+    const c = env.engine.get('pic');
+    const [r] = (await readCgroups(env.engine.guest)).filter((x) => x.id === c.Id);
+    expect(r!.memoryMax).toBe(24 * 1024 * 1024);
+    expect(r!.memoryCurrent).toBeGreaterThan(0);
+    expect(r!.pidsCurrent).toBe(1);
+    // A process left running in the container by an exec.
+    await ctx.sh('docker exec pic sh -c "sleep 500 &"');
+    const [after] = (await readCgroups(env.engine.guest)).filter((x) => x.id === c.Id);
+    expect(after!.pidsCurrent).toBeGreaterThanOrEqual(2);
+    expect(after!.cpuUsageUsec).toBeGreaterThanOrEqual(r!.cpuUsageUsec);
+  });
+});
