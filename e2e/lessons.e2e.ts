@@ -78,4 +78,16 @@ describe('the lesson player', () => {
     const forky = page.getByTestId('cgroup-meters').locator('[data-container="forky"]');
     await expect.poll(() => forky.textContent(), { timeout: 30_000 }).toMatch(/\d+ \/ 10/);
   });
+
+  it('lesson 5: the LayerStack shows the copied-up file in the container layer', async () => {
+    await page.getByTestId('lesson-picker').selectOption('05-union-filesystems');
+    const run = (text: string) =>
+      page.getByTestId('command-block').filter({ hasText: text }).first().getByTestId('run-command').click();
+    await run('docker run -d --name cow busybox sleep 600');
+    await waitForTerminal(page, /docker run -d --name cow busybox sleep 600\n[0-9a-f]{64}/, 60_000);
+    await run("docker exec cow sh -c 'echo students:x:2000: >> /etc/group'");
+    const upper = page.getByTestId('layer-stack').getByTestId('container-layer');
+    await expect.poll(() => upper.textContent(), { timeout: 20_000 }).toMatch(/C\s*\/etc\/group/);
+    await expect.poll(() => exercise('copy-on-write').getAttribute('data-passed'), { timeout: 20_000 }).toBe('true');
+  });
 });

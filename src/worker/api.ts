@@ -6,6 +6,7 @@ import type { LayerChange } from '../engine/images/layerChanges';
 import type { Check, CheckResult } from '../lessons/checks';
 import type { NamespaceSnapshot } from '../pictures/namespaces';
 import type { CgroupReading } from '../pictures/cgroups';
+import type { LayerStackView } from '../pictures/layerStack';
 
 /** Running containers as the pictures name them. */
 export interface ContainerRef {
@@ -114,6 +115,8 @@ export interface VmWorkerApi {
   readNamespaces(): Promise<NamespaceSnapshot & { containers: ContainerRef[] }>;
   /** The CgroupMeters picture: each container's cgroup figures; `at` is when they were read (ms). */
   readCgroups(): Promise<{ at: number; readings: CgroupReading[]; containers: ContainerRef[] }>;
+  /** The LayerStack picture: a container's layer over its image's layers (the newest container if none named). */
+  readLayerStack(container?: string): Promise<LayerStackView>;
   /** Runs a shell script on the control channel. */
   run(script: string, timeoutMs?: number): Promise<RunResult>;
   resize(rows: number, cols: number): void;

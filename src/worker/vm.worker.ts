@@ -33,6 +33,7 @@ import type { EngineEvent } from '../engine/events';
 import { evaluateSince } from '../lessons/lessonRun';
 import { readNamespaces } from '../pictures/namespaces';
 import { readCgroups } from '../pictures/cgroups';
+import { readLayerStack } from '../pictures/layerStack';
 
 let vm: VmHost | null = null;
 let terminal: MessagePort | null = null;
@@ -261,6 +262,9 @@ const api: VmWorkerApi = {
     const e = currentEngine();
     const readings = await readCgroups(e.guest);
     return { at: performance.now(), readings, containers: runningContainers(e) };
+  },
+  readLayerStack(container) {
+    return readLayerStack(currentEngine(), container);
   },
   async layerChanges(imageId, layerIndex) {
     const image = await currentEngine().image(imageId);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCgroups } from '../../src/pictures/cgroups';
 import { groupByNamespace, readNamespaces } from '../../src/pictures/namespaces';
+import { readLayerStack } from '../../src/pictures/layerStack';
 import { useEngine, useVm } from './vm';
 
 describe('the pictures, read from the real guest', () => {
@@ -32,5 +33,20 @@ describe('the pictures, read from the real guest', () => {
     const [after] = (await readCgroups(env.engine.guest)).filter((x) => x.id === c.Id);
     expect(after!.pidsCurrent).toBeGreaterThanOrEqual(2);
     expect(after!.cpuUsageUsec).toBeGreaterThanOrEqual(r!.cpuUsageUsec);
+  });
+
+  it('LayerStack: the container layer shows copy-ups and whiteouts over the image layers', async () => {
+    await ctx.sh(`docker exec pic sh -c 'echo x >> /etc/group; rm /bin/vi; echo new > /new'`);
+    const v = await readLayerStack(env.engine, 'pic');
+    expect(v.selected!.name).toBe('pic');
+    expect(v.selected!.changes).toEqual(
+      expect.arrayContaining([
+        { path: '/etc/group', kind: 'C' },
+        { path: '/bin/vi', kind: 'D' },
+        { path: '/new', kind: 'A' },
+      ]),
+    );
+    expect(v.selected!.layers).toHaveLength(1);
+    expect(v.selected!.layers[0]!.createdBy).toMatch(/busybox/);
   });
 });
