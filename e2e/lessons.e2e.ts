@@ -90,4 +90,15 @@ describe('the lesson player', () => {
     await expect.poll(() => upper.textContent(), { timeout: 20_000 }).toMatch(/C\s*\/etc\/group/);
     await expect.poll(() => exercise('copy-on-write').getAttribute('data-passed'), { timeout: 20_000 }).toBe('true');
   });
+
+  it('lesson 1: the VM-versus-container figures are measured in the page, a fresh VM booted on request', async () => {
+    await page.getByTestId('lesson-picker').selectOption('01-container-vs-vm');
+    const figure = page.getByTestId('vm-vs-container');
+    await expect.poll(() => figure.getByTestId('container-run').textContent(), { timeout: 60_000 }).toMatch(/^\d+ ms$/);
+    expect(await figure.getByTestId('container-memory').textContent()).toMatch(/^\d+(\.\d+)?kB$/);
+    await figure.getByTestId('vm-boot').getByRole('button').click();
+    await expect
+      .poll(() => figure.getByTestId('vm-boot').textContent(), { timeout: 120_000 })
+      .toMatch(/^\s*\d+(\.\d)? (ms|s)/);
+  });
 });

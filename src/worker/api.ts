@@ -8,6 +8,25 @@ import type { NamespaceSnapshot } from '../pictures/namespaces';
 import type { CgroupReading } from '../pictures/cgroups';
 import type { LayerStackView } from '../pictures/layerStack';
 
+export interface VmVsContainerFigures {
+  /** docker run --rm busybox true, through the engine: create, start, exit, remove. */
+  containerRunMs: number;
+  /** memory.current of a container running sleep. */
+  containerMemoryBytes: number;
+  /** The memory the virtual machine is given, and what its kernel reports as total. */
+  vmMemoryBytes: number;
+  guestMemTotalBytes: number;
+  /** The kernel image, and the saved machine the page restores. */
+  kernelBytes: number;
+  stateBytes: number;
+  /** The busybox image's layers, compressed. */
+  imageBytes: number;
+  /** A fresh machine, kernel boot to a ready agent and prompt, in this page (only when asked for). */
+  coldBootMs: number | null;
+  /** How this page's machine started: restoring a saved state (ms), or null if it booted. */
+  restoreMs: number | null;
+}
+
 /** Running containers as the pictures name them. */
 export interface ContainerRef {
   id: string;
@@ -117,6 +136,12 @@ export interface VmWorkerApi {
   readCgroups(): Promise<{ at: number; readings: CgroupReading[]; containers: ContainerRef[] }>;
   /** The LayerStack picture: a container's layer over its image's layers (the newest container if none named). */
   readLayerStack(container?: string): Promise<LayerStackView>;
+  /**
+   * The VmVsContainer picture, measured here and now: a container's whole run
+   * and its memory, the machine's memory and sizes, and (with coldBoot) a fresh
+   * v86 machine booted from its kernel in this page, timed, then thrown away.
+   */
+  measureVmVsContainer(opts: { coldBoot: boolean }): Promise<VmVsContainerFigures>;
   /** Runs a shell script on the control channel. */
   run(script: string, timeoutMs?: number): Promise<RunResult>;
   resize(rows: number, cols: number): void;

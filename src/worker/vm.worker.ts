@@ -22,6 +22,7 @@ import {
 } from './api';
 import * as store from './stateStore';
 import { Engine } from '../engine/engine';
+import { sh } from '../engine/guest';
 import { ImageStore } from '../engine/images/imageStore';
 import { serveConnection } from '../engine/api/routes';
 import { IdbBlobStore, IdbMetaStore } from './idbStores';
@@ -190,6 +191,31 @@ function stepView(s: StepReport): BuildStepView {
   };
 }
 
+/** Boots a second, throwaway machine from its kernel (no saved state) and times it to ready. */
+async function timeColdBoot(base: string, m: VmManifest): Promise<number> {
+  wasmModule ??= WebAssembly.compileStreaming(fetch(v86WasmUrl));
+  const [bios, bzimage, mod] = await Promise.all([
+    vmFile(base, m, 'seabios.bin'),
+    vmFile(base, m, 'bzImage'),
+    wasmModule,
+  ]);
+  const t0 = performance.now();
+  const fresh = await VmHost.start({
+    assets: {
+      manifest: m,
+      bios: bios.slice(0),
+      bzimage: bzimage.slice(0),
+      wasm: async (imports) => (await WebAssembly.instantiate(mod, imports)).exports,
+    },
+    onStage: () => {},
+    onConsole: () => {},
+    onProblem: () => {},
+  });
+  const ms = performance.now() - t0;
+  await fresh.destroy();
+  return Math.round(ms);
+}
+
 /** Throws the running machine away and starts another from `source`. */
 async function replaceMachine(source: Source): Promise<VmStatus> {
   if (!bootOpts) throw new Error('boot() was never called');
@@ -262,6 +288,35 @@ const api: VmWorkerApi = {
     const e = currentEngine();
     const readings = await readCgroups(e.guest);
     return { at: performance.now(), readings, containers: runningContainers(e) };
+  },
+  async measureVmVsContainer({ coldBoot }) {
+    const e = currentEngine();
+    const m = manifest;
+    if (!m || !bootOpts) throw new Error('no machine is running');
+    await e.ensureImages();
+    const t0 = performance.now();
+    const run = await e.create({ image: 'busybox', cmd: ['true'], autoRemove: true });
+    await e.start(run.Id);
+    await e.wait(run.Id);
+    const containerRunMs = performance.now() - t0;
+    const idle = await e.create({ image: 'busybox', cmd: ['sleep', '60'] });
+    await e.start(idle.Id);
+    const mem = await sh(e.guest, `cat /sys/fs/cgroup/docker/${idle.Id}/memory.current; grep MemTotal /proc/meminfo`);
+    await e.remove(idle.Id, { force: true });
+    const [current, total] = mem.out.split('\n');
+    const busybox = await e.image('busybox');
+    const size = (name: string) => m.files.find((f) => f.name === name)?.size ?? 0;
+    return {
+      containerRunMs: Math.round(containerRunMs),
+      containerMemoryBytes: Number(current),
+      vmMemoryBytes: m.memoryMB * 1024 * 1024,
+      guestMemTotalBytes: Number(/(\d+)/.exec(total ?? '')?.[1] ?? 0) * 1024,
+      kernelBytes: size('bzImage'),
+      stateBytes: m.state ? size(m.state.file) : 0,
+      imageBytes: busybox.manifest.layers.reduce((n, l) => n + l.size, 0),
+      coldBootMs: coldBoot ? await timeColdBoot(bootOpts.vmBaseUrl, m) : null,
+      restoreMs: status.restored ? (status.timings.ready ?? null) : null,
+    };
   },
   readLayerStack(container) {
     return readLayerStack(currentEngine(), container);
