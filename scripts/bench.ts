@@ -300,6 +300,73 @@ async function page() {
   }
 }
 
+/**
+ * The live pictures in the page: how long after a change in the guest the
+ * picture shows it, and what keeping them live costs the guest's CPU when
+ * nothing changes (guest /proc/stat, pictures shown against not shown).
+ */
+async function pictures() {
+  execSync('npx vite build', { cwd: ROOT, stdio: 'ignore' });
+  const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+  const url = server.resolvedUrls!.local[0]!;
+  const browser = await launch();
+  try {
+    const p = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    await p.goto(url);
+    await p.waitForFunction(() => document.querySelector('[data-testid=boot-stage]')?.textContent === 'Ready', null, {
+      timeout: 60_000,
+    });
+    const run = (script: string) =>
+      p.evaluate(
+        (s) =>
+          (window as unknown as { playground: { api: { run(s: string): Promise<unknown> } } }).playground.api.run(s),
+        script,
+      );
+    /** Guest CPU busy share over `ms`, from /proc/stat. */
+    const guestBusy = async (ms: number) => {
+      const read = async () => {
+        const r = (await run('head -n1 /proc/stat')) as { stdout: string };
+        const n = r.stdout.trim().split(/\s+/).slice(1).map(Number);
+        return { idle: n[3]! + (n[4] ?? 0), total: n.reduce((a, b) => a + b, 0) };
+      };
+      const a = await read();
+      await p.waitForTimeout(ms);
+      const b = await read();
+      return 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
+    };
+    await run('docker run --rm busybox true'); // base layer unpacked, JIT warm
+    await p.waitForTimeout(3000);
+    const idleWithout = await guestBusy(10_000);
+    await p.getByTestId('lesson-picker').selectOption('04-cgroups');
+    await p.getByTestId('cgroup-meters').waitFor();
+    await p.waitForTimeout(2000);
+    const idleWith = await guestBusy(10_000);
+    record(
+      'pictures_idle_guest_cpu_pct',
+      round(idleWith * 100, 1),
+      'guest CPU busy while CgroupMeters is shown and nothing changes (10 s)',
+    );
+    record('no_pictures_idle_guest_cpu_pct', round(idleWithout * 100, 1), 'the same with no picture shown (sandbox)');
+    const delays: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await run(`docker rm -f pic${i - 1} >/dev/null 2>&1; true`);
+      await p.waitForTimeout(1500);
+      const t0 = Date.now();
+      await run(`docker run -d --name pic${i} busybox sleep 600`);
+      await p.locator(`[data-testid=cgroup-meters] [data-container="pic${i}"]`).waitFor({ timeout: 15_000 });
+      delays.push(Date.now() - t0);
+    }
+    record(
+      'picture_update_ms',
+      Math.round(median(delays)),
+      'a container started by the API until CgroupMeters shows it (median of 5; polled once a second)',
+    );
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 /** `npm run bench -- builds page` runs only those sections; no names runs them all. */
 const SECTIONS: Record<string, () => Promise<void>> = {
   node: async () => {
@@ -310,6 +377,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   containers,
   builds,
   page,
+  pictures,
 };
 
 async function main() {

@@ -11,6 +11,8 @@ export class Machine {
   traffic = $state<ApiTraffic[]>([]);
   /** What the daemon did lately (container and image events), newest last. */
   events = $state<EngineEvent[]>([]);
+  /** Commands entered in the terminal (Enter presses): pictures look again after each. */
+  commands = $state(0);
   /** Set once a boot finished (cold or restored) in this page. */
   readyAt = $state<number | null>(null);
   readonly api: Comlink.Remote<VmWorkerApi>;
@@ -71,6 +73,7 @@ export class Machine {
   /** Keystrokes go straight to the guest's serial console. */
   input(data: string): void {
     this.terminalPort.postMessage(new TextEncoder().encode(data));
+    if (data.includes('\r')) this.commands++;
   }
 
   resize(rows: number, cols: number): void {
