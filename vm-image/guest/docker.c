@@ -270,18 +270,23 @@ static struct json *expect(struct resp r, int ok) {
 }
 
 /* Docker's multiplexed stream: [stream, 0, 0, 0, size (big endian)] then the bytes. */
+/* Writes out every whole frame at the start of b and keeps the rest for later. */
+static void demux_frames(struct buf *b) {
+  while (b->len >= 8) {
+    uint32_t size = ((unsigned char)b->p[4] << 24) | ((unsigned char)b->p[5] << 16) | ((unsigned char)b->p[6] << 8) | (unsigned char)b->p[7];
+    if (b->len < 8 + size) break;
+    int out = b->p[0] == 2 ? 2 : 1;
+    for (size_t off = 0; off < size;) { ssize_t n = write(out, b->p + 8 + off, size - off); if (n <= 0) break; off += n; }
+    memmove(b->p, b->p + 8 + size, b->len - 8 - size);
+    b->len -= 8 + size;
+  }
+}
+
 static void demux(int fd, struct buf *pre) {
   struct buf b = *pre;
   char c[8192];
   for (;;) {
-    while (b.len >= 8) {
-      uint32_t size = ((unsigned char)b.p[4] << 24) | ((unsigned char)b.p[5] << 16) | ((unsigned char)b.p[6] << 8) | (unsigned char)b.p[7];
-      if (b.len < 8 + size) break;
-      int out = b.p[0] == 2 ? 2 : 1;
-      for (size_t off = 0; off < size;) { ssize_t n = write(out, b.p + 8 + off, size - off); if (n <= 0) break; off += n; }
-      memmove(b.p, b.p + 8 + size, b.len - 8 - size);
-      b.len -= 8 + size;
-    }
+    demux_frames(&b);
     ssize_t n = read(fd, c, sizeof c);
     if (n <= 0) break;
     bput(&b, c, n);
@@ -535,14 +540,7 @@ static void piped_session(int sock, struct buf *pre) {
   struct pollfd p[2] = {{sock, POLLIN, 0}, {0, POLLIN, 0}};
   char c[8192];
   for (;;) {
-    while (b.len >= 8) {
-      uint32_t size = ((unsigned char)b.p[4] << 24) | ((unsigned char)b.p[5] << 16) | ((unsigned char)b.p[6] << 8) | (unsigned char)b.p[7];
-      if (b.len < 8 + size) break;
-      int out = b.p[0] == 2 ? 2 : 1;
-      for (size_t off = 0; off < size;) { ssize_t n = write(out, b.p + 8 + off, size - off); if (n <= 0) break; off += n; }
-      memmove(b.p, b.p + 8 + size, b.len - 8 - size);
-      b.len -= 8 + size;
-    }
+    demux_frames(&b);
     if (poll(p, 2, -1) < 0) { if (errno == EINTR) continue; break; }
     if (p[0].revents) {
       ssize_t n = read(sock, c, sizeof c);

@@ -215,9 +215,9 @@ static int layer_tar(const char *root) {
   return had_error;
 }
 
-/* Marker files of an unpacked OCI layer → what overlayfs reads as whiteouts. */
-static int whiteouts(const char *dir) {
-  root_dir = dir;
+/* Calls fn for each entry of dir (not . or ..), with its path and lstat; ORs their results. */
+static int each_entry(const char *dir, int (*fn)(const char *dir, const char *name, const char *full, struct stat *st, long arg),
+                      long arg) {
   struct dirent **names;
   int n = scandir(dir, &names, NULL, bytewise);
   if (n < 0) { perror(dir); return 1; }
@@ -227,16 +227,9 @@ static int whiteouts(const char *dir) {
     char full[4096];
     PATHF(full, "%s/%s", dir, nm);
     struct stat st;
-    if (strcmp(nm, ".") && strcmp(nm, "..") && lstat(full, &st) == 0) {
-      if (!strcmp(nm, WH_OPAQUE)) {
-        if (setxattr(dir, OPAQUE_XATTR, "y", 1, 0) < 0 || unlink(full) < 0) { perror(full); rc = 1; }
-      } else if (!strncmp(nm, WH_PREFIX, strlen(WH_PREFIX))) {
-        char target[4096];
-        PATHF(target, "%s/%s", dir, nm + strlen(WH_PREFIX));
-        if (unlink(full) < 0 || mknod(target, S_IFCHR | 0600, makedev(0, 0)) < 0) { perror(target); rc = 1; }
-      } else if (S_ISDIR(st.st_mode)) {
-        rc |= whiteouts(full);
-      }
+    if (strcmp(nm, ".") && strcmp(nm, "..")) {
+      if (lstat(full, &st) < 0) { perror(full); rc = 1; }
+      else rc |= fn(dir, nm, full, &st, arg);
     }
     free(names[i]);
   }
@@ -244,37 +237,46 @@ static int whiteouts(const char *dir) {
   return rc;
 }
 
+/* Marker files of an unpacked OCI layer → what overlayfs reads as whiteouts. */
+static int whiteout_entry(const char *dir, const char *nm, const char *full, struct stat *st, long unused) {
+  (void)unused;
+  if (!strcmp(nm, WH_OPAQUE)) {
+    if (setxattr(dir, OPAQUE_XATTR, "y", 1, 0) < 0 || unlink(full) < 0) { perror(full); return 1; }
+  } else if (!strncmp(nm, WH_PREFIX, strlen(WH_PREFIX))) {
+    char target[4096];
+    PATHF(target, "%s/%s", dir, nm + strlen(WH_PREFIX));
+    if (unlink(full) < 0 || mknod(target, S_IFCHR | 0600, makedev(0, 0)) < 0) { perror(target); return 1; }
+  } else if (S_ISDIR(st->st_mode)) {
+    return each_entry(full, whiteout_entry, 0);
+  }
+  return 0;
+}
+
+static int whiteouts(const char *dir) {
+  root_dir = dir;
+  return each_entry(dir, whiteout_entry, 0);
+}
+
 /*
  * For --userns: the container's root is host uid N, and overlayfs shows lower
  * files with their host owners, so (as Docker's userns-remap does) the layers
  * a remapped container uses are copies whose owners are moved up by N.
  */
+static int shift_entry(const char *dir, const char *nm, const char *full, struct stat *st, long by) {
+  (void)dir;
+  (void)nm;
+  /* A whiteout is a 0/0 device owned by root; overlayfs reads it whoever owns it. */
+  if (lchown(full, st->st_uid + by, st->st_gid + by) < 0) { perror(full); return 1; }
+  /* chown clears set-id bits; put them back as they were. */
+  if (!S_ISLNK(st->st_mode) && !S_ISDIR(st->st_mode) && (st->st_mode & 06000)) chmod(full, st->st_mode & 07777);
+  return S_ISDIR(st->st_mode) ? each_entry(full, shift_entry, by) : 0;
+}
+
 static int shift_tree(const char *dir, long by) {
   root_dir = dir;
   struct stat st;
   if (lstat(dir, &st) < 0 || lchown(dir, st.st_uid + by, st.st_gid + by) < 0) { perror(dir); return 1; }
-  if (!S_ISDIR(st.st_mode)) return 0;
-  struct dirent **names;
-  int n = scandir(dir, &names, NULL, bytewise);
-  if (n < 0) { perror(dir); return 1; }
-  int rc = 0;
-  for (int i = 0; i < n; i++) {
-    const char *nm = names[i]->d_name;
-    char full[4096];
-    PATHF(full, "%s/%s", dir, nm);
-    if (strcmp(nm, ".") && strcmp(nm, "..")) {
-      struct stat kid;
-      if (lstat(full, &kid) < 0) { perror(full); rc = 1; }
-      else if (S_ISDIR(kid.st_mode)) rc |= shift_tree(full, by);
-      /* A whiteout is a 0/0 device owned by root; overlayfs reads it whoever owns it. */
-      else if (lchown(full, kid.st_uid + by, kid.st_gid + by) < 0) { perror(full); rc = 1; }
-      /* chown clears set-id bits; put them back as they were. */
-      if (!S_ISLNK(kid.st_mode) && !S_ISDIR(kid.st_mode) && (kid.st_mode & 06000)) chmod(full, kid.st_mode & 07777);
-    }
-    free(names[i]);
-  }
-  free(names);
-  return rc;
+  return S_ISDIR(st.st_mode) ? each_entry(dir, shift_entry, by) : 0;
 }
 
 int layer_main(int argc, char **argv) {
