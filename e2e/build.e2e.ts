@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, typeCommand, waitForTerminal } from './browser';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { typeCommand, waitForTerminal } from './browser';
+import { usePage } from './page';
 
 const PROMPT = /playground:~# $/m;
 
 describe('the Dockerfile pane', () => {
-  let browser: Browser;
-  let context: BrowserContext;
+  const view = usePage({ width: 1400, height: 900 });
   let page: Page;
   const baseUrl = inject('baseUrl');
-
-  beforeAll(async () => {
-    browser = await launch();
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    page = await context.newPage();
-  });
-  afterAll(async () => {
-    await browser?.close();
+  beforeAll(() => {
+    page = view.page;
   });
 
   /** Replaces the text of the editor's current file, as a paste would (typing would auto-close brackets). */

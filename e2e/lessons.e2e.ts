@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, waitForTerminal } from './browser';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { waitForTerminal } from './browser';
+import { usePage } from './page';
 
 const PROMPT = /playground:~# $/m;
 
 describe('the lesson player', () => {
-  let browser: Browser;
-  let context: BrowserContext;
+  const view = usePage({ width: 1400, height: 900 });
   let page: Page;
   const baseUrl = inject('baseUrl');
-
-  beforeAll(async () => {
-    browser = await launch();
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    page = await context.newPage();
-  });
-  afterAll(async () => {
-    await browser?.close();
+  beforeAll(() => {
+    page = view.page;
   });
 
   const exercise = (id: string) => page.locator(`[data-testid=exercise][data-exercise="${id}"]`);

@@ -3,6 +3,7 @@
  * the one being edited, and the build settings, kept in the browser's storage
  * so a reload or a machine restart loses nothing.
  */
+import { safeStorage } from '../storage';
 
 export interface WorkspaceFile {
   /** Relative path, "/"-separated ("app/main.sh"). */
@@ -174,13 +175,5 @@ export class Workspace {
   reset(): void {
     this.storage?.setItem(KEY, JSON.stringify(STARTER));
     this.load();
-  }
-}
-
-function safeStorage(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
   }
 }

@@ -3,6 +3,7 @@
  * exercises passed; kept in the browser's storage across reloads. Switching
  * language keeps all of it: steps are numbered the same in both.
  */
+import { safeStorage } from '../storage';
 
 interface Stored {
   lesson: string | null;
@@ -67,13 +68,5 @@ export class Progress {
     this.passed = rest;
     this.steps = { ...this.steps, [lesson]: 0 };
     this.save();
-  }
-}
-
-function safeStorage(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
   }
 }

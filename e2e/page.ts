@@ -1,0 +1,16 @@
+import { afterAll, beforeAll } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launch } from './browser';
+
+/** One Chromium page for a whole test file, opened before the first test and closed after the last. */
+export function usePage(viewport = { width: 1280, height: 800 }): { page: Page } {
+  const holder = {} as { page: Page; browser: Browser };
+  beforeAll(async () => {
+    holder.browser = await launch();
+    holder.page = await (await holder.browser.newContext({ viewport })).newPage();
+  });
+  afterAll(async () => {
+    await holder.browser?.close();
+  });
+  return holder;
+}
