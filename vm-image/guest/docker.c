@@ -423,7 +423,13 @@ static int parse_run(const char *verb, int argc, char **argv, struct runopts *o,
     else if (!strcmp(flag, "--rm")) { o->rm = 1; takes = 0; }
     else if (!strcmp(flag, "-t") || !strcmp(flag, "--tty")) { o->tty = 1; takes = 0; }
     else if (!strcmp(flag, "-i") || !strcmp(flag, "--interactive")) { o->interactive = 1; takes = 0; }
-    else if (!strcmp(flag, "-it") || !strcmp(flag, "-ti")) { o->tty = o->interactive = 1; takes = 0; }
+    /* Single-letter switches given together, as -it, -dit or -itd. */
+    else if (flag[0] == '-' && flag[1] != '-' && strlen(flag) > 2 && strspn(flag + 1, "dit") == strlen(flag + 1)) {
+      o->detach |= !!strchr(flag, 'd');
+      o->interactive |= !!strchr(flag, 'i');
+      o->tty |= !!strchr(flag, 't');
+      takes = 0;
+    }
     else if (!strcmp(flag, "--userns")) { if (!v) return usage_error(verb, "flag needs an argument: %s", flag); o->userns = strcmp(v, "host") != 0; }
     else if (!strcmp(flag, "--name")) o->name = v;
     else if (!strcmp(flag, "-e") || !strcmp(flag, "--env")) { if (v && o->nenv < 128) o->env[o->nenv++] = v; }
@@ -500,6 +506,10 @@ static void send_resize(const char *fmt, const char *id) {
   free(r.body.p);
 }
 
+/* docker attach's detach keys (ctrl-p ctrl-q by default): typed in a row, they leave without stopping anything. */
+static const char *detach_keys;
+static int detached;
+
 static void terminal_session(int sock, struct buf *pre, const char *resize_fmt, const char *id, int interactive) {
   if (isatty(0) && tcgetattr(0, &saved_tio) == 0) {
     struct termios raw = saved_tio;
@@ -524,7 +534,17 @@ static void terminal_session(int sock, struct buf *pre, const char *resize_fmt, 
     if (p[1].fd >= 0 && p[1].revents) {
       ssize_t n = read(0, b, sizeof b);
       if (n <= 0) { p[1].fd = -1; shutdown(sock, SHUT_WR); }
-      else if (write(sock, b, n) < 0) break;
+      else {
+        if (detach_keys) {
+          static size_t matched;
+          for (ssize_t k = 0; k < n && !detached; k++) {
+            matched = b[k] == detach_keys[matched] ? matched + 1 : b[k] == detach_keys[0];
+            if (!detach_keys[matched]) detached = 1;
+          }
+          if (detached) break;
+        }
+        if (write(sock, b, n) < 0) break;
+      }
     }
   }
   restore_tty();
@@ -1019,6 +1039,112 @@ static int cmd_load(int argc, char **argv) {
   return p.failed;
 }
 
+/* ---- more lifecycle: attach, rename, export, import */
+
+/* "ctrl-p,ctrl-q" as bytes; NULL when the spec is not Docker's form. */
+static char *parse_detach_keys(const char *spec) {
+  static char keys[16];
+  size_t n = 0;
+  char copy[128]; snprintf(copy, sizeof copy, "%s", spec);
+  for (char *tok = strtok(copy, ","); tok && n < sizeof keys - 1; tok = strtok(NULL, ",")) {
+    if (!strncmp(tok, "ctrl-", 5) && tok[5] && !tok[6]) {
+      char c = tok[5];
+      if (c >= 'a' && c <= 'z') keys[n++] = c - 'a' + 1;
+      else if (c == '@') keys[n++] = 0;
+      else if (c >= '[' && c <= '_') keys[n++] = c - '[' + 27;
+      else return NULL;
+    } else if (strlen(tok) == 1) keys[n++] = tok[0];
+    else return NULL;
+  }
+  keys[n] = 0;
+  return n ? keys : NULL;
+}
+
+static int cmd_attach(int argc, char **argv) {
+  const char *keys = "ctrl-p,ctrl-q";
+  int no_stdin = 0, i = 0;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    if (!strcmp(argv[i], "--no-stdin")) no_stdin = 1;
+    else if (!strncmp(argv[i], "--detach-keys=", 14)) keys = argv[i] + 14;
+    else if (!strcmp(argv[i], "--detach-keys") && i + 1 < argc) keys = argv[++i];
+    else if (!strcmp(argv[i], "--sig-proxy=false")) continue;
+    else return usage_error("attach", "unknown flag: %s", argv[i]);
+  }
+  if (argc - i != 1) return usage_error("attach", "\"docker attach\" requires exactly 1 argument.", "");
+  detach_keys = parse_detach_keys(keys);
+  if (!detach_keys) { fprintf(stderr, "Invalid detach keys (%s) provided\n", keys); return 1; }
+  char path[512]; snprintf(path, sizeof path, "/containers/%s/json", urlenc(argv[i]));
+  struct json *c = expect(call("GET", path, NULL), 200);
+  struct json *state = jget(c, "State"), *config = jget(c, "Config");
+  if (!jnum(state, "Running")) { fprintf(stderr, "You cannot attach to a stopped container, start it first\n"); return 1; }
+  if (jnum(state, "Paused")) { fprintf(stderr, "You cannot attach to a paused container, unpause it first\n"); return 1; }
+  int tty = (int)jnum(config, "Tty"), in = !no_stdin && jnum(config, "OpenStdin");
+  const char *id = jstr(c, "Id");
+  snprintf(path, sizeof path, "/containers/%s/attach?stream=1&stdout=1&stderr=1%s", id, in ? "&stdin=1" : "");
+  int fd = send_request_ex("POST", path, NULL, in);
+  struct buf pre = {0}; bputs(&pre, "");
+  int st = read_head(fd, &pre);
+  if (st != 101 && st != 200) { struct resp r = {st, pre}; char b[4096]; ssize_t k; while ((k = read(fd, b, sizeof b)) > 0) bput(&r.body, b, k); daemon_error(&r); return 1; }
+  if (tty) {
+    send_resize("/containers/%s/resize", id);
+    terminal_session(fd, &pre, "/containers/%s/resize", id, in);
+    if (detached) { fprintf(stderr, "\r\nread escape sequence\n"); return 0; }
+  } else if (in) piped_session(fd, &pre);
+  else demux(fd, &pre);
+  return wait_for(id);
+}
+
+static int cmd_rename(int argc, char **argv) {
+  if (argc != 2) return usage_error("rename", "\"docker rename\" requires exactly 2 arguments.", "");
+  char path[768]; snprintf(path, sizeof path, "/containers/%s/rename?name=%s", urlenc(argv[0]), urlenc(argv[1]));
+  struct resp r = call("POST", path, NULL);
+  if (r.status != 204) { daemon_error(&r); return 1; }
+  return 0;
+}
+
+static int cmd_export(int argc, char **argv) {
+  const char *out = NULL; int i = 0;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) && i + 1 < argc) out = argv[++i];
+    else return usage_error("export", "unknown flag: %s", argv[i]);
+  }
+  if (argc - i != 1) return usage_error("export", "\"docker export\" requires exactly 1 argument.", "");
+  if (!out && isatty(1)) { fprintf(stderr, "cowardly refusing to save to a terminal. Use the -o flag or redirect\n"); return 1; }
+  char path[512]; snprintf(path, sizeof path, "/containers/%s/export", urlenc(argv[i]));
+  struct resp r = call("GET", path, NULL);
+  if (r.status != 200) { daemon_error(&r); return 1; }
+  FILE *f = out ? fopen(out, "w") : stdout;
+  if (!f || fwrite(r.body.p, 1, r.body.len, f) != r.body.len || (out && fclose(f) != 0)) { perror(out ? out : "stdout"); return 1; }
+  return 0;
+}
+
+static int cmd_import(int argc, char **argv) {
+  struct buf q = {0}; bputs(&q, "");
+  int i = 0;
+  for (; i < argc && argv[i][0] == '-' && strcmp(argv[i], "-"); i++) {
+    if ((!strcmp(argv[i], "-m") || !strcmp(argv[i], "--message")) && i + 1 < argc) bprintf(&q, "&message=%s", urlenc(argv[++i]));
+    else return usage_error("import", "unknown flag: %s", argv[i]);
+  }
+  if (argc - i < 1 || argc - i > 2) return usage_error("import", "\"docker import\" requires at least 1 and at most 2 arguments.", "");
+  if (argc - i == 2) {
+    char repo[256]; snprintf(repo, sizeof repo, "%s", argv[i + 1]);
+    char *colon = strrchr(repo, ':');
+    if (colon && !strchr(colon, '/')) { *colon = 0; bprintf(&q, "&tag=%s", urlenc(colon + 1)); }
+    bprintf(&q, "&repo=%s", urlenc(repo));
+  }
+  FILE *f = strcmp(argv[i], "-") ? fopen(argv[i], "r") : stdin;
+  if (!f) { fprintf(stderr, "open %s: %s\n", argv[i], strerror(errno)); return 1; }
+  struct buf tar = {0}; bputs(&tar, "");
+  char c[8192]; size_t n;
+  while ((n = fread(c, 1, sizeof c, f)) > 0) bput(&tar, c, n);
+  char path[2048]; snprintf(path, sizeof path, "/images/create?fromSrc=-%s", q.p);
+  struct resp r = read_resp(send_body("POST", path, "application/x-tar", &tar));
+  if (r.status != 200) { daemon_error(&r); return 1; }
+  jp = r.body.p;
+  printf("%s\n", jstr(jparse(), "status"));
+  return 0;
+}
+
 static int cmd_simple_get(const char *path) {
   struct resp r = call("GET", path, NULL);
   if (r.status != 200) { daemon_error(&r); return 1; }
@@ -1073,7 +1199,8 @@ static int cmd_version(void) {
 static int help(void) {
   printf("Usage:  docker COMMAND\n\nCommands this playground's docker knows:\n"
          "  run, create, start, stop, kill, restart, rm, ps, logs, exec, inspect, wait, top, stats, diff,\n"
-         "  cp, commit, events, images, rmi, tag, history, build, save, load, version, info\n");
+         "  cp, commit, events, images, rmi, tag, history, build, save, load, version, info,\n"
+         "  pause, unpause, attach, rename, export, import\n");
   return 0;
 }
 
@@ -1094,6 +1221,12 @@ int docker_main(int argc, char **argv) {
   if (!strcmp(verb, "run") || !strcmp(verb, "create")) return cmd_run(verb, n, a);
   if (!strcmp(verb, "start")) return each_container("start", n, a, "POST", "/containers/%s/start", 204, 1);
   if (!strcmp(verb, "restart")) return each_container("restart", n, a, "POST", "/containers/%s/restart", 204, 1);
+  if (!strcmp(verb, "pause")) return each_container("pause", n, a, "POST", "/containers/%s/pause", 204, 1);
+  if (!strcmp(verb, "unpause")) return each_container("unpause", n, a, "POST", "/containers/%s/unpause", 204, 1);
+  if (!strcmp(verb, "attach")) return cmd_attach(n, a);
+  if (!strcmp(verb, "rename")) return cmd_rename(n, a);
+  if (!strcmp(verb, "export")) return cmd_export(n, a);
+  if (!strcmp(verb, "import")) return cmd_import(n, a);
   if (!strcmp(verb, "stop")) {
     int t = -1;
     if (n >= 2 && (!strcmp(a[0], "-t") || !strcmp(a[0], "--time"))) { t = atoi(a[1]); n -= 2; a += 2; }
