@@ -248,6 +248,7 @@ export class Engine {
       State: {
         Status: 'created',
         Running: false,
+        Paused: false,
         Pid: 0,
         ExitCode: 0,
         OOMKilled: false,
@@ -329,6 +330,7 @@ export class Engine {
     Object.assign(c.State, {
       Status: 'running',
       Running: true,
+      Paused: false,
       Pid: started.pid,
       ExitCode: 0,
       OOMKilled: false,
@@ -343,6 +345,7 @@ export class Engine {
         Object.assign(c.State, {
           Status: 'exited',
           Running: false,
+          Paused: false,
           Pid: 0,
           ExitCode: exitCode,
           OOMKilled: oomKilled,
@@ -357,7 +360,14 @@ export class Engine {
       },
       (e: Error) => {
         // The guest went away under the container (panic, restart): it is gone too.
-        Object.assign(c.State, { Status: 'exited', Running: false, Pid: 0, ExitCode: 255, Error: e.message });
+        Object.assign(c.State, {
+          Status: 'exited',
+          Running: false,
+          Paused: false,
+          Pid: 0,
+          ExitCode: 255,
+          Error: e.message,
+        });
         return 255;
       },
     );
@@ -379,8 +389,56 @@ export class Engine {
     if (!c.State.Running) throw new EngineError(`Container ${c.Id} is not running`, 409);
     const num = /^\d+$/.test(signal) ? Number(signal) : SIGNALS[signal.replace(/^SIG/, '')];
     if (!num) throw new EngineError(`Invalid signal: ${signal}`, 400);
+    // A frozen process cannot act on a signal: thaw first, as Docker does before it stops or kills.
+    if (c.State.Paused) await this.unpause(c.Id);
     await sh(this.guest, `kill -${num} ${c.State.Pid}`);
     this.events.emit('container', 'kill', c.Id, { name: c.Name, signal: String(num) });
+  }
+
+  /** `docker pause`: every process of the container frozen through its cgroup (cgroup.freeze). */
+  async pause(ref: string): Promise<void> {
+    const c = this.get(ref);
+    if (!c.State.Running) throw new EngineError(`Container ${c.Id} is not running`, 409);
+    if (c.State.Paused) throw new EngineError(`Container ${c.Id} is already paused`, 409);
+    await this.freeze(c, true);
+    Object.assign(c.State, { Paused: true, Status: 'paused' });
+    this.events.emit('container', 'pause', c.Id, { name: c.Name });
+  }
+
+  async unpause(ref: string): Promise<void> {
+    const c = this.get(ref);
+    if (!c.State.Paused) throw new EngineError(`Container ${c.Id} is not paused`, 409);
+    await this.freeze(c, false);
+    Object.assign(c.State, { Paused: false, Status: 'running' });
+    this.events.emit('container', 'unpause', c.Id, { name: c.Name });
+  }
+
+  /** Writes cgroup.freeze and waits until cgroup.events says the kernel got there. */
+  private async freeze(c: Container, frozen: boolean): Promise<void> {
+    const dir = shellQuote(containerPaths(c.Id).cgroup);
+    const v = frozen ? 1 : 0;
+    const r = await sh(
+      this.guest,
+      `echo ${v} > ${dir}/cgroup.freeze && for i in $(seq 1 200); do grep -qx 'frozen ${v}' ${dir}/cgroup.events && exit 0; usleep 10000; done; exit 1`,
+    );
+    if (r.exitCode !== 0) throw new EngineError(`could not ${frozen ? 'freeze' : 'thaw'} ${c.Id}: ${r.err}`, 500);
+  }
+
+  /** `docker rename` */
+  rename(ref: string, name: string): void {
+    const c = this.get(ref);
+    const clean = name.replace(/^\//, '');
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(clean)) throw new EngineError(`Invalid container name (${name})`, 400);
+    const other = [...this.containers.values()].find((x) => x.Name === clean && x !== c);
+    if (other) {
+      throw new EngineError(
+        `Conflict. The container name "/${clean}" is already in use by container "${other.Id}".`,
+        409,
+      );
+    }
+    const old = c.Name;
+    c.Name = clean;
+    this.events.emit('container', 'rename', c.Id, { name: clean, oldName: `/${old}` });
   }
 
   /** SIGTERM, then SIGKILL after `timeoutS` seconds, as `docker stop -t`. */
@@ -579,6 +637,26 @@ export class Engine {
       throw new EngineError(`Could not find the file system of ${c.Id}: start it once first`, 404);
     }
     return containerPaths(c.Id).merged;
+  }
+
+  /**
+   * `docker export`: the container's whole filesystem as one tar, its layer
+   * over its image's. A running container's merged dir is read as it is; a
+   * stopped one's layers are mounted read-only for the moment of reading.
+   */
+  async exportFilesystem(ref: string): Promise<Uint8Array> {
+    const c = this.get(ref);
+    const p = containerPaths(c.Id);
+    const q = shellQuote;
+    const lowers = [p.upper, INIT_LAYER, ...c.layers].map(q).join(':');
+    const script = c.State.Running
+      ? `tar -c -C ${q(p.merged)} .`
+      : `[ -d ${q(p.upper)} ] || mkdir -p ${q(p.upper)}; m=$(mktemp -d) && mount -t overlay overlay -o ro,lowerdir=${lowers} "$m" && ` +
+        `{ tar -c -C "$m" .; s=$?; umount "$m"; rmdir "$m"; exit $s; }`;
+    const r = await this.guest.exec(['/bin/sh', '-c', script]);
+    if (r.exitCode !== 0)
+      throw new EngineError(`cannot export ${c.Name}: ${new TextDecoder().decode(r.stderr).trim()}`, 500);
+    return r.stdout;
   }
 
   /** `docker cp CONTAINER:PATH -`: a tar of PATH (named by its last component), read from the merged view. */

@@ -56,4 +56,19 @@ describe('interactive containers on the console', () => {
     type('echo "exec=$?"; docker rm -f ttybox\n');
     await waitFor(/exec=3/);
   });
+
+  it('attach reaches a running container’s terminal; ctrl-p ctrl-q detaches and leaves it running', async () => {
+    screen = '';
+    type('docker run -dit --name attached busybox sh >/dev/null; docker attach attached\n');
+    type('\n');
+    await waitFor(/\/ # /);
+    type('echo attached-$((40+2))\n');
+    await waitFor(/attached-42/);
+    screen = '';
+    type('\x10\x11');
+    await waitFor(/read escape sequence/);
+    await waitFor(/playground:~# /);
+    type('docker inspect -f "{{.State.Running}}" attached; docker rm -f attached >/dev/null\n');
+    await waitFor(/\ntrue\r?\n/);
+  });
 });

@@ -7,7 +7,7 @@ import { Builder, BuildError } from '../build/builder';
 import { BuildContext } from '../build/buildContext';
 import { EngineError, type Engine } from '../engine';
 import { DigestMismatchError } from '../images/digest';
-import { ArchiveError, loadImages, saveImages } from '../images/imageArchive';
+import { ArchiveError, importRootfs, loadImages, saveImages } from '../images/imageArchive';
 import { UnsafeArchiveError } from '../images/layerArchive';
 import { formatReference, parseReference } from '../images/reference';
 import type { HttpRequest } from './http';
@@ -88,6 +88,29 @@ export async function handleImageRequest(
     const tar = await saveImages(engine.images, chosen);
     conn.write(responseHead(200, { 'Content-Type': 'application/x-tar', 'Content-Length': String(tar.length) }));
     conn.write(tar);
+    conn.end();
+    return 200;
+  }
+  if (method === 'POST' && path === '/images/create' && query.get('fromSrc') === '-') {
+    await engine.ensureImages();
+    let image;
+    try {
+      image = await importRootfs(engine.images, req.body, query.get('message') || 'Imported from -');
+    } catch (e) {
+      if (e instanceof UnsafeArchiveError) throw new EngineError(`the archive was refused: ${e.message}`, 400);
+      throw new EngineError(`not a filesystem tar: ${(e as Error).message}`, 400);
+    }
+    const repo = query.get('repo');
+    if (repo) {
+      const target = `${repo}:${query.get('tag') || 'latest'}`;
+      await engine.images.tag(image.manifestDigest, target).catch((e: Error) => {
+        throw new EngineError(e.message, 400);
+      });
+      engine.events.emit('image', 'tag', image.id, { name: target });
+    }
+    engine.events.emit('image', 'import', image.id, {});
+    conn.write(responseHead(200, { 'Content-Type': 'application/json' }));
+    conn.write(new TextEncoder().encode(JSON.stringify({ status: image.id }) + '\n'));
     conn.end();
     return 200;
   }

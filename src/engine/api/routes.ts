@@ -268,6 +268,21 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
       await engine.stop(id, query.has('t') ? Number(query.get('t')) : 10);
       return json(conn, 204);
     }
+    if (method === 'POST' && (action === '/pause' || action === '/unpause')) {
+      await (action === '/pause' ? engine.pause(id) : engine.unpause(id));
+      return json(conn, 204);
+    }
+    if (method === 'POST' && action === '/rename') {
+      engine.rename(id, query.get('name') ?? '');
+      return json(conn, 204);
+    }
+    if (method === 'GET' && action === '/export') {
+      const tar = await engine.exportFilesystem(id);
+      conn.write(responseHead(200, { 'Content-Type': 'application/x-tar', 'Content-Length': String(tar.length) }));
+      conn.write(tar);
+      conn.end();
+      return 200;
+    }
     if (method === 'POST' && action === '/restart') {
       await engine.restart(id, query.has('t') ? Number(query.get('t')) : 10);
       return json(conn, 204);
@@ -363,6 +378,7 @@ function statusText(s: { Status: string; ExitCode: number; StartedAt: string; Fi
     return `${Math.round(secs / 3600)} hours`;
   };
   if (s.Status === 'running') return `Up ${since(s.StartedAt)}`;
+  if (s.Status === 'paused') return `Up ${since(s.StartedAt)} (Paused)`;
   if (s.Status === 'exited') return `Exited (${s.ExitCode}) ${since(s.FinishedAt)} ago`;
   if (s.Status === 'removing') return 'Removal In Progress';
   return s.Status === 'created' ? 'Created' : s.Status;

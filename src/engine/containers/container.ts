@@ -2,7 +2,7 @@
 import type { Digest } from '../images/digest';
 import type { Step } from '../runtime/containerPlan';
 
-export type ContainerStatus = 'created' | 'running' | 'exited' | 'removing';
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'exited' | 'removing';
 
 export interface ContainerConfig {
   Image: string;
@@ -31,6 +31,8 @@ export interface HostConfig {
 export interface ContainerState {
   Status: ContainerStatus;
   Running: boolean;
+  /** Frozen by `docker pause` (cgroup.freeze): still running, not scheduled. */
+  Paused: boolean;
   Pid: number;
   ExitCode: number;
   OOMKilled: boolean;

@@ -162,3 +162,29 @@ async function loadLegacy(
   }
   return { loaded };
 }
+
+/**
+ * `docker import`: a filesystem tar (from `docker export`, or any rootfs) as
+ * a one-layer image with an empty config, as Docker makes it. The tar is
+ * checked entry by entry first.
+ */
+export async function importRootfs(
+  store: ImageStore,
+  archive: Uint8Array,
+  comment = 'Imported from -',
+): Promise<Image> {
+  const tar = ungzip(archive);
+  await readLayer(tar);
+  const layer = await layerFromTar(tar);
+  await store.blobs.put(layer.gzip);
+  const created = new Date().toISOString();
+  const config: ImageConfig = {
+    created,
+    architecture: '386',
+    os: 'linux',
+    config: {},
+    rootfs: { type: 'layers', diff_ids: [layer.diffId] },
+    history: [{ created, created_by: '', comment }],
+  };
+  return store.byManifest(await store.putImage(config, [layer.descriptor]));
+}
