@@ -1145,6 +1145,86 @@ static int cmd_import(int argc, char **argv) {
   return 0;
 }
 
+/* ---- disk use and clean-up: system df, container prune, image prune */
+
+static void pct(char *out, size_t n, double part, double whole) {
+  char s[16]; human_size(s, sizeof s, part);
+  snprintf(out, n, "%s (%.0f%%)", s, whole > 0 ? part * 100 / whole : 0);
+}
+
+static int cmd_system_df(void) {
+  struct json *df = expect(call("GET", "/system/df", NULL), 200);
+  struct json *images = jget(df, "Images"), *containers = jget(df, "Containers"), *volumes = jget(df, "Volumes"), *cache = jget(df, "BuildCache");
+  struct table t = {.ncols = 5};
+  trow(&t, "TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE");
+  char total[16], active[16], size[16], reclaim[32];
+  /* Images: reclaimable is what no container uses; shared layers are counted once in the total. */
+  int n = images ? images->n : 0, act = 0; double unused = 0;
+  for (int i = 0; i < n; i++) { if (jnum(images->items[i], "Containers") > 0) act++; else unused += jnum(images->items[i], "Size") - jnum(images->items[i], "SharedSize"); }
+  snprintf(total, sizeof total, "%d", n); snprintf(active, sizeof active, "%d", act);
+  human_size(size, sizeof size, jnum(df, "LayersSize")); pct(reclaim, sizeof reclaim, unused, jnum(df, "LayersSize"));
+  trow(&t, "Images", total, active, size, reclaim);
+  n = containers ? containers->n : 0; act = 0; double rw = 0, stopped = 0;
+  for (int i = 0; i < n; i++) {
+    struct json *c = containers->items[i];
+    rw += jnum(c, "SizeRw");
+    if (!strcmp(jstr(c, "State"), "running") || !strcmp(jstr(c, "State"), "paused")) act++; else stopped += jnum(c, "SizeRw");
+  }
+  snprintf(total, sizeof total, "%d", n); snprintf(active, sizeof active, "%d", act);
+  human_size(size, sizeof size, rw); pct(reclaim, sizeof reclaim, stopped, rw);
+  trow(&t, "Containers", total, active, size, reclaim);
+  n = volumes ? volumes->n : 0; act = 0; double vs = 0, vfree = 0;
+  for (int i = 0; i < n; i++) {
+    struct json *u = jget(volumes->items[i], "UsageData");
+    vs += jnum(u, "Size");
+    if (jnum(u, "RefCount") > 0) act++; else vfree += jnum(u, "Size");
+  }
+  snprintf(total, sizeof total, "%d", n); snprintf(active, sizeof active, "%d", act);
+  human_size(size, sizeof size, vs); pct(reclaim, sizeof reclaim, vfree, vs);
+  trow(&t, "Local Volumes", total, active, size, reclaim);
+  n = cache ? cache->n : 0; act = 0; double cs = 0, cfree = 0;
+  for (int i = 0; i < n; i++) { cs += jnum(cache->items[i], "Size"); if (jnum(cache->items[i], "InUse")) act++; else cfree += jnum(cache->items[i], "Size"); }
+  snprintf(total, sizeof total, "%d", n); snprintf(active, sizeof active, "%d", act);
+  human_size(size, sizeof size, cs); human_size(reclaim, sizeof reclaim, cfree);
+  trow(&t, "Build Cache", total, active, size, reclaim);
+  tprint(&t);
+  return 0;
+}
+
+static int cmd_prune(const char *what, int argc, char **argv) {
+  int force = 0, all = 0;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--force")) force = 1;
+    else if (!strcmp(what, "image") && (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all"))) all = 1;
+    else { char verb[32]; snprintf(verb, sizeof verb, "%s prune", what); return usage_error(verb, "unknown flag: %s", argv[i]); }
+  }
+  int image = !strcmp(what, "image");
+  if (!force) {
+    printf("WARNING! This will remove %s.\nAre you sure you want to continue? [y/N] ",
+           image ? (all ? "all images without at least one container associated to them" : "all dangling images") : "all stopped containers");
+    fflush(stdout);
+    char answer[16] = "";
+    if (!fgets(answer, sizeof answer, stdin) || (answer[0] != 'y' && answer[0] != 'Y')) return 0;
+  }
+  struct json *r = expect(call("POST", image ? (all ? "/images/prune?filters=%7B%22dangling%22%3A%5B%22false%22%5D%7D" : "/images/prune") : "/containers/prune", NULL), 200);
+  struct json *list = jget(r, image ? "ImagesDeleted" : "ContainersDeleted");
+  if (list && list->n) {
+    printf("Deleted %s:\n", image ? "Images" : "Containers");
+    for (int i = 0; i < list->n; i++) {
+      if (!image) printf("%s\n", list->items[i]->str);
+      else {
+        const char *u = jstr(list->items[i], "Untagged"), *d = jstr(list->items[i], "Deleted");
+        if (*u) printf("untagged: %s\n", u);
+        if (*d) printf("deleted: %s\n", d);
+      }
+    }
+    printf("\n");
+  }
+  char space[16]; human_size(space, sizeof space, jnum(r, "SpaceReclaimed"));
+  printf("Total reclaimed space: %s\n", space);
+  return 0;
+}
+
 static int cmd_simple_get(const char *path) {
   struct resp r = call("GET", path, NULL);
   if (r.status != 200) { daemon_error(&r); return 1; }
@@ -1210,12 +1290,16 @@ int docker_main(int argc, char **argv) {
   const char *verb = argv[1];
   int n = argc - 2;
   char **a = argv + 2;
-  if (!strcmp(verb, "container") && argc > 2) { verb = argv[2]; n--; a++; if (!strcmp(verb, "ls")) verb = "ps"; }
-  else if (!strcmp(verb, "image") && argc > 2) {
+  if (!strcmp(verb, "container") && argc > 2) {
+    verb = argv[2]; n--; a++;
+    if (!strcmp(verb, "ls")) verb = "ps";
+    else if (!strcmp(verb, "prune")) return cmd_prune("container", n, a);
+  } else if (!strcmp(verb, "image") && argc > 2) {
     verb = argv[2]; n--; a++;
     if (!strcmp(verb, "ls")) verb = "images";
     else if (!strcmp(verb, "rm")) verb = "rmi";
-  }
+    else if (!strcmp(verb, "prune")) return cmd_prune("image", n, a);
+  } else if (!strcmp(verb, "system") && argc > 2 && !strcmp(argv[2], "df")) return cmd_system_df();
   if (!strcmp(verb, "ps")) return cmd_ps(n, a);
   if (!strcmp(verb, "images")) return cmd_images(n, a);
   if (!strcmp(verb, "run") || !strcmp(verb, "create")) return cmd_run(verb, n, a);
