@@ -8,6 +8,7 @@ import { END_OF_OUTPUT, EngineError, type CreateOptions, type Engine } from '../
 import { HttpParseError, muxFrame, parseRequest, responseHead, type HttpRequest } from './http';
 import { bool, json, type ApiConnection } from './respond';
 import { handleImageRequest } from './imageRoutes';
+import { diskUsage, pruneContainers, pruneImages } from '../diskUsage';
 
 export type { ApiConnection };
 
@@ -181,6 +182,13 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
     off();
     conn.end();
     return 200;
+  }
+  if (method === 'GET' && path === '/system/df') return json(conn, 200, await diskUsage(engine));
+  if (method === 'POST' && path === '/containers/prune') return json(conn, 200, await pruneContainers(engine));
+  if (method === 'POST' && path === '/images/prune') {
+    // Docker's CLI asks for every unused image (-a) with the filter dangling=false.
+    const all = /"dangling"\s*:\s*(\{\s*"false"|\[\s*"false")/.test(query.get('filters') ?? '');
+    return json(conn, 200, await pruneImages(engine, all));
   }
   if (method === 'GET' && path === '/containers/json') {
     const all = bool(query.get('all'));

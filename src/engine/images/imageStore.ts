@@ -174,6 +174,38 @@ export class ImageStore {
     return out;
   }
 
+  /** Every image in the store, tagged or not (a build's steps, untagged commits). */
+  async all(): Promise<Image[]> {
+    const tags = await this.tags();
+    const out: Image[] = [];
+    // Tagged images too: a store written before ids were kept has only their tags.
+    for (const d of new Set([...Object.values(await this.ids()), ...Object.values(tags)])) {
+      if (await this.blobs.has(d)) out.push(await this.load(d, tags));
+    }
+    return out;
+  }
+
+  /**
+   * Deletes the blobs no image refers to any more (layers and configs of
+   * deleted images); layers still shared with another image stay. Returns
+   * the bytes freed.
+   */
+  async collectGarbage(): Promise<number> {
+    const keep = new Set<Digest>();
+    for (const image of await this.all()) {
+      keep.add(image.manifestDigest);
+      keep.add(image.manifest.config.digest);
+      for (const l of image.manifest.layers) keep.add(l.digest);
+    }
+    let freed = 0;
+    for (const d of await this.blobs.list()) {
+      if (keep.has(d)) continue;
+      freed += (await this.blobs.get(d))?.length ?? 0;
+      await this.blobs.delete(d);
+    }
+    return freed;
+  }
+
   /**
    * Imports an OCI image layout (index.json + blobs/sha256/…) read through
    * `read`, verifying every blob against its digest (and each layer with
