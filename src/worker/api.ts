@@ -7,20 +7,15 @@ import type { Check, CheckResult } from '../lessons/checks';
 import type { NamespaceSnapshot } from '../pictures/namespaces';
 import type { CgroupReading } from '../pictures/cgroups';
 import type { LayerStackView } from '../pictures/layerStack';
+import type { ContainerFigures } from '../pictures/containerFigures';
 
-export interface VmVsContainerFigures {
-  /** docker run --rm busybox true, through the engine: create, start, exit, remove. */
-  containerRunMs: number;
-  /** memory.current of a container running sleep. */
-  containerMemoryBytes: number;
-  /** The memory the virtual machine is given, and what its kernel reports as total. */
+/** The container's figures (see measureContainer) beside the virtual machine's. */
+export interface VmVsContainerFigures extends ContainerFigures {
+  /** The memory the virtual machine is given. */
   vmMemoryBytes: number;
-  guestMemTotalBytes: number;
   /** The kernel image, and the saved machine the page restores. */
   kernelBytes: number;
   stateBytes: number;
-  /** The busybox image's layers, compressed. */
-  imageBytes: number;
   /** A fresh machine, kernel boot to a ready agent and prompt, in this page (only when asked for). */
   coldBootMs: number | null;
   /** How this page's machine started: restoring a saved state (ms), or null if it booted. */

@@ -22,7 +22,6 @@ import {
 } from './api';
 import * as store from './stateStore';
 import { Engine } from '../engine/engine';
-import { sh } from '../engine/guest';
 import { ImageStore } from '../engine/images/imageStore';
 import { serveConnection } from '../engine/api/routes';
 import { IdbBlobStore, IdbMetaStore } from './idbStores';
@@ -35,6 +34,7 @@ import { evaluateSince } from '../lessons/lessonRun';
 import { readNamespaces } from '../pictures/namespaces';
 import { readCgroups } from '../pictures/cgroups';
 import { readLayerStack } from '../pictures/layerStack';
+import { measureContainer } from '../pictures/containerFigures';
 
 let vm: VmHost | null = null;
 let terminal: MessagePort | null = null;
@@ -290,30 +290,15 @@ const api: VmWorkerApi = {
     return { at: performance.now(), readings, containers: runningContainers(e) };
   },
   async measureVmVsContainer({ coldBoot }) {
-    const e = currentEngine();
     const m = manifest;
     if (!m || !bootOpts) throw new Error('no machine is running');
-    await e.ensureImages();
-    const t0 = performance.now();
-    const run = await e.create({ image: 'busybox', cmd: ['true'], autoRemove: true });
-    await e.start(run.Id);
-    await e.wait(run.Id);
-    const containerRunMs = performance.now() - t0;
-    const idle = await e.create({ image: 'busybox', cmd: ['sleep', '60'] });
-    await e.start(idle.Id);
-    const mem = await sh(e.guest, `cat /sys/fs/cgroup/docker/${idle.Id}/memory.current; grep MemTotal /proc/meminfo`);
-    await e.remove(idle.Id, { force: true });
-    const [current, total] = mem.out.split('\n');
-    const busybox = await e.image('busybox');
+    const figures = await measureContainer(currentEngine());
     const size = (name: string) => m.files.find((f) => f.name === name)?.size ?? 0;
     return {
-      containerRunMs: Math.round(containerRunMs),
-      containerMemoryBytes: Number(current),
+      ...figures,
       vmMemoryBytes: m.memoryMB * 1024 * 1024,
-      guestMemTotalBytes: Number(/(\d+)/.exec(total ?? '')?.[1] ?? 0) * 1024,
       kernelBytes: size('bzImage'),
       stateBytes: m.state ? size(m.state.file) : 0,
-      imageBytes: busybox.manifest.layers.reduce((n, l) => n + l.size, 0),
       coldBootMs: coldBoot ? await timeColdBoot(bootOpts.vmBaseUrl, m) : null,
       restoreMs: status.restored ? (status.timings.ready ?? null) : null,
     };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readCgroups } from '../../src/pictures/cgroups';
 import { groupByNamespace, readNamespaces } from '../../src/pictures/namespaces';
 import { readLayerStack } from '../../src/pictures/layerStack';
+import { measureContainer } from '../../src/pictures/containerFigures';
 import { useEngine, useVm } from './vm';
 
 describe('the pictures, read from the real guest', () => {
@@ -48,5 +49,16 @@ describe('the pictures, read from the real guest', () => {
     );
     expect(v.selected!.layers).toHaveLength(1);
     expect(v.selected!.layers[0]!.createdBy).toMatch(/busybox/);
+  });
+
+  it('VmVsContainer: a container run, its memory and its image size, measured on the guest', async () => {
+    const f = await measureContainer(env.engine);
+    expect(f.containerRunMs).toBeGreaterThan(0);
+    expect(f.containerMemoryBytes).toBeGreaterThan(0);
+    expect(f.containerMemoryBytes).toBeLessThan(4 * 1024 * 1024);
+    expect(f.guestMemTotalBytes).toBeGreaterThan(100 * 1024 * 1024);
+    expect(f.imageBytes).toBe((await env.engine.image('busybox')).manifest.layers[0]!.size);
+    // Both measuring containers are gone.
+    expect(env.engine.list(true).filter((c) => c.Config.Image === 'busybox' && c.Name !== 'pic')).toEqual([]);
   });
 });
