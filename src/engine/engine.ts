@@ -14,7 +14,7 @@ import { ImageNotFoundError, type Image, type ImageStore } from './images/imageS
 import { containerPaths, containerPlan, INIT_LAYER, shellQuote, USERNS_BASE } from './runtime/containerPlan';
 import { LayerCache } from './runtime/layerCache';
 import { layerDiff } from './runtime/layerDiff';
-import { commitConfig, type CommitOptions } from './images/commitConfig';
+import { commitConfig, parseChanges, type CommitOptions } from './images/commitConfig';
 import { layerFromTar } from './images/layerArchive';
 import { runPlan } from './runtime/runPlan';
 
@@ -797,15 +797,16 @@ export class Engine {
     const c = this.get(ref);
     const parent = await this.image(c.Image);
     const p = containerPaths(c.Id);
-    let config;
+    let changes;
     try {
-      // Check the changes before the slow part.
-      config = commitConfig(parent.config, c.Config, parent.id, opts);
+      // Checked before the slow part.
+      changes = parseChanges(opts.changes ?? []);
     } catch (e) {
       throw new EngineError((e as Error).message, 400);
     }
-    const freeze = c.State.Running && opts.pause !== false;
-    if (freeze) await sh(this.guest, `echo 1 > ${shellQuote(p.cgroup)}/cgroup.freeze`);
+    // Frozen while its files are read, as Docker pauses it; one the user paused stays paused.
+    const holdStill = c.State.Running && !c.State.Paused && opts.pause !== false;
+    if (holdStill) await this.freeze(c, true);
     let tar: Uint8Array;
     try {
       tar =
@@ -813,11 +814,16 @@ export class Engine {
           ? new Uint8Array(1024) // never started: no upper dir yet, an empty layer
           : await layerDiff(this.guest, p.upper, { idShift: c.HostConfig.UsernsMode === 'private' ? USERNS_BASE : 0 });
     } finally {
-      if (freeze) await sh(this.guest, `echo 0 > ${shellQuote(p.cgroup)}/cgroup.freeze`);
+      if (holdStill) await this.freeze(c, false);
     }
     const layer = await layerFromTar(tar);
     await this.images.blobs.put(layer.gzip);
-    config = commitConfig(parent.config, c.Config, layer.diffId, opts);
+    let config;
+    try {
+      config = commitConfig(parent.config, c.Config, layer.diffId, { ...opts, changes });
+    } catch (e) {
+      throw new EngineError((e as Error).message, 400);
+    }
     const manifestDigest = await this.images.putImage(config, [...parent.manifest.layers, layer.descriptor]);
     if (opts.repo) {
       const target = `${opts.repo}:${opts.tag || 'latest'}`;

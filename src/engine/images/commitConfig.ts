@@ -5,7 +5,7 @@
  */
 import type { ContainerConfig } from '../containers/container';
 import { applyConfigInstruction } from '../build/configInstruction';
-import { parseOrThrow } from '../build/dockerfile';
+import { parseOrThrow, type Instruction } from '../build/dockerfile';
 import type { Digest } from './digest';
 import type { ImageConfig } from './oci';
 
@@ -19,11 +19,23 @@ export interface CommitOptions {
   changes?: string[];
 }
 
+/** `--change` lines as instructions; throws Docker's message for one it does not take. */
+export function parseChanges(changes: readonly string[]): Instruction[] {
+  const out: Instruction[] = [];
+  for (const change of changes) {
+    for (const ins of parseOrThrow(change, 'change', { fragment: true })) {
+      if (!CHANGEABLE.has(ins.instruction)) throw new Error(`${ins.instruction} is not a valid change command`);
+      out.push(ins);
+    }
+  }
+  return out;
+}
+
 export function commitConfig(
   parent: ImageConfig,
   container: ContainerConfig,
   diffId: Digest,
-  opts: CommitOptions,
+  opts: Omit<CommitOptions, 'changes'> & { changes?: readonly Instruction[] },
   now = new Date(),
 ): ImageConfig {
   const created = now.toISOString();
@@ -38,12 +50,7 @@ export function commitConfig(
   if (container.Entrypoint) config.Entrypoint = container.Entrypoint;
   else delete config.Entrypoint;
   const env = new Map(config.Env?.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
-  for (const change of opts.changes ?? []) {
-    for (const ins of parseOrThrow(change, 'change', { fragment: true })) {
-      if (!CHANGEABLE.has(ins.instruction)) throw new Error(`${ins.instruction} is not a valid change command`);
-      applyConfigInstruction(config, ins, env);
-    }
-  }
+  for (const ins of opts.changes ?? []) applyConfigInstruction(config, ins, env);
   return {
     ...parent,
     created,
