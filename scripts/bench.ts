@@ -136,16 +136,19 @@ async function controlChannel() {
   await vm.destroy();
 }
 
+/** How long a guest script takes through the control channel; it must succeed. */
+async function timeScript(vm: VmHost, script: string): Promise<number> {
+  const t0 = performance.now();
+  const r = await vm.channel.sh(script);
+  if (r.exitCode !== 0) throw new Error(`${script}: exit ${r.exitCode}: ${new TextDecoder().decode(r.stderr)}`);
+  return performance.now() - t0;
+}
+
 async function containers() {
   const vm = await bootNodeVm({});
   const store = mkdtempSync(join(tmpdir(), 'bench-engine-'));
   const engine = await createNodeEngine(vm, store);
-  const time = async (script: string) => {
-    const t0 = performance.now();
-    const r = await vm.channel.sh(script);
-    if (r.exitCode !== 0) throw new Error(`${script}: exit ${r.exitCode}: ${new TextDecoder().decode(r.stderr)}`);
-    return performance.now() - t0;
-  };
+  const time = (script: string) => timeScript(vm, script);
   await time('docker run --rm busybox true'); // unpacks the layer once
   for (let i = 0; i < 30; i++) await time('true'); // warms the JIT
   const runs: number[] = [];
@@ -193,12 +196,7 @@ async function builds() {
   const ctx =
     'mkdir -p /bench && cd /bench && printf \'FROM busybox\\nCOPY app.txt /app/\\nRUN cat /app/app.txt > /app/out\\nCMD ["cat", "/app/out"]\\n\' > Dockerfile && echo hello > app.txt';
   await vm.channel.sh(ctx);
-  const time = async (script: string) => {
-    const t0 = performance.now();
-    const r = await vm.channel.sh(script);
-    if (r.exitCode !== 0) throw new Error(`${script}: exit ${r.exitCode}: ${new TextDecoder().decode(r.stderr)}`);
-    return performance.now() - t0;
-  };
+  const time = (script: string) => timeScript(vm, script);
   record(
     'build_cold_ms',
     Math.round(await time('docker build -q -t bench /bench')),
