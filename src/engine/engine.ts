@@ -119,8 +119,8 @@ export class Engine {
 
   /**
    * @param seedImages puts the base images in the store and returns their
-   *   tags; run once, when a request first needs images, so a page that never
-   *   uses docker never downloads them.
+   *   tags; run once, when something first needs images (a request, or the
+   *   page's prefetch of base layers a moment after boot).
    */
   constructor(
     readonly guest: Guest,
