@@ -26,3 +26,5 @@ declare class URL {
   readonly searchParams: URLSearchParams;
 }
 declare function structuredClone<T>(value: T): T;
+declare function btoa(data: string): string;
+declare function atob(data: string): string;

@@ -109,7 +109,7 @@ export async function loadImages(store: ImageStore, archive: Uint8Array): Promis
 }
 
 /** A layer blob, checked entry by entry before it is kept. */
-async function checkLayer(name: string, data: Uint8Array): Promise<void> {
+export async function checkLayer(name: string, data: Uint8Array): Promise<void> {
   try {
     await readLayer(data);
   } catch (e) {

@@ -1,7 +1,8 @@
 /**
  * Image references as the docker CLI accepts them: `busybox`, `busybox:1.35`,
- * `library/busybox:latest`, `busybox@sha256:…`. Names are kept as given,
- * without a registry host, since this playground's images live locally.
+ * `library/busybox:latest`, `busybox@sha256:…`, `localhost:5000/app:v1`.
+ * Names are kept as given (a `library/` prefix aside), as `docker images`
+ * shows them; `registryPath` says which registry and repository a name means.
  */
 import { isDigest, type Digest } from './digest';
 
@@ -11,7 +12,43 @@ export interface Reference {
   digest?: Digest;
 }
 
-const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const PATH = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const DOMAIN =
+  /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?$/;
+
+/**
+ * The registry a name without a host goes to. Docker's is docker.io; this
+ * page has no network, so its own registry (in the page, see src/registry)
+ * stands in, under the address a private registry usually has.
+ */
+export const DEFAULT_REGISTRY = 'localhost:5000';
+
+/** Docker's rule: a first component with a dot or a port, or `localhost`, is a registry host. */
+function splitHost(name: string): { host?: string; path: string } {
+  const slash = name.indexOf('/');
+  if (slash < 0) return { path: name };
+  const first = name.slice(0, slash);
+  if (first.includes('.') || first.includes(':') || first === 'localhost') {
+    return { host: first, path: name.slice(slash + 1) };
+  }
+  return { path: name };
+}
+
+/**
+ * Where a name lives: the registry host and the repository in it. As on
+ * Docker Hub, a one-word name on the default registry is an official image
+ * under `library/`.
+ */
+export function registryPath(name: string): { host: string; repository: string } {
+  const { host, path } = splitHost(name);
+  if (host) return { host, repository: path };
+  return { host: DEFAULT_REGISTRY, repository: path.includes('/') ? path : `library/${path}` };
+}
+
+function validName(name: string): boolean {
+  const { host, path } = splitHost(name);
+  return (host === undefined || DOMAIN.test(host)) && PATH.test(path);
+}
 const TAG = /^[\w][\w.-]{0,127}$/;
 
 export class InvalidReferenceError extends Error {
@@ -39,7 +76,7 @@ export function parseReference(input: string): Reference {
     if (!TAG.test(tag)) throw new InvalidReferenceError(input);
   }
   const name = rest.startsWith('library/') ? rest.slice('library/'.length) : rest;
-  if (!NAME.test(name) || name.length > 255) throw new InvalidReferenceError(input);
+  if (!validName(name) || name.length > 255) throw new InvalidReferenceError(input);
   if (!tag && !digest) tag = 'latest';
   return { name, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
 }

@@ -1,0 +1,236 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packTar } from 'modern-tar';
+import { describe, expect, it } from 'vitest';
+import { BlobSources, type ProgressMessage } from '../engine/distribution/transfer';
+import { pullImage } from '../engine/distribution/pull';
+import { pushImage } from '../engine/distribution/push';
+import {
+  BlobVerificationError,
+  RegistryClient,
+  RegistryError,
+  UPLOAD_CHUNK,
+} from '../engine/distribution/registryClient';
+import { UnreachableRegistryError } from '../engine/distribution/transport';
+import { hexOf, sha256, type Digest } from '../engine/images/digest';
+import { checkLayer } from '../engine/images/imageArchive';
+import { ImageStore } from '../engine/images/imageStore';
+import { MEDIA, type ImageConfig } from '../engine/images/oci';
+import { parseReference, registryPath } from '../engine/images/reference';
+import { MemoryBlobStore, MemoryMetaStore } from '../engine/images/storage';
+import { localTransport } from './localTransport';
+import { Registry, SEED_ACCOUNT } from './registry';
+
+const BASE = join(import.meta.dirname, '..', '..', 'public', 'images');
+const readBase = async (p: string) => new Uint8Array(readFileSync(join(BASE, p)));
+const HOST = 'localhost:5000';
+
+async function seeded() {
+  const registry = new Registry(new MemoryBlobStore(), new MemoryMetaStore());
+  await registry.seed(readBase);
+  return registry;
+}
+
+/** A daemon store with the base images and an image of n layers of its own on busybox. */
+async function storeWith(layers: number) {
+  const store = new ImageStore(new MemoryBlobStore(), new MemoryMetaStore());
+  await store.importLayout(readBase);
+  const base = await store.resolve('busybox');
+  const descs = [...base.manifest.layers];
+  const diffIds = [...base.config.rootfs.diff_ids];
+  for (let i = 0; i < layers; i++) {
+    const tar = await packTar([{ header: { name: `file${i}`, size: 3, type: 'file' }, body: `v${i}\n` }]);
+    descs.push({ mediaType: MEDIA.layerTar, digest: await store.blobs.put(tar), size: tar.length });
+    diffIds.push(await sha256(tar));
+  }
+  const config: ImageConfig = { ...base.config, rootfs: { type: 'layers', diff_ids: diffIds } };
+  const manifest = await store.putImage(config, descs);
+  await store.tag(manifest, 'student/app:v1');
+  return { store, image: await store.resolve('student/app:v1') };
+}
+
+const client = (registry: Registry, auth = true) =>
+  new RegistryClient(localTransport(registry), HOST, auth ? { ...SEED_ACCOUNT } : undefined);
+
+describe('image names with a registry host', () => {
+  it('keeps the host in the name and finds registry and repository as Docker does', () => {
+    expect(parseReference('localhost:5000/app:v1')).toEqual({ name: 'localhost:5000/app', tag: 'v1' });
+    expect(parseReference('localhost:5000/app')).toEqual({ name: 'localhost:5000/app', tag: 'latest' });
+    expect(parseReference('registry.example.com/team/app@sha256:' + 'b'.repeat(64)).name).toBe(
+      'registry.example.com/team/app',
+    );
+    expect(registryPath('busybox')).toEqual({ host: HOST, repository: 'library/busybox' });
+    expect(registryPath('cncamp/httpserver')).toEqual({ host: HOST, repository: 'cncamp/httpserver' });
+    expect(registryPath('localhost:5000/app')).toEqual({ host: HOST, repository: 'app' });
+    expect(registryPath('ghcr.io/x/y')).toEqual({ host: 'ghcr.io', repository: 'x/y' });
+    expect(() => parseReference('Localhost:5000/App')).toThrow(/invalid reference format/);
+  });
+});
+
+describe('the page registry (OCI distribution API)', () => {
+  it('is seeded with the base images as official repositories, not scratch', async () => {
+    const r = await seeded();
+    const cat = await r.handle({ host: HOST, method: 'GET', path: '/v2/_catalog' });
+    expect(JSON.parse(new TextDecoder().decode(cat.body))).toEqual({ repositories: ['library/busybox'] });
+    const tags = await r.handle({ host: HOST, method: 'GET', path: '/v2/library/busybox/tags/list' });
+    expect(JSON.parse(new TextDecoder().decode(tags.body)).tags).toEqual(['1.35.0', 'latest']);
+    const head = await r.handle({ host: HOST, method: 'HEAD', path: '/v2/library/busybox/manifests/latest' });
+    expect(head.status).toBe(200);
+    expect(head.headers['docker-content-digest']).toMatch(/^sha256:/);
+    expect(head.body.length).toBe(0);
+  });
+
+  it('pushes only what the repository lacks: new layers uploaded, base layers mounted, then nothing', async () => {
+    const registry = await seeded();
+    const { store, image } = await storeWith(2);
+    const sources = new BlobSources(store.meta);
+    await sources.remember([image.manifest.layers[0]!.digest], HOST, 'library/busybox');
+    const lines: ProgressMessage[] = [];
+    const first = await pushImage({
+      store,
+      client: client(registry),
+      image,
+      name: 'student/app',
+      tag: 'v1',
+      sources,
+      onProgress: (m) => lines.push(m),
+    });
+    expect(first.layers.map((l) => l.fate)).toEqual(['mounted', 'moved', 'moved']);
+    expect(first.layers[0]!.from).toBe('library/busybox');
+    expect(first.manifest).toBe(image.manifestDigest);
+    expect(lines[0]!.status).toBe('The push refers to repository [localhost:5000/student/app]');
+    expect(lines.at(-1)!.status).toMatch(/^v1: digest: sha256:[0-9a-f]{64} size: \d+$/);
+
+    const again = await pushImage({
+      store,
+      client: client(registry),
+      image,
+      name: 'student/app',
+      tag: 'v2',
+      sources,
+      onProgress: () => {},
+    });
+    expect(again.layers.map((l) => l.fate)).toEqual(['present', 'present', 'present']);
+  });
+
+  it('refuses a push without a login, and to an official repository with one', async () => {
+    const registry = await seeded();
+    const { store, image } = await storeWith(1);
+    const sources = new BlobSources(store.meta);
+    const push = (name: string, auth: boolean) =>
+      pushImage({ store, client: client(registry, auth), image, name, tag: 'v1', sources, onProgress: () => {} });
+    await expect(push('student/app', false)).rejects.toThrow('unauthorized: authentication required');
+    await expect(push('busybox', true)).rejects.toThrow('denied: requested access to the resource is denied');
+    const wrong = new RegistryClient(localTransport(registry), HOST, { username: 'student', password: 'nope' });
+    await expect(wrong.ping()).rejects.toBeInstanceOf(RegistryError);
+  });
+
+  it('keeps nothing whose bytes do not match the digest the client named', async () => {
+    const registry = await seeded();
+    const c = client(registry);
+    const data = new TextEncoder().encode('some bytes');
+    const wrongDigest = await sha256(new TextEncoder().encode('other bytes'));
+    const err = await c.pushBlob('student/x', wrongDigest, data).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RegistryError);
+    expect((err as RegistryError).code).toBe('DIGEST_INVALID');
+    expect(await registry.blobs.has(wrongDigest)).toBe(false);
+    expect(await registry.blobs.has(await sha256(data))).toBe(false);
+  });
+
+  it('takes a large blob in chunks, and refuses a chunk out of order', async () => {
+    const registry = await seeded();
+    const c = client(registry);
+    const big = new Uint8Array(UPLOAD_CHUNK * 2 + 10).map((_, i) => i % 251);
+    const d = await sha256(big);
+    await c.pushBlob('student/big', d, big);
+    expect(c.stats.requests).toBe(5); // POST, 3 × PATCH, PUT
+    expect(await c.hasBlob('student/big', d)).toBe(true);
+    const t = localTransport(registry);
+    const auth = { authorization: `Basic ${btoa('student:container')}` };
+    const start = await t({ host: HOST, method: 'POST', path: '/v2/student/big/blobs/uploads/', headers: auth });
+    const res = await t({
+      host: HOST,
+      method: 'PATCH',
+      path: start.headers['location']!,
+      headers: { ...auth, 'content-range': '100-102' },
+      body: new Uint8Array(3),
+    });
+    expect(res.status).toBe(416);
+  });
+
+  it('refuses a manifest naming a blob the repository does not have', async () => {
+    const registry = await seeded();
+    const missing = `sha256:${'c'.repeat(64)}` as Digest;
+    const body = new TextEncoder().encode(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA.manifest,
+        config: { mediaType: MEDIA.config, digest: missing, size: 2 },
+        layers: [],
+      }),
+    );
+    const err = await client(registry)
+      .putManifest('student/app', 'v1', body, MEDIA.manifest)
+      .catch((e: unknown) => e);
+    expect((err as RegistryError).code).toBe('MANIFEST_BLOB_UNKNOWN');
+    expect((err as RegistryError).detail).toEqual({ digest: missing });
+  });
+
+  it('pulls into an empty store with the registry’s digests, downloading only what is missing', async () => {
+    const registry = await seeded();
+    const store = new ImageStore(new MemoryBlobStore(), new MemoryMetaStore());
+    const onProgress = () => {};
+    const pull = () =>
+      pullImage({
+        store,
+        client: client(registry, false),
+        ref: parseReference('busybox'),
+        sources: new BlobSources(store.meta),
+        checkLayer,
+        onProgress,
+      });
+    const first = await pull();
+    expect(first.transfer.layers.map((l) => l.fate)).toEqual(['moved']);
+    expect(first.updated).toBe(true);
+    const head = await registry.handle({ host: HOST, method: 'HEAD', path: '/v2/library/busybox/manifests/latest' });
+    expect((await store.resolve('busybox:latest')).manifestDigest).toBe(head.headers['docker-content-digest']);
+    const second = await pull();
+    expect(second.transfer.layers.map((l) => l.fate)).toEqual(['present']);
+    expect(second.updated).toBe(false);
+  });
+
+  it('refuses a corrupted blob on pull, naming its digest, and tags nothing', async () => {
+    const registry = await seeded();
+    const { image } = await storeWith(0);
+    const layer = image.manifest.layers[0]!.digest;
+    // Damage the registry's copy in place, as a bad disk would: same key, different bytes.
+    const blobs = registry.blobs as MemoryBlobStore;
+    const good = (await blobs.get(layer))!;
+    const bad = good.slice();
+    bad[100] = (bad[100] ?? 0) ^ 0xff;
+    (blobs as unknown as { blobs: Map<Digest, Uint8Array> }).blobs.set(layer, bad);
+    const store = new ImageStore(new MemoryBlobStore(), new MemoryMetaStore());
+    const err = await pullImage({
+      store,
+      client: client(registry, false),
+      ref: parseReference('busybox:1.35.0'),
+      sources: new BlobSources(store.meta),
+      checkLayer,
+      onProgress: () => {},
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BlobVerificationError);
+    expect((err as Error).message).toBe(`filesystem layer verification failed for digest ${layer}`);
+    expect(await store.blobs.has(layer)).toBe(false);
+    await expect(store.resolve('busybox:1.35.0')).rejects.toThrow(/No such image/);
+    expect(hexOf(layer)).toHaveLength(64);
+  });
+
+  it('answers search with the official images, and reaches no other host', async () => {
+    const registry = await seeded();
+    expect(await client(registry, false).search('busy', 10)).toEqual([
+      expect.objectContaining({ name: 'busybox', is_official: true }),
+    ]);
+    const elsewhere = new RegistryClient(localTransport(registry), 'docker.io');
+    await expect(elsewhere.ping()).rejects.toBeInstanceOf(UnreachableRegistryError);
+  });
+});
