@@ -17,6 +17,8 @@ import { layerDiff } from './runtime/layerDiff';
 import { commitConfig, parseChanges, type CommitOptions } from './images/commitConfig';
 import { layerFromTar } from './images/layerArchive';
 import { runPlan } from './runtime/runPlan';
+import { Distribution } from './distribution/distribution';
+import { untaggedParents } from './images/imageParents';
 
 export interface CreateOptions {
   image: string;
@@ -107,6 +109,8 @@ const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1
 export class Engine {
   readonly events = new EventLog();
   readonly layers: LayerCache;
+  /** Pull, push, login and search, through whatever registry transport the host connects. */
+  readonly distribution: Distribution;
   private readonly containers = new Map<string, Container>();
   private cgroupParentReady: Promise<void> | null = null;
   /** Live output of running containers, for attach and logs --follow. */
@@ -128,6 +132,7 @@ export class Engine {
     private readonly seedImages?: () => Promise<string[]>,
   ) {
     this.layers = new LayerCache(guest);
+    this.distribution = new Distribution(images, this.events);
   }
 
   /** Makes sure the base images are in the store (see the constructor). */
@@ -135,7 +140,12 @@ export class Engine {
     this.seeded ??= (this.seedImages?.() ?? Promise.resolve([]))
       .then(async (tags) => {
         // Docker says "pull" when an image arrives from a registry; here it arrives from the site's store.
-        for (const t of tags) this.events.emit('image', 'pull', (await this.images.resolve(t)).id, { name: t });
+        for (const t of tags) {
+          const image = await this.images.resolve(t);
+          this.events.emit('image', 'pull', image.id, { name: t });
+          // The same images are the registry's official ones: a push can mount their layers from there.
+          if (!t.startsWith('scratch:')) await this.distribution.rememberOrigin(image, t);
+        }
       })
       .catch((e: Error) => {
         this.seeded = null;
@@ -781,6 +791,15 @@ export class Engine {
       await this.images.deleteImage(image);
       out.push({ Deleted: image.id });
       this.events.emit('image', 'delete', image.id, {});
+      // As Docker's rmi does: untagged parents (a build's steps) no other image or container needs go too,
+      // and then the layers nothing refers to any more.
+      const used = new Set([...this.containers.values()].map((c) => c.Image));
+      for (const parent of await untaggedParents(image, await this.images.all(), used)) {
+        await this.images.deleteImage(parent);
+        out.push({ Deleted: parent.id });
+        this.events.emit('image', 'delete', parent.id, {});
+      }
+      await this.images.collectGarbage();
     }
     return out;
   }

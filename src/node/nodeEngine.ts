@@ -7,6 +7,18 @@ import { ImageStore } from '../engine/images/imageStore';
 import type { VmHost } from '../vm/vmHost';
 import { DirBlobStore, DirMetaStore } from './nodeStores';
 import { ROOT } from './nodeVm';
+import { Registry } from '../registry/registry';
+import { localTransport } from '../registry/localTransport';
+
+/**
+ * The registry beside a Node engine: its own directory (not the daemon's
+ * store), seeded with the base images like the page's.
+ */
+export async function createNodeRegistry(dir: string): Promise<Registry> {
+  const registry = new Registry(new DirBlobStore(join(dir, 'blobs')), new DirMetaStore(join(dir, 'meta')));
+  await registry.seed(async (path) => new Uint8Array(readFileSync(join(BASE_IMAGES, path))));
+  return registry;
+}
 
 export const BASE_IMAGES = join(ROOT, 'public', 'images');
 
@@ -25,6 +37,7 @@ export async function createNodeEngine(
     images.importLayout(async (path) => new Uint8Array(readFileSync(join(BASE_IMAGES, path)))),
   );
   await engine.ensureImages();
+  engine.distribution.connect(localTransport(await createNodeRegistry(join(storeDir, 'registry'))));
   vm.api.serve((stream) => serveConnection(engine, stream, onTraffic));
   return engine;
 }

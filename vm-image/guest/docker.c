@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <termios.h>
 #include <time.h>
@@ -179,6 +180,9 @@ static int dial(void) {
   return fd;
 }
 
+/* Headers every request carries for now (a registry login, for pull and push); each ends in \r\n. */
+static const char *extra_headers = "";
+
 /* upgrade: the connection becomes a raw two-way stream after the answer (attach with stdin). */
 static int send_request_ex(const char *method, const char *path, const char *body, int upgrade) {
   int fd = dial();
@@ -187,6 +191,7 @@ static int send_request_ex(const char *method, const char *path, const char *bod
   bprintf(&r, "%s /v1.43%s HTTP/1.1\r\nHost: docker\r\nUser-Agent: Docker-Client/playground\r\n%s", method, path,
           upgrade ? "Connection: Upgrade\r\nUpgrade: tcp\r\n" : "Connection: close\r\n");
   if (body) bprintf(&r, "Content-Type: application/json\r\nContent-Length: %zu\r\n", blen);
+  bputs(&r, extra_headers);
   bputs(&r, "\r\n");
   if (body) bput(&r, body, blen);
   for (size_t off = 0; off < r.len;) { ssize_t n = write(fd, r.p + off, r.len - off); if (n <= 0) break; off += n; }
@@ -380,23 +385,39 @@ static int cmd_ps(int argc, char **argv) {
 }
 
 static int cmd_images(int argc, char **argv) {
-  int quiet = argc > 0 && (!strcmp(argv[0], "-q") || !strcmp(argv[0], "--quiet"));
-  for (int i = quiet; i < argc; i++) return usage_error("images", "unknown flag: %s", argv[i]);
+  int quiet = 0;
+  const char *filter = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) quiet = 1;
+    else if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all")) continue;
+    else if (argv[i][0] == '-') return usage_error("images", "unknown flag: %s", argv[i]);
+    else if (filter) return usage_error("images", "\"docker images\" requires at most 1 argument.", "");
+    else filter = argv[i];
+  }
+  /* docker images REPOSITORY[:TAG]: only that repository (and tag). */
+  char want_repo[256] = "", *want_tag = NULL;
+  if (filter) {
+    snprintf(want_repo, sizeof want_repo, "%s", filter);
+    char *colon = strrchr(want_repo, ':');
+    if (colon && !strchr(colon, '/')) { *colon = 0; want_tag = colon + 1; }
+  }
   struct json *list = expect(call("GET", "/images/json", NULL), 200);
   struct table t = {.ncols = 5};
   if (!quiet) trow(&t, "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
   for (int i = 0; list && i < list->n; i++) {
     struct json *im = list->items[i];
     char id[13]; snprintf(id, sizeof id, "%s", jstr(im, "Id") + 7);
-    if (quiet) { printf("%s\n", id); continue; }
     char created[32], size[16];
     ago(created, sizeof created, jnum(im, "Created"));
     human_size(size, sizeof size, jnum(im, "Size"));
     struct json *tags = jget(im, "RepoTags");
+    int shown = 0;
     for (int k = 0; tags && k < tags->n; k++) {
       char repo[256]; snprintf(repo, sizeof repo, "%s", tags->items[k]->str);
       char *colon = strrchr(repo, ':'); const char *tag = "<none>";
       if (colon) { *colon = 0; tag = colon + 1; }
+      if (filter && (strcmp(repo, want_repo) || (want_tag && strcmp(tag, want_tag)))) continue;
+      if (quiet) { if (!shown++) printf("%s\n", id); continue; }
       trow(&t, repo, tag, id, created, size);
     }
   }
@@ -471,10 +492,21 @@ static char *create_body(struct runopts *o, char *image, char **cmd, int ncmd) {
   return b.p;
 }
 
+static int pull_image(const char *ref, FILE *out, int quiet);
+
 static char *do_create(struct runopts *o, char *image, char **cmd, int ncmd) {
   char path[512] = "/containers/create";
   if (o->name) { char *n = urlenc(o->name); snprintf(path, sizeof path, "/containers/create?name=%s", n); }
   struct resp r = call("POST", path, create_body(o, image, cmd, ncmd));
+  jp = r.body.p;
+  if (r.status == 404 && !strncmp(jstr(jparse(), "message"), "No such image", 13)) {
+    /* As Docker's CLI does: pull it from the registry (progress on stderr), then create again. */
+    char shown[512]; const char *last = strrchr(image, '/');
+    snprintf(shown, sizeof shown, "%s%s", image, strchr(image, '@') || strchr(last ? last : image, ':') ? "" : ":latest");
+    fprintf(stderr, "Unable to find image '%s' locally\n", shown);
+    if (pull_image(image, stderr, 0)) exit(125);
+    r = call("POST", path, create_body(o, image, cmd, ncmd));
+  }
   if (r.status != 201) { fprintf(stderr, "docker: "); daemon_error(&r); fprintf(stderr, "See 'docker run --help'.\n"); exit(125); }
   jp = r.body.p;
   return strdup(jstr(jparse(), "Id"));
@@ -1039,6 +1071,288 @@ static int cmd_load(int argc, char **argv) {
   return p.failed;
 }
 
+/* ---- registries: pull, push, login, logout, search
+ * The daemon talks to the registry; this side only keeps the login in
+ * ~/.docker/config.json (base64, unencrypted, as Docker's CLI does without a
+ * credential helper) and hands it to the daemon as X-Registry-Auth.
+ */
+#define DEFAULT_REGISTRY "localhost:5000"
+
+/* Docker's rule: a first component with a dot or a port, or "localhost", names the registry host. */
+static int registry_host(const char *name, char *host, size_t n) {
+  const char *slash = strchr(name, '/');
+  if (slash) {
+    size_t len = slash - name;
+    if (memchr(name, '.', len) || memchr(name, ':', len) || (len == 9 && !strncmp(name, "localhost", 9))) {
+      snprintf(host, n, "%.*s", (int)len, name);
+      return 1;
+    }
+  }
+  snprintf(host, n, "%s", DEFAULT_REGISTRY);
+  return 0;
+}
+
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static void b64enc(struct buf *out, const char *s, size_t n, int url) {
+  const unsigned char *u = (const unsigned char *)s;
+  for (size_t i = 0; i < n; i += 3) {
+    unsigned v = u[i] << 16 | (i + 1 < n ? u[i + 1] << 8 : 0) | (i + 2 < n ? u[i + 2] : 0);
+    char q[4] = {B64[v >> 18 & 63], B64[v >> 12 & 63], i + 1 < n ? B64[v >> 6 & 63] : '=', i + 2 < n ? B64[v & 63] : '='};
+    for (int k = 0; k < 4; k++) if (url && q[k] == '+') q[k] = '-'; else if (url && q[k] == '/') q[k] = '_';
+    bput(out, q, 4);
+  }
+}
+static void b64dec(struct buf *out, const char *s) {
+  unsigned v = 0; int bits = 0;
+  for (; *s && *s != '='; s++) {
+    const char *p = strchr(B64, *s);
+    if (!p) continue;
+    v = v << 6 | (unsigned)(p - B64); bits += 6;
+    if (bits >= 8) { char c = (char)(v >> (bits - 8)); bput(out, &c, 1); bits -= 8; }
+  }
+}
+
+static const char *config_path(void) {
+  static char p[512];
+  const char *h = getenv("HOME");
+  /* init starts the control agent with HOME=/; root's home is /root, as for the console's shell. */
+  snprintf(p, sizeof p, "%s/.docker/config.json", h && *h && strcmp(h, "/") ? h : "/root");
+  return p;
+}
+
+static struct json *read_config(void) {
+  FILE *f = fopen(config_path(), "r");
+  if (!f) return NULL;
+  struct buf b = {0}; bputs(&b, "");
+  char c[4096]; size_t n;
+  while ((n = fread(c, 1, sizeof c, f)) > 0) bput(&b, c, n);
+  fclose(f);
+  jp = b.p;
+  return jparse();
+}
+
+/* Rewrites the auths of config.json with host set to auth (base64 user:pass), or removed when auth is NULL. */
+static int write_config(const char *host, const char *auth) {
+  struct json *c = read_config(), *auths = c ? jget(c, "auths") : NULL;
+  struct buf b = {0}; bputs(&b, "{\n\t\"auths\": {");
+  int first = 1;
+  for (int i = 0; auths && auths->t == J_OBJ && i < auths->n; i++) {
+    if (!strcmp(auths->keys[i], host)) continue;
+    bputs(&b, first ? "\n\t\t" : ",\n\t\t"); first = 0;
+    bjson_str(&b, auths->keys[i]); bputs(&b, ": {\n\t\t\t\"auth\": "); bjson_str(&b, jstr(auths->items[i], "auth")); bputs(&b, "\n\t\t}");
+  }
+  if (auth) {
+    bputs(&b, first ? "\n\t\t" : ",\n\t\t"); first = 0;
+    bjson_str(&b, host); bputs(&b, ": {\n\t\t\t\"auth\": "); bjson_str(&b, auth); bputs(&b, "\n\t\t}");
+  }
+  bputs(&b, first ? "}\n}\n" : "\n\t}\n}\n");
+  char dir[512]; snprintf(dir, sizeof dir, "%s", config_path());
+  *strrchr(dir, '/') = 0;
+  mkdir(dir, 0700);
+  FILE *f = fopen(config_path(), "w");
+  if (!f) { fprintf(stderr, "Error saving credentials: %s: %s\n", config_path(), strerror(errno)); return 1; }
+  fchmod(fileno(f), 0600);
+  fputs(b.p, f);
+  return fclose(f) != 0;
+}
+
+/* The saved login for the registry `name` lives on, as the X-Registry-Auth header; "" when there is none. */
+static void set_registry_auth(const char *name) {
+  static struct buf hdr;
+  char host[256]; registry_host(name, host, sizeof host);
+  struct json *c = read_config(), *auths = c ? jget(c, "auths") : NULL;
+  const char *a = auths ? jstr(jget(auths, host), "auth") : "";
+  hdr.len = 0; bputs(&hdr, "");
+  if (*a) {
+    struct buf plain = {0}; bputs(&plain, "");
+    b64dec(&plain, a);
+    char *colon = strchr(plain.p, ':');
+    if (colon) {
+      *colon = 0;
+      struct buf js = {0};
+      bputs(&js, "{\"username\":"); bjson_str(&js, plain.p);
+      bputs(&js, ",\"password\":"); bjson_str(&js, colon + 1);
+      bputs(&js, ",\"serveraddress\":"); bjson_str(&js, host); bputs(&js, "}");
+      bputs(&hdr, "X-Registry-Auth: "); b64enc(&hdr, js.p, js.len, 1); bputs(&hdr, "\r\n");
+    }
+  }
+  extra_headers = hdr.p;
+}
+
+struct status_out { FILE *out; int quiet, failed; };
+static void on_status(struct json *m, void *ctx) {
+  struct status_out *s = ctx;
+  struct json *err = jget(m, "errorDetail");
+  if (err || *jstr(m, "error")) {
+    const char *msg = err ? jstr(err, "message") : jstr(m, "error");
+    fprintf(stderr, "%s\n", *msg ? msg : jstr(m, "error"));
+    s->failed = 1;
+    return;
+  }
+  if (s->quiet) return;
+  const char *id = jstr(m, "id"), *st = jstr(m, "status");
+  if (*id) fprintf(s->out, "%s: %s\n", id, st); else fprintf(s->out, "%s\n", st);
+  fflush(s->out);
+}
+
+/* Sends a streamed registry request and prints its progress to out; 0 when it succeeded. */
+static int registry_stream(const char *path, const char *name, FILE *out, int quiet) {
+  set_registry_auth(name);
+  int fd = send_request("POST", path, NULL);
+  extra_headers = "";
+  struct buf b = {0}; bputs(&b, "");
+  int st = read_head(fd, &b);
+  if (st != 200) { struct resp r = {st, b}; char c[4096]; ssize_t k; while ((k = read(fd, c, sizeof c)) > 0) bput(&r.body, c, k); daemon_error(&r); return 1; }
+  struct status_out s = {out, quiet, 0};
+  json_lines(fd, &b, on_status, &s);
+  close(fd);
+  return s.failed;
+}
+
+/* Splits NAME[:TAG|@DIGEST]; *tag is NULL when none was written. */
+static void split_tag(const char *ref, char *name, size_t n, const char **tag) {
+  snprintf(name, n, "%s", ref);
+  *tag = NULL;
+  char *at = strchr(name, '@');
+  if (at) { *at = 0; *tag = ref + (at - name) + 1; return; }
+  char *colon = strrchr(name, ':');
+  if (colon && !strchr(colon, '/')) { *colon = 0; *tag = ref + (colon - name) + 1; }
+}
+
+static int pull_image(const char *ref, FILE *out, int quiet) {
+  char name[512]; const char *tag;
+  split_tag(ref, name, sizeof name, &tag);
+  if (!tag) { if (!quiet) fprintf(out, "Using default tag: latest\n"); tag = "latest"; }
+  char path[2048];
+  snprintf(path, sizeof path, "/images/create?fromImage=%s&tag=%s", urlenc(name), urlenc(tag));
+  if (registry_stream(path, name, out, quiet)) return 1;
+  /* The full name, registry and all, as Docker prints it last. */
+  char host[256]; int explicit_host = registry_host(name, host, sizeof host);
+  fprintf(out, "%s%s%s%s%s%s\n", explicit_host ? "" : host, explicit_host ? "" : "/",
+          !explicit_host && !strchr(name, '/') ? "library/" : "", name, strncmp(tag, "sha256:", 7) ? ":" : "@", tag);
+  return 0;
+}
+
+static int cmd_pull(int argc, char **argv) {
+  int quiet = 0; const char *ref = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) quiet = 1;
+    else if (argv[i][0] == '-') return usage_error("pull", "unknown flag: %s", argv[i]);
+    else if (ref) return usage_error("pull", "\"docker pull\" requires exactly 1 argument.", "");
+    else ref = argv[i];
+  }
+  if (!ref) return usage_error("pull", "\"docker pull\" requires exactly 1 argument.", "");
+  return pull_image(ref, stdout, quiet);
+}
+
+static int cmd_push(int argc, char **argv) {
+  int quiet = 0; const char *ref = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) quiet = 1;
+    else if (argv[i][0] == '-') return usage_error("push", "unknown flag: %s", argv[i]);
+    else if (ref) return usage_error("push", "\"docker push\" requires exactly 1 argument.", "");
+    else ref = argv[i];
+  }
+  if (!ref) return usage_error("push", "\"docker push\" requires exactly 1 argument.", "");
+  char name[512]; const char *tag;
+  split_tag(ref, name, sizeof name, &tag);
+  if (!tag) { if (!quiet) printf("Using default tag: latest\n"); tag = "latest"; }
+  char path[2048];
+  snprintf(path, sizeof path, "/images/%s/push?tag=%s", urlenc(name), urlenc(tag));
+  int rc = registry_stream(path, name, stdout, quiet);
+  if (!rc && quiet) printf("%s:%s\n", name, tag);
+  return rc;
+}
+
+/* A line from the terminal, with echo off for a password. */
+static int prompt(const char *label, char *out, size_t n, int secret) {
+  fputs(label, stdout); fflush(stdout);
+  struct termios t, quiet;
+  int tty = secret && isatty(0) && tcgetattr(0, &t) == 0;
+  if (tty) { quiet = t; quiet.c_lflag &= ~ECHO; tcsetattr(0, TCSADRAIN, &quiet); }
+  char *got = fgets(out, n, stdin);
+  if (tty) { tcsetattr(0, TCSADRAIN, &t); putchar('\n'); }
+  if (!got) return -1;
+  out[strcspn(out, "\r\n")] = 0;
+  return 0;
+}
+
+static int cmd_login(int argc, char **argv) {
+  char user[256] = "", pass[256] = "";
+  const char *server = DEFAULT_REGISTRY;
+  int from_stdin = 0, have_pass = 0;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "--password-stdin")) { from_stdin = 1; continue; }
+    if (a[0] != '-') { server = a; continue; }
+    if (!v) return usage_error("login", "flag needs an argument: %s", a);
+    if (!strcmp(a, "-u") || !strcmp(a, "--username")) snprintf(user, sizeof user, "%s", v);
+    else if (!strcmp(a, "-p") || !strcmp(a, "--password")) { snprintf(pass, sizeof pass, "%s", v); have_pass = 1; }
+    else return usage_error("login", "unknown flag: %s", a);
+    i++;
+  }
+  if (have_pass) fprintf(stderr, "WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n");
+  if (from_stdin) {
+    if (!*user) { fprintf(stderr, "Must provide --username with --password-stdin\n"); return 1; }
+    if (!fgets(pass, sizeof pass, stdin)) pass[0] = 0;
+    pass[strcspn(pass, "\r\n")] = 0;
+    have_pass = 1;
+  }
+  if (!*user) {
+    printf("Log in to the page's registry at %s (this playground's stand-in for Docker Hub; its account is student / container).\n", server);
+    if (prompt("Username: ", user, sizeof user, 0) < 0 || !*user) { fprintf(stderr, "Error: Non-null Username Required\n"); return 1; }
+  }
+  if (!have_pass && (prompt("Password: ", pass, sizeof pass, 1) < 0 || !*pass)) { fprintf(stderr, "Error: Non-null Password Required\n"); return 1; }
+  struct buf body = {0};
+  bputs(&body, "{\"username\":"); bjson_str(&body, user);
+  bputs(&body, ",\"password\":"); bjson_str(&body, pass);
+  bputs(&body, ",\"serveraddress\":"); bjson_str(&body, server); bputs(&body, "}");
+  struct resp r = call("POST", "/auth", body.p);
+  if (r.status != 200) { daemon_error(&r); return 1; }
+  struct buf up = {0}; bprintf(&up, "%s:%s", user, pass);
+  struct buf auth = {0}; bputs(&auth, "");
+  b64enc(&auth, up.p, up.len, 0);
+  if (write_config(server, auth.p)) return 1;
+  printf("WARNING! Your password will be stored unencrypted in %s.\n"
+         "Configure a credential helper to remove this warning. See\n"
+         "https://docs.docker.com/go/credential-store/\n\nLogin Succeeded\n", config_path());
+  return 0;
+}
+
+static int cmd_logout(int argc, char **argv) {
+  const char *server = argc > 0 ? argv[0] : DEFAULT_REGISTRY;
+  struct json *c = read_config(), *auths = c ? jget(c, "auths") : NULL;
+  if (!auths || !jget(auths, server)) { printf("Not logged in to %s\n", server); return 0; }
+  printf("Removing login credentials for %s\n", server);
+  return write_config(server, NULL);
+}
+
+static int cmd_search(int argc, char **argv) {
+  const char *term = NULL, *limit = "25";
+  int no_trunc = 0;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "--limit")) { if (i + 1 >= argc) return usage_error("search", "flag needs an argument: %s", argv[i]); limit = argv[++i]; }
+    else if (!strncmp(argv[i], "--limit=", 8)) limit = argv[i] + 8;
+    else if (!strcmp(argv[i], "--no-trunc")) no_trunc = 1;
+    else if (argv[i][0] == '-') return usage_error("search", "unknown flag: %s", argv[i]);
+    else term = argv[i];
+  }
+  if (!term) return usage_error("search", "\"docker search\" requires exactly 1 argument.", "");
+  char path[1024]; snprintf(path, sizeof path, "/images/search?term=%s&limit=%s", urlenc(term), urlenc(limit));
+  struct json *list = expect(call("GET", path, NULL), 200);
+  struct table t = {.ncols = 4};
+  trow(&t, "NAME", "DESCRIPTION", "STARS", "OFFICIAL");
+  for (int i = 0; list && i < list->n; i++) {
+    struct json *e = list->items[i];
+    char desc[256]; snprintf(desc, sizeof desc, "%s", jstr(e, "description"));
+    if (!no_trunc && strlen(desc) > 45) strcpy(desc + 44, "…");
+    char stars[16]; snprintf(stars, sizeof stars, "%.0f", jnum(e, "star_count"));
+    trow(&t, jstr(e, "name"), desc, stars, jnum(e, "is_official") ? "[OK]" : "");
+  }
+  tprint(&t);
+  return 0;
+}
+
 /* ---- more lifecycle: attach, rename, export, import */
 
 /* "ctrl-p,ctrl-q" as bytes; NULL when the spec is not Docker's form. */
@@ -1280,7 +1594,8 @@ static int help(void) {
   printf("Usage:  docker COMMAND\n\nCommands this playground's docker knows:\n"
          "  run, create, start, stop, kill, restart, rm, ps, logs, exec, inspect, wait, top, stats, diff,\n"
          "  cp, commit, events, images, rmi, tag, history, build, save, load, version, info,\n"
-         "  pause, unpause, attach, rename, export, import\n");
+         "  pause, unpause, attach, rename, export, import, pull, push, login, logout, search,\n"
+         "  system df, container prune, image prune\n");
   return 0;
 }
 
@@ -1346,6 +1661,11 @@ int docker_main(int argc, char **argv) {
   if (!strcmp(verb, "build")) return cmd_build(n, a);
   if (!strcmp(verb, "save")) return cmd_save(n, a);
   if (!strcmp(verb, "load")) return cmd_load(n, a);
+  if (!strcmp(verb, "pull")) return cmd_pull(n, a);
+  if (!strcmp(verb, "push")) return cmd_push(n, a);
+  if (!strcmp(verb, "login")) return cmd_login(n, a);
+  if (!strcmp(verb, "logout")) return cmd_logout(n, a);
+  if (!strcmp(verb, "search")) return cmd_search(n, a);
   fprintf(stderr, "docker: '%s' is not a docker command.\nSee 'docker --help'\n", verb);
   return 1;
 }

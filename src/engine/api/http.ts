@@ -59,6 +59,8 @@ const REASONS: Record<number, string> = {
   204: 'No Content',
   304: 'Not Modified',
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
   500: 'Internal Server Error',

@@ -8,6 +8,7 @@ import { END_OF_OUTPUT, EngineError, type CreateOptions, type Engine } from '../
 import { HttpParseError, muxFrame, parseRequest, responseHead, type HttpRequest } from './http';
 import { bool, json, type ApiConnection } from './respond';
 import { handleImageRequest } from './imageRoutes';
+import { handleRegistryRequest } from './registryRoutes';
 import { diskUsage, pruneContainers, pruneImages } from '../diskUsage';
 
 export type { ApiConnection };
@@ -81,7 +82,7 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
   let m: RegExpExecArray | null;
 
   if (method === 'GET' && path === '/_ping') return json(conn, 200, 'OK');
-  const made = await handleImageRequest(engine, req, conn);
+  const made = (await handleImageRequest(engine, req, conn)) ?? (await handleRegistryRequest(engine, req, conn));
   if (made !== undefined) return made;
   if (method === 'GET' && path === '/version') {
     const k = await engine.kernelVersion();
@@ -132,6 +133,7 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
     return json(conn, 200, {
       Id: i.id,
       RepoTags: i.tags,
+      RepoDigests: await engine.distribution.repoDigests(i),
       Created: i.config.created,
       Architecture: i.config.architecture,
       Os: i.config.os,
