@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { waitForTerminal } from './browser';
+import { typeCommand, waitForTerminal } from './browser';
 import { usePage } from './page';
 
 const PROMPT = /playground:~# $/m;
@@ -94,5 +94,27 @@ describe('the lesson player', () => {
     await expect
       .poll(() => figure.getByTestId('vm-boot').textContent(), { timeout: 120_000 })
       .toMatch(/^\s*\d+(\.\d)? (ms|s)/);
+  });
+  it('lesson 11: log in, push to the page registry; the picture shows the layer uploaded and the base mounted', async () => {
+    await page.getByTestId('lesson-picker').selectOption('11-registry');
+    const run = (text: string) =>
+      page.getByTestId('command-block').filter({ hasText: text }).first().getByTestId('run-command').click();
+    await page.getByTestId('next-step').click();
+    await run('docker login -u student');
+    await waitForTerminal(page, /Password: $/m, 30_000);
+    await typeCommand(page, 'container');
+    await waitForTerminal(page, /Login Succeeded/, 30_000);
+    await run("mkdir -p /lab11 && cd /lab11 && printf 'FROM busybox");
+    await run('docker build -t student/hello:v1 /lab11');
+    await waitForTerminal(page, /Successfully tagged student\/hello:v1/, 60_000);
+    await run('docker push student/hello:v1');
+    await waitForTerminal(page, /v1: digest: sha256:[0-9a-f]{64} size: \d+/, 60_000);
+    const picture = page.getByTestId('registry-transfer');
+    await expect
+      .poll(() => picture.getByTestId('transfer-summary').textContent(), { timeout: 20_000 })
+      .toMatch(/push student\/hello:v1[\s\S]*localhost:5000\/student\/hello[\s\S]*1 of 2 layers crossed/);
+    expect(await picture.locator('[data-fate=moved]').count()).toBe(1);
+    expect(await picture.locator('[data-fate=mounted]').textContent()).toContain('mounted from library/busybox');
+    await expect.poll(() => exercise('push-it').getAttribute('data-passed'), { timeout: 20_000 }).toBe('true');
   });
 });

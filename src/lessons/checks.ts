@@ -25,6 +25,8 @@ export type Check =
     }
   | { image: string; exists?: boolean; layers?: number; file?: { path: string; layer?: number }; cmd?: string[] }
   | { event: { Type: string; Action: string; name?: string } }
+  /** A tag in the registry (the name as pushed); with sameAs, it must hold that local image's manifest. */
+  | { registry: string; sameAs?: string }
   | { sh: string; stdout?: string; exitCode?: number }
   | { all: Check[] }
   | { any: Check[] }
@@ -87,6 +89,7 @@ export async function evaluate(check: Check, ctx: CheckContext): Promise<CheckRe
     );
     return seen ? ok : fail('check.eventMissing', { type: want.Type, action: want.Action, name: want.name ?? '' });
   }
+  if ('registry' in check) return registryCheck(check, ctx);
   if ('sh' in check) {
     const r = await sh(ctx.engine.guest, check.sh, { timeoutMs: 15_000 });
     if (check.exitCode !== undefined && r.exitCode !== check.exitCode) {
@@ -166,6 +169,20 @@ async function containerCheck(check: Extract<Check, { container: string }>, ctx:
     }
   }
   return { ok: failures.length === 0, failures };
+}
+
+async function registryCheck(check: Extract<Check, { registry: string }>, ctx: CheckContext): Promise<CheckResult> {
+  const ref = check.registry;
+  const digest = await ctx.engine.distribution.registryDigest(ref).catch(() => null);
+  if (!digest) return fail('check.registryMissing', { ref });
+  if (check.sameAs) {
+    const local = await ctx.engine.image(check.sameAs).catch(() => null);
+    if (!local) return fail('check.imageMissing', { ref: check.sameAs });
+    if (local.manifestDigest !== digest) {
+      return fail('check.registryDiffers', { ref, local: check.sameAs, digest: digest.slice(7, 19) });
+    }
+  }
+  return ok;
 }
 
 async function imageCheck(check: Extract<Check, { image: string }>, ctx: CheckContext): Promise<CheckResult> {

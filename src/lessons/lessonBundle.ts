@@ -49,8 +49,15 @@ export class LessonError extends Error {
   }
 }
 
-const PICTURES = new Set(['namespaceTree', 'cgroupMeters', 'layerStack', 'vmVsContainer', 'apiTraffic']);
-const CHECK_KINDS = ['container', 'image', 'event', 'sh', 'all', 'any', 'not'];
+const PICTURES = new Set([
+  'namespaceTree',
+  'cgroupMeters',
+  'layerStack',
+  'vmVsContainer',
+  'apiTraffic',
+  'registryTransfer',
+]);
+const CHECK_KINDS = ['container', 'image', 'event', 'registry', 'sh', 'all', 'any', 'not'];
 
 function checkProblems(check: unknown, where: string): string[] {
   if (!check || typeof check !== 'object' || Array.isArray(check)) return [`${where}: a check is an object`];

@@ -8,6 +8,8 @@ import type { NamespaceSnapshot } from '../pictures/namespaces';
 import type { CgroupReading } from '../pictures/cgroups';
 import type { LayerStackView } from '../pictures/layerStack';
 import type { ContainerFigures } from '../pictures/containerFigures';
+import type { RegistryPictureView } from '../pictures/registryPicture';
+import type { Transfer } from '../engine/distribution/transfer';
 
 /** The container's figures (see measureContainer) beside the virtual machine's. */
 export interface VmVsContainerFigures extends ContainerFigures {
@@ -30,7 +32,7 @@ export interface ContainerRef {
   pid: number;
 }
 
-export type { ApiTraffic, Check, CheckResult, EngineEvent, LayerChange };
+export type { ApiTraffic, Check, CheckResult, EngineEvent, LayerChange, RegistryPictureView, Transfer };
 
 /** A build started from the page: the editor's files are the context. */
 export interface BuildRequest {
@@ -131,6 +133,10 @@ export interface VmWorkerApi {
   readCgroups(): Promise<{ at: number; readings: CgroupReading[]; containers: ContainerRef[] }>;
   /** The LayerStack picture: a container's layer over its image's layers (the newest container if none named). */
   readLayerStack(container?: string): Promise<LayerStackView>;
+  /** The RegistryTransfer picture: the latest pushes and pulls, the page's registry, and which layers are local. */
+  readRegistry(): Promise<RegistryPictureView>;
+  /** Each push or pull, when it ends. */
+  onTransfers(listener: (t: Transfer) => void): void;
   /**
    * The VmVsContainer picture, measured here and now: a container's whole run
    * and its memory, the machine's memory and sizes, and (with coldBoot) a fresh

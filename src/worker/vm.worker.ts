@@ -24,7 +24,11 @@ import * as store from './stateStore';
 import { Engine } from '../engine/engine';
 import { ImageStore } from '../engine/images/imageStore';
 import { serveConnection } from '../engine/api/routes';
-import { IdbBlobStore, IdbMetaStore } from './idbStores';
+import { idbImageStores } from './idbStores';
+import { Registry } from '../registry/registry';
+import { localTransport } from '../registry/localTransport';
+import { readRegistryPicture } from '../pictures/registryPicture';
+import type { Transfer } from '../engine/distribution/transfer';
 import { Builder, type StepReport } from '../engine/build/builder';
 import { BuildContext } from '../engine/build/buildContext';
 import { layerChanges } from '../engine/images/layerChanges';
@@ -149,7 +153,23 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
 }
 
 /** Images persist in IndexedDB across machines; containers belong to one machine. */
-const images = new ImageStore(new IdbBlobStore(), new IdbMetaStore());
+const engineStores = idbImageStores('container-playground-engine');
+const images = new ImageStore(engineStores.blobs, engineStores.meta);
+
+/** The page's registry: its own database, seeded with the base images when first asked for anything. */
+const registryStores = idbImageStores('container-playground-registry');
+const registry = new Registry(registryStores.blobs, registryStores.meta);
+let registrySeeded: Promise<void> | null = null;
+function seedRegistry(base: URL): Promise<void> {
+  registrySeeded ??= registry
+    .seed(async (path) => new Uint8Array(await fetchBytes(new URL(path, base).href)))
+    .catch((e: unknown) => {
+      registrySeeded = null;
+      throw e;
+    });
+  return registrySeeded;
+}
+const transferListeners: ((t: Transfer) => void)[] = [];
 
 /** The running machine's engine; a new machine gets a new one (its containers died with the old). */
 let engine: Engine | null = null;
@@ -160,6 +180,12 @@ function attachEngine(host: VmHost, opts: BootOptions): void {
     images.importLayout(async (path) => new Uint8Array(await fetchBytes(new URL(path, base).href))),
   );
   e.events.subscribe((ev) => eventListeners.forEach((l) => l(ev)));
+  const toRegistry = localTransport(registry);
+  e.distribution.connect(async (req) => {
+    await seedRegistry(base);
+    return toRegistry(req);
+  });
+  e.distribution.onTransfer((t) => transferListeners.forEach((l) => l(t)));
   host.api.serve((stream) => serveConnection(e, stream, (t) => trafficListeners.forEach((l) => l(t))));
   engine = e;
   // A moment after the prompt, unpack the base images, so the first docker run starts at once.
@@ -305,6 +331,13 @@ const api: VmWorkerApi = {
   },
   readLayerStack(container) {
     return readLayerStack(currentEngine(), container);
+  },
+  async readRegistry() {
+    if (bootOpts) await seedRegistry(new URL('../images/', bootOpts.vmBaseUrl));
+    return readRegistryPicture(currentEngine(), registry);
+  },
+  onTransfers(listener) {
+    transferListeners.push(listener);
   },
   async layerChanges(imageId, layerIndex) {
     const image = await currentEngine().image(imageId);
