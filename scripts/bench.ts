@@ -216,6 +216,71 @@ async function builds() {
   rmSync(store, { recursive: true, force: true });
 }
 
+/**
+ * Push and pull of a 3-layer image (FROM scratch, 3 × 256 KiB of random
+ * bytes, so every family's layers are its own) when 0, 1 or 2 of its layers
+ * are already where they are going. Each case gets a fresh family: a layer
+ * pushed before could otherwise be mounted instead of uploaded.
+ */
+async function registry() {
+  const vm = await bootNodeVm({});
+  const store = mkdtempSync(join(tmpdir(), 'bench-registry-'));
+  await createNodeEngine(vm, store);
+  await timeScript(vm, 'echo container | docker login -u student --password-stdin');
+  /** Times a docker command and checks how many layers it says moved. */
+  const timed = async (cmd: string, moved: RegExp, expected: number) => {
+    const t0 = performance.now();
+    const r = await vm.channel.sh(cmd);
+    const ms = performance.now() - t0;
+    const out = new TextDecoder().decode(r.stdout);
+    const n = out.split('\n').filter((l) => moved.test(l)).length;
+    if (r.exitCode !== 0 || n !== expected) throw new Error(`${cmd}: ${n} layers moved, expected ${expected}:\n${out}`);
+    return ms;
+  };
+  let families = 0;
+  const family = async () => {
+    const f = `f${families++}`;
+    const steps = [1, 2, 3].map((i) => `COPY l${i} /l${i}`);
+    await timeScript(
+      vm,
+      `mkdir -p /bench-reg/${f} && cd /bench-reg/${f} && for i in 1 2 3; do head -c 262144 /dev/urandom > l$i; done && ` +
+        [1, 2, 3]
+          .map(
+            (n) =>
+              `printf 'FROM scratch\\n${steps.slice(0, n).join('\\n')}\\n' > D${n} && docker build -q -f D${n} -t bench/${f}:l${n} .`,
+          )
+          .join(' && '),
+    );
+    return f;
+  };
+  const RUNS = 5;
+  for (const k of [0, 1, 2]) {
+    const push: number[] = [];
+    const pull: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      // A fresh family each time: a layer pushed before would be mounted instead of uploaded.
+      const f = await family();
+      if (k > 0) await timeScript(vm, `docker push bench/${f}:l${k}`);
+      push.push(await timed(`docker push bench/${f}:l3`, /: Pushed$/, 3 - k));
+      await timeScript(vm, `docker rmi bench/${f}:l3 bench/${f}:l2 bench/${f}:l1 >/dev/null`);
+      if (k > 0) await timeScript(vm, `docker pull bench/${f}:l${k}`);
+      pull.push(await timed(`docker pull bench/${f}:l3`, /: Pull complete$/, 3 - k));
+    }
+    record(
+      `push_3_layers_${k}_present_ms`,
+      Math.round(median(push)),
+      `docker push of a 3-layer image (3 × 256 KiB, FROM scratch) with ${k} of its layers already in the repository (median of ${RUNS})`,
+    );
+    record(
+      `pull_3_layers_${k}_present_ms`,
+      Math.round(median(pull)),
+      `docker pull of the same image after rmi, with ${k} of its layers still in the daemon's store (median of ${RUNS})`,
+    );
+  }
+  await vm.destroy();
+  rmSync(store, { recursive: true, force: true });
+}
+
 async function page() {
   execSync('npx vite build', { cwd: ROOT, stdio: 'ignore' });
   const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
@@ -374,6 +439,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   },
   containers,
   builds,
+  registry,
   page,
   pictures,
 };
