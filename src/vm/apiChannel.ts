@@ -1,6 +1,6 @@
 /**
  * Host side of the Docker API port (virtio console port 1): the guest's
- * docker-proxy (vm-image/guest/dockerproxy.c) opens one stream per docker
+ * docker-api-relay (vm-image/guest/apirelay.c) opens one stream per docker
  * CLI connection to /var/run/docker.sock; each arrives here as a connection
  * to hand to the engine's HTTP handler.
  */

@@ -4,7 +4,7 @@
  * It turns a command line into Docker Engine API requests (the same paths and
  * JSON bodies as Docker's) over /var/run/docker.sock, and prints the answers
  * as the docker CLI does. The daemon is the engine in the browser or in Node;
- * docker-proxy carries the bytes there.
+ * docker-api-relay carries the bytes there.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -378,7 +378,12 @@ static int cmd_ps(int argc, char **argv) {
     struct json *names = jget(c, "Names");
     const char *name = names && names->n ? names->items[0]->str : "";
     if (*name == '/') name++;
-    trow(&t, id, jstr(c, "Image"), cmd, created, jstr(c, "Status"), "", name);
+    /* PORTS as Docker shows them: 0.0.0.0:8080->80/tcp, … */
+    struct buf ports = {0}; bputs(&ports, "");
+    struct json *pl = jget(c, "Ports");
+    for (int k = 0; pl && k < pl->n; k++)
+      bprintf(&ports, "%s%s:%.0f->%.0f/tcp", k ? ", " : "", jstr(pl->items[k], "IP"), jnum(pl->items[k], "PublicPort"), jnum(pl->items[k], "PrivatePort"));
+    trow(&t, id, jstr(c, "Image"), cmd, created, jstr(c, "Status"), ports.p, name);
   }
   if (!quiet) tprint(&t);
   return 0;
@@ -425,7 +430,7 @@ static int cmd_images(int argc, char **argv) {
   return 0;
 }
 
-struct runopts { int detach, rm, tty, interactive, userns; char *name, *workdir, *user, *hostname, *network, *memory, *cpus, *pids; char *env[128]; int nenv; char *vols[64]; int nvols; };
+struct runopts { int detach, rm, tty, interactive, userns; char *name, *workdir, *user, *hostname, *network, *memory, *cpus, *pids; char *env[128]; int nenv; char *vols[64]; int nvols; char *ports[32]; int nports; };
 
 static long long parse_bytes(const char *s) {
   char *e; double v = strtod(s, &e);
@@ -459,6 +464,7 @@ static int parse_run(const char *verb, int argc, char **argv, struct runopts *o,
     else if (!strcmp(flag, "-u") || !strcmp(flag, "--user")) o->user = v;
     else if (!strcmp(flag, "-h") || !strcmp(flag, "--hostname")) o->hostname = v;
     else if (!strcmp(flag, "--network") || !strcmp(flag, "--net")) o->network = v;
+    else if (!strcmp(flag, "-p") || !strcmp(flag, "--publish")) { if (v && o->nports < 32) o->ports[o->nports++] = v; }
     else if (!strcmp(flag, "-m") || !strcmp(flag, "--memory")) o->memory = v;
     else if (!strcmp(flag, "--cpus")) o->cpus = v;
     else if (!strcmp(flag, "--pids-limit")) o->pids = v;
@@ -467,6 +473,23 @@ static int parse_run(const char *verb, int argc, char **argv, struct runopts *o,
   }
   if (i >= argc) return usage_error(verb, "\"docker %s\" requires at least 1 argument.", verb);
   *first = i;
+  return 0;
+}
+
+/* -p [hostIp:][hostPort:]containerPort[/proto]: "80/tcp", the host ip and port ("" for any free port). */
+static int parse_publish(const char *spec, char *key, char *hip, char *hport) {
+  char copy[128]; snprintf(copy, sizeof copy, "%s", spec);
+  char *parts[3]; int n = 0;
+  for (char *p = copy, *c; n < 3; p = c + 1) { parts[n++] = p; if (!(c = strchr(p, ':'))) break; *c = 0; }
+  if (strchr(parts[n - 1], ':')) return -1;
+  char *ctr = parts[n - 1], *proto = strchr(ctr, '/');
+  if (proto) *proto++ = 0;
+  if (!*ctr || strspn(ctr, "0123456789") != strlen(ctr)) return -1;
+  if (proto && strcmp(proto, "tcp")) return -2;
+  snprintf(key, 32, "%s/tcp", ctr);
+  snprintf(hport, 16, "%s", n >= 2 ? parts[n - 2] : "");
+  snprintf(hip, 64, "%s", n == 3 ? parts[0] : "");
+  if (strspn(hport, "0123456789") != strlen(hport)) return -1;
   return 0;
 }
 
@@ -480,12 +503,28 @@ static char *create_body(struct runopts *o, char *image, char **cmd, int ncmd) {
   if (o->hostname) { bputs(&b, ",\"Hostname\":"); bjson_str(&b, o->hostname); }
   if (o->tty) bputs(&b, ",\"Tty\":true");
   if (o->tty || o->interactive) bputs(&b, ",\"OpenStdin\":true,\"AttachStdin\":true");
+  struct buf bindings = {0}; bputs(&bindings, "");
+  if (o->nports) {
+    bputs(&b, ",\"ExposedPorts\":{");
+    for (int i = 0; i < o->nports; i++) {
+      char key[32], hip[64], hport[16];
+      int e = parse_publish(o->ports[i], key, hip, hport);
+      if (e) {
+        fprintf(stderr, e == -2 ? "docker: only tcp ports can be published here: %s\n" : "docker: invalid publish spec: %s (want [hostIp:][hostPort:]containerPort)\n", o->ports[i]);
+        exit(125);
+      }
+      bprintf(&b, "%s\"%s\":{}", i ? "," : "", key);
+      bprintf(&bindings, "%s\"%s\":[{\"HostIp\":\"%s\",\"HostPort\":\"%s\"}]", i ? "," : "", key, hip, hport);
+    }
+    bputs(&b, "}");
+  }
   bputs(&b, ",\"AttachStdout\":true,\"AttachStderr\":true,\"HostConfig\":{");
   bprintf(&b, "\"AutoRemove\":%s", o->rm ? "true" : "false");
   if (o->memory) { long long m = parse_bytes(o->memory); if (m < 0) { fprintf(stderr, "docker: invalid argument \"%s\" for \"-m, --memory\" flag\n", o->memory); exit(125); } bprintf(&b, ",\"Memory\":%lld", m); }
   if (o->cpus) { char *e; double c = strtod(o->cpus, &e); if (*e || c <= 0) { fprintf(stderr, "docker: invalid argument \"%s\" for \"--cpus\" flag\n", o->cpus); exit(125); } bprintf(&b, ",\"NanoCpus\":%.0f", c * 1e9); }
   if (o->pids) bprintf(&b, ",\"PidsLimit\":%ld", strtol(o->pids, NULL, 10));
   if (o->network) { bputs(&b, ",\"NetworkMode\":"); bjson_str(&b, o->network); }
+  if (o->nports) bprintf(&b, ",\"PortBindings\":{%s}", bindings.p);
   if (o->userns) bputs(&b, ",\"UsernsMode\":\"private\"");
   if (o->nvols) { bputs(&b, ",\"Binds\":"); bjson_arr(&b, o->vols, o->nvols); }
   bputs(&b, "}}");
@@ -1353,6 +1392,116 @@ static int cmd_search(int argc, char **argv) {
   return 0;
 }
 
+/* ---- networks: docker network …, docker port */
+static int cmd_network(int argc, char **argv) {
+  const char *sub = argc ? argv[0] : "";
+  argc--; argv++;
+  if (!strcmp(sub, "create")) {
+    const char *driver = "bridge", *subnet = NULL, *name = NULL;
+    int internal = 0;
+    for (int i = 0; i < argc; i++) {
+      const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+      if (!strcmp(a, "--internal")) { internal = 1; continue; }
+      if (a[0] != '-') { if (name) return usage_error("network create", "\"docker network create\" requires exactly 1 argument.", ""); name = a; continue; }
+      if (!v) return usage_error("network create", "flag needs an argument: %s", a);
+      if (!strcmp(a, "-d") || !strcmp(a, "--driver")) driver = v;
+      else if (!strcmp(a, "--subnet")) subnet = v;
+      else return usage_error("network create", "unknown flag: %s", a);
+      i++;
+    }
+    if (!name) return usage_error("network create", "\"docker network create\" requires exactly 1 argument.", "");
+    struct buf b = {0};
+    bputs(&b, "{\"Name\":"); bjson_str(&b, name);
+    bputs(&b, ",\"Driver\":"); bjson_str(&b, driver);
+    bprintf(&b, ",\"Internal\":%s", internal ? "true" : "false");
+    if (subnet) { bputs(&b, ",\"IPAM\":{\"Config\":[{\"Subnet\":"); bjson_str(&b, subnet); bputs(&b, "}]}"); }
+    bputs(&b, "}");
+    printf("%s\n", jstr(expect(call("POST", "/networks/create", b.p), 201), "Id"));
+    return 0;
+  }
+  if (!strcmp(sub, "ls") || !strcmp(sub, "list")) {
+    int quiet = argc && (!strcmp(argv[0], "-q") || !strcmp(argv[0], "--quiet"));
+    struct json *list = expect(call("GET", "/networks", NULL), 200);
+    struct table t = {.ncols = 4};
+    if (!quiet) trow(&t, "NETWORK ID", "NAME", "DRIVER", "SCOPE");
+    for (int i = 0; list && i < list->n; i++) {
+      char id[13]; snprintf(id, sizeof id, "%s", jstr(list->items[i], "Id"));
+      if (quiet) printf("%s\n", id);
+      else trow(&t, id, jstr(list->items[i], "Name"), jstr(list->items[i], "Driver"), jstr(list->items[i], "Scope"));
+    }
+    if (!quiet) tprint(&t);
+    return 0;
+  }
+  if (!strcmp(sub, "inspect")) {
+    const char *format = NULL;
+    int i = 0;
+    if (argc >= 2 && (!strcmp(argv[0], "-f") || !strcmp(argv[0], "--format"))) { format = argv[1]; i = 2; }
+    if (i >= argc) return usage_error("network inspect", "\"docker network inspect\" requires at least 1 argument.", "");
+    struct buf out = {0}; bputs(&out, "");
+    int rc = 0, shown = 0;
+    for (; i < argc; i++) {
+      char path[512]; snprintf(path, sizeof path, "/networks/%s", urlenc(argv[i]));
+      struct resp r = call("GET", path, NULL);
+      if (r.status != 200) { daemon_error(&r); rc = 1; continue; }
+      jp = r.body.p;
+      struct json *obj = jparse();
+      if (format) { render_template(&out, format, obj); bputs(&out, "\n"); }
+      else { bprintf(&out, "%s    ", shown ? ",\n" : ""); jdump(&out, obj, 4, 1); }
+      shown++;
+    }
+    if (format) fputs(out.p, stdout);
+    else printf("[%s%s%s]\n", shown ? "\n" : "", out.p, shown ? "\n" : "");
+    return rc;
+  }
+  if (!strcmp(sub, "rm") || !strcmp(sub, "remove")) {
+    if (argc < 1) return usage_error("network rm", "\"docker network rm\" requires at least 1 argument.", "");
+    int rc = 0;
+    for (int i = 0; i < argc; i++) {
+      char path[512]; snprintf(path, sizeof path, "/networks/%s", urlenc(argv[i]));
+      struct resp r = call("DELETE", path, NULL);
+      if (r.status != 204) { daemon_error(&r); rc = 1; } else printf("%s\n", argv[i]);
+    }
+    return rc;
+  }
+  if (!strcmp(sub, "connect") || !strcmp(sub, "disconnect")) {
+    int force = 0;
+    if (argc && (!strcmp(argv[0], "-f") || !strcmp(argv[0], "--force"))) { force = 1; argc--; argv++; }
+    if (argc != 2) return usage_error(sub, "\"docker network %s\" requires exactly 2 arguments.", sub);
+    struct buf b = {0};
+    bputs(&b, "{\"Container\":"); bjson_str(&b, argv[1]);
+    if (force) bputs(&b, ",\"Force\":true");
+    bputs(&b, "}");
+    char path[512]; snprintf(path, sizeof path, "/networks/%s/%s", urlenc(argv[0]), sub);
+    struct resp r = call("POST", path, b.p);
+    if (r.status != 200) { daemon_error(&r); return 1; }
+    return 0;
+  }
+  fprintf(stderr, "Usage:  docker network COMMAND\n\nCommands: connect, create, disconnect, inspect, ls, rm\n");
+  return *sub ? 1 : 0;
+}
+
+/* docker port CONTAINER [PRIVATE_PORT[/PROTO]]: the published ports, as the daemon bound them. */
+static int cmd_port(int argc, char **argv) {
+  if (argc < 1 || argc > 2) return usage_error("port", "\"docker port\" requires at least 1 and at most 2 arguments.", "");
+  char path[512]; snprintf(path, sizeof path, "/containers/%s/json", urlenc(argv[0]));
+  struct json *c = expect(call("GET", path, NULL), 200);
+  struct json *ports = jget(jget(c, "NetworkSettings"), "Ports");
+  char want[32] = "";
+  if (argc == 2) snprintf(want, sizeof want, "%s%s", argv[1], strchr(argv[1], '/') ? "" : "/tcp");
+  int found = 0;
+  for (int i = 0; ports && ports->t == J_OBJ && i < ports->n; i++) {
+    if (*want && strcmp(ports->keys[i], want)) continue;
+    struct json *list = ports->items[i];
+    for (int k = 0; list && list->t == J_ARR && k < list->n; k++) {
+      if (*want) printf("%s:%s\n", jstr(list->items[k], "HostIp"), jstr(list->items[k], "HostPort"));
+      else printf("%s -> %s:%s\n", ports->keys[i], jstr(list->items[k], "HostIp"), jstr(list->items[k], "HostPort"));
+      found++;
+    }
+  }
+  if (*want && !found) { fprintf(stderr, "Error: No public port '%s' published for %s\n", want, argv[0]); return 1; }
+  return 0;
+}
+
 /* ---- more lifecycle: attach, rename, export, import */
 
 /* "ctrl-p,ctrl-q" as bytes; NULL when the spec is not Docker's form. */
@@ -1595,7 +1744,8 @@ static int help(void) {
          "  run, create, start, stop, kill, restart, rm, ps, logs, exec, inspect, wait, top, stats, diff,\n"
          "  cp, commit, events, images, rmi, tag, history, build, save, load, version, info,\n"
          "  pause, unpause, attach, rename, export, import, pull, push, login, logout, search,\n"
-         "  system df, container prune, image prune\n");
+         "  system df, container prune, image prune, network (create, ls, inspect, rm, connect,\n"
+         "  disconnect), port\n");
   return 0;
 }
 
@@ -1666,6 +1816,8 @@ int docker_main(int argc, char **argv) {
   if (!strcmp(verb, "login")) return cmd_login(n, a);
   if (!strcmp(verb, "logout")) return cmd_logout(n, a);
   if (!strcmp(verb, "search")) return cmd_search(n, a);
+  if (!strcmp(verb, "network")) return cmd_network(n, a);
+  if (!strcmp(verb, "port")) return cmd_port(n, a);
   fprintf(stderr, "docker: '%s' is not a docker command.\nSee 'docker --help'\n", verb);
   return 1;
 }

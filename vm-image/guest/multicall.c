@@ -8,7 +8,8 @@
 
 int agent_main(int argc, char **argv);
 int vmctr_main(int argc, char **argv);
-int dockerproxy_main(int argc, char **argv);
+int apirelay_main(int argc, char **argv);
+int portproxy_main(int argc, char **argv);
 int docker_main(int argc, char **argv);
 
 int main(int argc, char **argv) {
@@ -16,8 +17,9 @@ int main(int argc, char **argv) {
   name = name ? name + 1 : argv[0];
   if (!strcmp(name, "vmagent")) return agent_main(argc, argv);
   if (!strcmp(name, "vmctr")) return vmctr_main(argc, argv);
-  if (!strcmp(name, "docker-proxy")) return dockerproxy_main(argc, argv);
+  if (!strcmp(name, "docker-api-relay")) return apirelay_main(argc, argv);
+  if (!strcmp(name, "docker-proxy")) return portproxy_main(argc, argv);
   if (!strcmp(name, "docker")) return docker_main(argc, argv);
-  fprintf(stderr, "vmtools: call me as vmagent, vmctr, docker-proxy or docker\n");
+  fprintf(stderr, "vmtools: call me as vmagent, vmctr, docker, docker-api-relay or docker-proxy\n");
   return 127;
 }

@@ -3,7 +3,7 @@
  * container (like runc plus containerd-shim in one).
  *
  *   vmctr run  --rootfs DIR --cgroup DIR --log FILE [--hostname H] [--env K=V]...
- *              [--workdir D] [--user UID[:GID]] [--userns] [--net new|none|host]
+ *              [--workdir D] [--user UID[:GID]] [--userns] [--net new|none|host|/var/run/netns/NAME]
  *              [--mount SRC:DST[:ro]]... [--tty [--tty-size ROWSxCOLS]] [--stdin]
  *              [--host-exec PATH] -- CMD...
  *   vmctr exec --pid PID [--env K=V]... [--workdir D] [--user UID[:GID]] [--tty [--tty-size RxC]] -- CMD...
@@ -12,6 +12,8 @@
  * process into new mount, UTS, IPC, PID and cgroup namespaces (network unless
  * --net host, user with --userns), pivots it into the prepared overlay rootfs
  * with its own /proc, a minimal /dev and a read-only /sys, and execs CMD.
+ * `--net PATH` joins a network namespace the engine prepared (veth, address,
+ * route) and bind-mounted at PATH, as runc joins one libnetwork made.
  * It prints "pid <host pid>" on stdout once the container runs, writes the
  * container's stdout and stderr to --log in Docker's json-file format, and
  * exits with the container's status when it ends, so the engine learns the
@@ -205,6 +207,9 @@ static void apply_process(struct opts *o) {
   die(126, "exec: \"%s\"", o->argv[0]);
 }
 
+/* Whether the container gets a network namespace of its own (none, new), not the host's or a prepared one. */
+static int own_net(const struct opts *o) { return strcmp(o->net, "host") != 0 && o->net[0] != '/'; }
+
 static void loopback_up(void) {
   int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (s < 0) return;
@@ -271,7 +276,7 @@ static int container_main(void *arg) {
   snprintf(path, sizeof path, "%s/dev/stderr", r); symlink("/proc/self/fd/2", path);
   /* sysfs belongs to a network namespace: only a container with its own may mount it. */
   snprintf(path, sizeof path, "%s/sys", r); mkdir_p(path, 0555);
-  if (strcmp(o->net, "host") != 0 || !o->userns) {
+  if (own_net(o) || !o->userns) {
     mountx("sysfs", path, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
     /* In its cgroup namespace, the container sees its own cgroup as the root. */
     snprintf(path, sizeof path, "%s/sys/fs/cgroup", r);
@@ -392,7 +397,12 @@ static int cmd_run(struct opts *o) {
   /* Joined before the clone, so the container's cgroup namespace is rooted at its own cgroup. */
   write_file(path, "0");
   int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP | SIGCHLD;
-  if (strcmp(o->net, "host") != 0) flags |= CLONE_NEWNET;
+  if (o->net[0] == '/') {
+    /* Joined here, before the clone: the container's process inherits it, whatever user namespace it gets. */
+    int nfd = open(o->net, O_RDONLY | O_CLOEXEC);
+    if (nfd < 0 || setns(nfd, CLONE_NEWNET) < 0) die(125, "join the network namespace %s", o->net);
+    close(nfd);
+  } else if (strcmp(o->net, "host") != 0) flags |= CLONE_NEWNET;
   if (o->userns) flags |= CLONE_NEWUSER;
   static char stack[256 * 1024];
   g_opts = o;

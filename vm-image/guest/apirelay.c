@@ -1,5 +1,5 @@
 /*
- * docker-proxy: the guest end of the Docker API channel.
+ * docker-api-relay: the guest end of the Docker API channel.
  *
  * The docker CLI in the guest talks HTTP to /var/run/docker.sock, as it does
  * on any Linux host. This daemon accepts those connections and carries each
@@ -95,7 +95,7 @@ static void read_channel(void) {
   send_frame(T_CREDIT, 0, credit, 4);
 }
 
-int dockerproxy_main(int argc, char **argv) {
+int apirelay_main(int argc, char **argv) {
   const char *dev = argc > 1 ? argv[1] : "/dev/hvc1";
   const char *path = argc > 2 ? argv[2] : "/var/run/docker.sock";
   signal(SIGPIPE, SIG_IGN);
@@ -110,7 +110,7 @@ int dockerproxy_main(int argc, char **argv) {
   if (bind(ls, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(ls, 16) < 0) { perror(path); return 1; }
   /* Like dockerd's socket: root and the docker group. */
   chmod(path, 0660);
-  send_frame(T_HELLO, 0, "docker-proxy 1", 14);
+  send_frame(T_HELLO, 0, "api-relay 1", 11);
   static unsigned char buf[32768];
   for (;;) {
     struct pollfd fds[2 + MAX_CONNS];
