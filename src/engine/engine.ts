@@ -18,7 +18,23 @@ import { commitConfig, parseChanges, type CommitOptions } from './images/commitC
 import { layerFromTar } from './images/layerArchive';
 import { runPlan } from './runtime/runPlan';
 import { Distribution } from './distribution/distribution';
+import { EngineError } from './engineError';
+
+export { EngineError };
 import { untaggedParents } from './images/imageParents';
+import { Networks, type Network } from './network/networks';
+import { allocatePorts, checkPortBindings, type PortBindings } from './network/portBindings';
+import {
+  endpointDown,
+  endpointUp,
+  hostsFile,
+  netnsPath,
+  rewriteInPlace,
+  sandboxDown,
+  sandboxUp,
+  type PortProxy,
+} from './network/networkScripts';
+import type { ContainerSpec } from './runtime/containerPlan';
 
 export interface CreateOptions {
   image: string;
@@ -34,7 +50,10 @@ export interface CreateOptions {
   memory?: number;
   nanoCpus?: number;
   pidsLimit?: number;
-  network?: HostConfig['NetworkMode'];
+  /** bridge (the default), host, none, or a user-defined network */
+  network?: string;
+  /** -p */
+  portBindings?: PortBindings;
   userns?: boolean;
   autoRemove?: boolean;
   labels?: Record<string, string>;
@@ -93,22 +112,13 @@ export interface LogEntry {
   time: string;
 }
 
-export class EngineError extends Error {
-  constructor(
-    message: string,
-    /** The HTTP status Docker's API answers with. */
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = 'EngineError';
-  }
-}
-
 const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, USR2: 12, TERM: 15 };
 
 export class Engine {
   readonly events = new EventLog();
   readonly layers: LayerCache;
+  /** bridge, host, none and the user-defined networks; they live as long as the machine, like containers. */
+  readonly networks = new Networks();
   /** Pull, push, login and search, through whatever registry transport the host connects. */
   readonly distribution: Distribution;
   private readonly containers = new Map<string, Container>();
@@ -222,6 +232,9 @@ export class Engine {
     const entrypoint = o.entrypoint ?? ic.Entrypoint ?? null;
     const cmd = o.cmd && o.cmd.length ? o.cmd : o.entrypoint ? [] : (ic.Cmd ?? []);
     if ((entrypoint?.length ?? 0) + cmd.length === 0) throw new EngineError('No command specified', 400);
+    const networkMode = !o.network || o.network === 'default' ? 'bridge' : o.network;
+    const network = networkMode === 'host' || networkMode === 'none' ? null : this.networks.get(networkMode);
+    if (network && network.driver !== 'bridge') throw new EngineError(`network ${networkMode} not found`, 404);
     const id = randomId();
     const env = mergeEnv(ic.Env ?? [], o.env ?? []);
     const config: ContainerConfig = {
@@ -240,7 +253,8 @@ export class Engine {
       Memory: o.memory ?? 0,
       NanoCpus: o.nanoCpus ?? 0,
       PidsLimit: o.pidsLimit ?? null,
-      NetworkMode: o.network ?? 'none',
+      NetworkMode: networkMode,
+      PortBindings: checkPortBindings(o.portBindings ?? {}),
       UsernsMode: o.userns ? 'private' : '',
       AutoRemove: o.autoRemove ?? false,
       Binds: o.binds ?? [],
@@ -271,6 +285,7 @@ export class Engine {
       ...(o.hostExec ? { hostExec: o.hostExec } : {}),
       ...(o.pipeStdin ? { pipeStdin: true } : {}),
     };
+    if (network) this.networks.attach(network, c, 'eth0');
     c.plan = this.planFor(c);
     this.containers.set(id, c);
     this.events.emit('container', 'create', id, { name, image: o.image });
@@ -291,7 +306,8 @@ export class Engine {
       memoryBytes: c.HostConfig.Memory || undefined,
       nanoCpus: c.HostConfig.NanoCpus || undefined,
       pidsLimit: c.HostConfig.PidsLimit ?? undefined,
-      network: c.HostConfig.NetworkMode,
+      network: this.networkSpec(c),
+      hosts: this.hostsFor(c),
       userns: c.HostConfig.UsernsMode === 'private',
       ...(c.Config.Tty ? { tty: c.ttySize ?? { rows: 24, cols: 80 } } : {}),
       mounts,
@@ -300,6 +316,135 @@ export class Engine {
       ...(c.pipeStdin || (c.Config.OpenStdin && !c.Config.Tty) ? { stdin: true } : {}),
       ...(c.hostExec ? { hostExec: c.hostExec } : {}),
     });
+  }
+
+  /** The container's network as its plan needs it: the host's, loopback only, or a prepared namespace. */
+  private networkSpec(c: Container): ContainerSpec['network'] {
+    const mode = c.HostConfig.NetworkMode;
+    if (mode === 'host' || mode === 'none') return mode;
+    const endpoints = this.networks.of(c.Id);
+    const ip = endpoints[0]?.endpoint.ip;
+    const bound = c.ports ?? c.HostConfig.PortBindings;
+    const proxies: PortProxy[] = ip
+      ? Object.entries(bound).flatMap(([key, list]) =>
+          list.map((b) => ({
+            hostIp: b.HostIp || '0.0.0.0',
+            hostPort: Number(b.HostPort) || 0,
+            containerIp: ip,
+            containerPort: Number(key.split('/')[0]),
+          })),
+        )
+      : [];
+    return { netns: netnsPath(c.Id), setup: sandboxUp(c.Id, endpoints, proxies) };
+  }
+
+  /** /etc/hosts for a container: its own address, and on user-defined networks the running containers there. */
+  private hostsFor(c: Container): string {
+    const own = this.networks.of(c.Id);
+    const peers = new Map<string, string>();
+    for (const { network } of own) {
+      if (network.predefined) continue;
+      for (const e of network.endpoints.values()) {
+        const other = this.containers.get(e.containerId);
+        if (e.containerId !== c.Id && other?.State.Running) peers.set(other.Name, e.ip);
+      }
+    }
+    return hostsFile(
+      c.Config.Hostname,
+      own,
+      [...peers].map(([name, ip]) => ({ name, ip })),
+    );
+  }
+
+  /** Rewrites /etc/hosts of the running containers on these networks (someone joined, left, started or stopped). */
+  private async refreshHosts(networks: readonly Network[], also: readonly string[] = []): Promise<void> {
+    const ids = new Set<string>(also);
+    for (const n of networks) if (!n.predefined) for (const id of n.endpoints.keys()) ids.add(id);
+    const script = [...ids]
+      .map((id) => this.containers.get(id))
+      .filter((c): c is Container => !!c?.State.Running)
+      .map((c) => rewriteInPlace(containerPaths(c.Id).hosts, this.hostsFor(c)))
+      .join('\n');
+    if (script) await sh(this.guest, `${script}\ntrue`);
+  }
+
+  /** Host ports other running containers hold. */
+  private portsInUse(except: Container): Set<number> {
+    const taken = new Set<number>();
+    for (const c of this.containers.values()) {
+      if (c === except || !c.ports) continue;
+      for (const list of Object.values(c.ports)) for (const b of list) taken.add(Number(b.HostPort));
+    }
+    return taken;
+  }
+
+  /** Docker's NetworkSettings: the endpoints (addresses while it runs, as Docker shows them) and the bound ports. */
+  private networkSettings(c: Container) {
+    const running = c.State.Running;
+    const endpoints = this.networks.of(c.Id);
+    const networks = Object.fromEntries(
+      endpoints.map(({ network, endpoint }) => [
+        network.name,
+        {
+          NetworkID: network.id,
+          EndpointID: running ? endpoint.endpointId : '',
+          Gateway: running ? network.gateway : '',
+          IPAddress: running ? endpoint.ip : '',
+          IPPrefixLen: running ? network.subnet!.prefix : 0,
+          MacAddress: running ? endpoint.mac : '',
+          Aliases: network.predefined ? null : [c.Name, c.Id.slice(0, 12)],
+        },
+      ]),
+    );
+    if (c.HostConfig.NetworkMode === 'host' || c.HostConfig.NetworkMode === 'none') {
+      networks[c.HostConfig.NetworkMode] = { NetworkID: this.networks.get(c.HostConfig.NetworkMode).id } as never;
+    }
+    const onBridge = endpoints.find((x) => x.network.name === 'bridge');
+    const ports: Record<string, { HostIp: string; HostPort: string }[] | null> = {};
+    for (const key of Object.keys(c.HostConfig.PortBindings)) ports[key] = c.ports?.[key] ?? null;
+    return {
+      SandboxKey: running && endpoints.length ? netnsPath(c.Id) : '',
+      Ports: ports,
+      // The legacy top-level fields describe the default bridge, as Docker's do.
+      IPAddress: running && onBridge ? onBridge.endpoint.ip : '',
+      Gateway: running && onBridge ? onBridge.network.gateway : '',
+      MacAddress: running && onBridge ? onBridge.endpoint.mac : '',
+      Networks: networks,
+    };
+  }
+
+  /** `docker network connect`: a new endpoint; a running container gets its interface at once. */
+  async connect(networkRef: string, containerRef: string): Promise<void> {
+    const n = this.networks.get(networkRef);
+    const c = this.get(containerRef);
+    if (n.driver !== 'bridge')
+      throw new EngineError(`container cannot be disconnected from host network or connected to host network`, 400);
+    if (c.HostConfig.NetworkMode === 'host' || c.HostConfig.NetworkMode === 'none') {
+      throw new EngineError(
+        `container sharing network namespace with another container or host cannot be connected to any other network`,
+        400,
+      );
+    }
+    const e = this.networks.attach(n, c, `eth${this.networks.of(c.Id).length}`);
+    if (c.State.Running) {
+      const r = await sh(this.guest, endpointUp(c.Id, n, e, false));
+      if (r.exitCode !== 0) {
+        this.networks.detach(n, c.Id);
+        throw new EngineError(`could not connect ${c.Name} to ${n.name}: ${r.err.trim()}`, 500);
+      }
+    }
+    this.events.emit('network', 'connect', n.id, { name: n.name, container: c.Id });
+    await this.refreshHosts([n]);
+  }
+
+  async disconnect(networkRef: string, containerRef: string): Promise<void> {
+    const n = this.networks.get(networkRef);
+    const c = this.get(containerRef);
+    const e = this.networks.detach(n, c.Id);
+    if (!e) throw new EngineError(`container ${c.Id} is not connected to network ${n.name}`, 403);
+    if (c.State.Running) await sh(this.guest, endpointDown(c.Id, e));
+    this.events.emit('network', 'disconnect', n.id, { name: n.name, container: c.Id });
+    await this.refreshHosts([n], [c.Id]);
   }
 
   private ensureCgroupParent(): Promise<void> {
@@ -319,7 +464,12 @@ export class Engine {
     const c = this.get(ref);
     if (c.State.Running) return c;
     await this.ensureCgroupParent();
-    c.plan = this.planFor(c); // the terminal size may have changed since create
+    if (this.networks.of(c.Id).length) {
+      c.ports = allocatePorts(c.HostConfig.PortBindings, this.portsInUse(c));
+      // New host-side names each start: the last run's pair may still be on its way out of the kernel.
+      for (const { endpoint } of this.networks.of(c.Id)) endpoint.hostVeth = `veth${randomId().slice(0, 7)}`;
+    }
+    c.plan = this.planFor(c); // the terminal size and the network may have changed since create
     const started = await runPlan(
       this.guest,
       c.plan,
@@ -330,11 +480,14 @@ export class Engine {
       {
         // A restart keeps the container layer; the mount and cgroup are made again.
         ...(c.State.Status === 'exited' ? { before: this.teardownScript(c, false) } : {}),
+        // Once it exits, its network goes: the proxies stop, the namespace and its veth pairs are deleted.
+        ...(c.plan.some((s) => s.kind === 'network') ? { after: sandboxDown(c.Id) } : {}),
         // With --rm, the same round trip removes the container once it exits.
         ...(c.HostConfig.AutoRemove ? { teardown: this.teardownScript(c, true) } : {}),
       },
     ).catch((e: Error) => {
       c.State.Error = e.message;
+      c.ports = undefined;
       throw new EngineError(e.message, 500);
     });
     Object.assign(c.State, {
@@ -350,6 +503,7 @@ export class Engine {
     });
     if (started.input) c.input = started.input;
     this.events.emit('container', 'start', c.Id, { name: c.Name, image: c.Config.Image });
+    await this.refreshHosts(this.networks.of(c.Id).map((x) => x.network));
     c.exited = started.exited.then(
       async ({ exitCode, oomKilled, tornDown }) => {
         Object.assign(c.State, {
@@ -361,6 +515,8 @@ export class Engine {
           OOMKilled: oomKilled,
           FinishedAt: new Date().toISOString(),
         });
+        c.ports = undefined;
+        void this.refreshHosts(this.networks.of(c.Id).map((x) => x.network)).catch(() => {});
         if (oomKilled) this.events.emit('container', 'oom', c.Id, { name: c.Name });
         this.events.emit('container', 'die', c.Id, { name: c.Name, exitCode: String(exitCode) });
         for (const f of this.followers.get(c.Id) ?? []) f(END_OF_OUTPUT);
@@ -469,6 +625,7 @@ export class Engine {
     const p = containerPaths(c.Id);
     const q = shellQuote;
     return [
+      sandboxDown(c.Id),
       `umount ${q(p.merged)} 2>/dev/null || true`,
       // The cgroup can only go once its last process is reaped.
       `for i in $(seq 1 500); do rmdir ${q(p.cgroup)} 2>/dev/null && break; [ -d ${q(p.cgroup)} ] || break; usleep 10000; done`,
@@ -496,6 +653,9 @@ export class Engine {
       if (r.exitCode !== 0) throw new EngineError(`could not remove ${c.Id}: ${r.err}`, 500);
     }
     this.containers.delete(c.Id);
+    const left = this.networks.of(c.Id).map((x) => x.network);
+    for (const n of left) this.networks.detach(n, c.Id);
+    await this.refreshHosts(left).catch(() => {});
     this.removedExitCodes.set(c.Id, c.State.ExitCode);
     this.events.emit('container', 'destroy', c.Id, { name: c.Name });
   }
@@ -871,6 +1031,7 @@ export class Engine {
       LogPath: p.log,
       Driver: 'overlay2',
       HostConfig: { ...c.HostConfig },
+      NetworkSettings: this.networkSettings(c),
       Mounts: c.HostConfig.Binds.map(parseBind).map((m) => ({
         Type: m.volume ? 'volume' : 'bind',
         ...(m.volume ? { Name: m.volume } : {}),

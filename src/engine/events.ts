@@ -1,6 +1,6 @@
 /** What the engine tells the UI, as Docker's events API does (type, action, actor, time). */
 export interface EngineEvent {
-  Type: 'container' | 'image';
+  Type: 'container' | 'image' | 'network';
   Action: string;
   Actor: { ID: string; Attributes: Record<string, string> };
   /** Unix time in seconds, and in nanoseconds (timeNano), as Docker reports them. */

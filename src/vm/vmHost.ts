@@ -2,6 +2,7 @@ import { V86, type V86Options } from 'v86';
 import type { Guest, GuestExecOptions, GuestExecResult, GuestProcess } from '../engine/guest';
 import { ApiChannel } from './apiChannel';
 import { ControlChannel } from './controlChannel';
+import { pageAdapter, pageHttpGet, PageNetworkError, refuseOutbound, type PageHttpResponse } from './pageNetwork';
 import { HealthMonitor, type HealthProblem } from './health';
 import { useInWorkerYield } from './browserYield';
 import { skipZeroingFreshMemory } from './freshMemory';
@@ -78,6 +79,10 @@ export class VmHost implements Guest {
       cmdline: assets.manifest.cmdline,
       filesystem: {},
       virtio_console: { type: 'none' },
+      // The ne2k card's other end: v86's TCP/IP in this thread, through which the page opens published ports.
+      net_device: { type: 'ne2k', relay_url: 'fetch' },
+      // The guest set its address and learned its MAC before the state was saved; a new MAC would orphan both.
+      preserve_mac_from_state_image: true,
       autostart: true,
       disable_keyboard: true,
       disable_mouse: true,
@@ -99,6 +104,24 @@ export class VmHost implements Guest {
     });
     this.health = new HealthMonitor(this.channel, (p) => this.fail(p));
     this.emulator.add_listener('serial0-output-byte', (b) => this.consoleByte(b));
+    const adapter = pageAdapter(this.emulator);
+    if (adapter) refuseOutbound(adapter);
+  }
+
+  /**
+   * GET a path from a port the guest listens on, from this thread (the
+   * page's preview of a published port), over the machine's network card.
+   */
+  pageHttp(port: number, path: string, timeoutMs?: number): Promise<PageHttpResponse> {
+    const adapter = pageAdapter(this.emulator);
+    if (!adapter) {
+      return Promise.reject(
+        new PageNetworkError(
+          "this v86 build has no network adapter with connect(): the page cannot reach the guest's ports",
+        ),
+      );
+    }
+    return pageHttpGet(adapter, port, path, timeoutMs);
   }
 
   /** Boots (or restores) a machine and resolves once the agent answers. */

@@ -9,6 +9,7 @@ import { HttpParseError, muxFrame, parseRequest, responseHead, type HttpRequest 
 import { bool, json, type ApiConnection } from './respond';
 import { handleImageRequest } from './imageRoutes';
 import { handleRegistryRequest } from './registryRoutes';
+import { handleNetworkRequest } from './networkRoutes';
 import { diskUsage, pruneContainers, pruneImages } from '../diskUsage';
 
 export type { ApiConnection };
@@ -82,7 +83,10 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
   let m: RegExpExecArray | null;
 
   if (method === 'GET' && path === '/_ping') return json(conn, 200, 'OK');
-  const made = (await handleImageRequest(engine, req, conn)) ?? (await handleRegistryRequest(engine, req, conn));
+  const made =
+    (await handleImageRequest(engine, req, conn)) ??
+    (await handleRegistryRequest(engine, req, conn)) ??
+    (await handleNetworkRequest(engine, req, conn));
   if (made !== undefined) return made;
   if (method === 'GET' && path === '/version') {
     const k = await engine.kernelVersion();
@@ -207,6 +211,14 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
         State: c.State.Status,
         Status: statusText(c.State),
         Labels: c.Config.Labels,
+        Ports: Object.entries(c.ports ?? {}).flatMap(([key, list]) =>
+          list.map((b) => ({
+            IP: b.HostIp,
+            PrivatePort: Number(key.split('/')[0]),
+            PublicPort: Number(b.HostPort),
+            Type: 'tcp',
+          })),
+        ),
       })),
     );
   }
@@ -227,6 +239,7 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
         NanoCpus?: number;
         PidsLimit?: number;
         NetworkMode?: string;
+        PortBindings?: Record<string, { HostIp?: string; HostPort?: string }[]>;
         UsernsMode?: string;
         AutoRemove?: boolean;
         Binds?: string[];
@@ -234,10 +247,6 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
     };
     if (!b.Image) throw new EngineError('Config cannot be empty in order to create a container', 400);
     const hc = b.HostConfig ?? {};
-    const network = hc.NetworkMode ?? 'none';
-    if (network !== 'none' && network !== 'host' && network !== 'bridge' && network !== 'default') {
-      throw new EngineError(`network ${network} not found`, 404);
-    }
     const opts: CreateOptions = {
       image: b.Image,
       cmd: b.Cmd,
@@ -250,8 +259,13 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
       memory: hc.Memory || undefined,
       nanoCpus: hc.NanoCpus || undefined,
       pidsLimit: hc.PidsLimit && hc.PidsLimit > 0 ? hc.PidsLimit : undefined,
-      // No bridge yet: the default network is none until networking lands.
-      network: network === 'host' ? 'host' : 'none',
+      network: hc.NetworkMode || 'bridge',
+      portBindings: Object.fromEntries(
+        Object.entries(hc.PortBindings ?? {}).map(([k, list]) => [
+          k,
+          (list ?? []).map((b) => ({ HostIp: b.HostIp ?? '', HostPort: b.HostPort ?? '' })),
+        ]),
+      ),
       userns: hc.UsernsMode === 'private',
       autoRemove: hc.AutoRemove ?? false,
       labels: b.Labels,

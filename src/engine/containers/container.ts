@@ -1,6 +1,7 @@
 /** A container's record, shaped after the parts of Docker's inspect output it fills. */
 import type { Digest } from '../images/digest';
 import type { Step } from '../runtime/containerPlan';
+import type { PortBindings } from '../network/portBindings';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'exited' | 'removing';
 
@@ -21,7 +22,10 @@ export interface HostConfig {
   Memory: number;
   NanoCpus: number;
   PidsLimit: number | null;
-  NetworkMode: 'none' | 'host' | 'bridge';
+  /** bridge (the default), host, none, or a user-defined network's name */
+  NetworkMode: string;
+  /** -p, as asked for: "80/tcp" → host ip and port ("" for any free one). */
+  PortBindings: PortBindings;
   UsernsMode: '' | 'host' | 'private';
   AutoRemove: boolean;
   /** -v, as Docker's Binds: "src:dst[:ro]", src a guest path or a volume name */
@@ -61,6 +65,8 @@ export interface Container {
   /** The builder's COPY containers: a guest binary run as the command, fed on stdin. */
   hostExec?: string;
   pipeStdin?: boolean;
+  /** The host ports bound while it runs (PortBindings with the free ports chosen). */
+  ports?: PortBindings;
   /** The terminal size to start with (from the client's resize before start). */
   ttySize?: { rows: number; cols: number };
 }

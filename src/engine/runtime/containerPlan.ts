@@ -21,11 +21,17 @@ export interface ContainerSpec {
   nanoCpus?: number;
   /** --pids-limit */
   pidsLimit?: number;
-  network: 'none' | 'host' | 'bridge';
+  /**
+   * none: a namespace with only loopback; host: the host's; or a namespace
+   * the engine prepares (bind-mounted at `netns`) with `setup`'s script.
+   */
+  network: 'none' | 'host' | { netns: string; setup: string };
   /** --userns: its root is host uid USERNS_BASE, so `layers` must be copies with owners shifted by that much. */
   userns: boolean;
   /** -t: the first process gets a terminal of this size. */
   tty?: { rows: number; cols: number };
+  /** /etc/hosts as the engine wrote it (own address, peers on user networks); a minimal one if absent. */
+  hosts?: string;
   /** -v: guest paths bind-mounted into the container. */
   mounts?: readonly { source: string; target: string; readonly: boolean }[];
   /** Named volumes' directories, made if missing. */
@@ -51,6 +57,7 @@ export type Step =
   | { kind: 'cgroupCreate'; path: string; why: string }
   | { kind: 'cgroupWrite'; path: string; file: string; value: string; why: string }
   | { kind: 'writeFile'; path: string; content: string; why: string }
+  | { kind: 'network'; script: string; why: string }
   | { kind: 'start'; argv: readonly string[]; why: string };
 
 export const DOCKER_ROOT = '/var/lib/docker';
@@ -78,6 +85,7 @@ export function containerPaths(id: string) {
     state: `${DOCKER_ROOT}/containers/${id}`,
     hostname: `${DOCKER_ROOT}/containers/${id}/hostname`,
     hosts: `${DOCKER_ROOT}/containers/${id}/hosts`,
+    resolvConf: `${DOCKER_ROOT}/containers/${id}/resolv.conf`,
     log: `${DOCKER_ROOT}/containers/${id}/${id}-json.log`,
     cgroup: `${CGROUP_PARENT}/${id}`,
   };
@@ -163,10 +171,26 @@ export function containerPlan(spec: ContainerSpec): Step[] {
     {
       kind: 'writeFile',
       path: p.hosts,
-      content: `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${spec.hostname}\n`,
-      why: 'the container resolves its own name (/etc/hosts, bind-mounted)',
+      content:
+        spec.hosts ?? `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${spec.hostname}\n`,
+      why: 'the container resolves its own name, and on a user network the others (/etc/hosts, bind-mounted)',
+    },
+    {
+      kind: 'writeFile',
+      path: p.resolvConf,
+      content:
+        '# The guest has no DNS server and nothing beyond the page to resolve.\n' +
+        '# Names of containers on the same user-defined network are in /etc/hosts.\n',
+      why: "the container's /etc/resolv.conf, bind-mounted as Docker does",
     },
   );
+  if (typeof spec.network === 'object') {
+    steps.push({
+      kind: 'network',
+      script: spec.network.setup,
+      why: 'its network namespace made first: a veth pair per network, one end on the bridge, an address, a route',
+    });
+  }
   const runArgs = [
     'vmctr',
     'run',
@@ -184,11 +208,18 @@ export function containerPlan(spec: ContainerSpec): Step[] {
   if (spec.user) runArgs.push('--user', spec.user);
   if (spec.userns) runArgs.push('--userns');
   if (spec.tty) runArgs.push('--tty', '--tty-size', `${spec.tty.rows}x${spec.tty.cols}`);
-  runArgs.push('--mount', `${p.hostname}:/etc/hostname`, '--mount', `${p.hosts}:/etc/hosts`);
+  runArgs.push(
+    '--mount',
+    `${p.hostname}:/etc/hostname`,
+    '--mount',
+    `${p.hosts}:/etc/hosts`,
+    '--mount',
+    `${p.resolvConf}:/etc/resolv.conf`,
+  );
   for (const m of spec.mounts ?? []) runArgs.push('--mount', `${m.source}:${m.target}${m.readonly ? ':ro' : ''}`);
   if (spec.stdin) runArgs.push('--stdin');
   if (spec.hostExec) runArgs.push('--host-exec', spec.hostExec);
-  runArgs.push('--net', spec.network === 'host' ? 'host' : spec.network === 'none' ? 'none' : 'new');
+  runArgs.push('--net', typeof spec.network === 'object' ? spec.network.netns : spec.network);
   runArgs.push('--', ...spec.argv);
   steps.push({
     kind: 'start',
@@ -226,6 +257,8 @@ export function stepCommand(step: Exclude<Step, { kind: 'start' }>): string {
       return `mkdir -p ${q(step.path)}`;
     case 'cgroupWrite':
       return `echo ${q(step.value)} > ${q(`${step.path}/${step.file}`)}`;
+    case 'network':
+      return step.script;
     case 'writeFile':
       return `mkdir -p ${q(step.path.slice(0, step.path.lastIndexOf('/')))} && printf %s ${q(step.content)} > ${q(step.path)}`;
   }

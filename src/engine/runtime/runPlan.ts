@@ -33,14 +33,15 @@ export interface OutputLine {
 /**
  * Carries out a container plan in the guest as one shell script, one round
  * trip: the preparation steps, then the start step, which stays running as
- * long as the container does, then (for --rm) `teardown`. `before` undoes
- * an earlier run (a restart). The script's status is the container's.
+ * long as the container does, then `after` (what the run needed, such as
+ * its network, undone) and (for --rm) `teardown`. `before` undoes an
+ * earlier run (a restart). The script's status is the container's.
  */
 export async function runPlan(
   guest: Guest,
   steps: readonly Step[],
   onOutput?: (line: OutputLine) => void,
-  opts: { before?: string; teardown?: string } = {},
+  opts: { before?: string; after?: string; teardown?: string } = {},
 ): Promise<StartedContainer> {
   const start = steps.at(-1);
   if (!start || start.kind !== 'start') throw new Error('a plan ends with its start step');
@@ -53,6 +54,7 @@ export async function runPlan(
     'set +e',
     start.argv.map(shellQuote).join(' '),
     'status=$?',
+    ...(opts.after ? [`{\n${opts.after}\n} >/dev/null 2>&1`] : []),
     ...(opts.teardown ? [`{\n${opts.teardown}\n} >/dev/null 2>&1`, 'echo torn-down'] : []),
     'exit $status',
   ].join('\n');

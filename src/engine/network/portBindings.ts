@@ -1,0 +1,63 @@
+/**
+ * Published ports: Docker's HostConfig.PortBindings ("80/tcp" → host ip and
+ * port), checked when the container is made and bound when it starts. A
+ * binding without a host port gets a free one from Docker's ephemeral range.
+ */
+import { EngineError } from '../engineError';
+
+export interface PortBinding {
+  HostIp: string;
+  HostPort: string;
+}
+
+export type PortBindings = Record<string, PortBinding[]>;
+
+/** The first port Docker's allocator hands out for `-p 80` (the kernel's ephemeral range starts here). */
+export const EPHEMERAL_START = 49153;
+
+export function checkPortBindings(bindings: PortBindings): PortBindings {
+  const out: PortBindings = {};
+  for (const [key, list] of Object.entries(bindings)) {
+    const m = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/.exec(key);
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > 65535) throw new EngineError(`invalid container port: ${key}`, 400);
+    if (m[2] && m[2] !== 'tcp')
+      throw new EngineError(`only tcp ports can be published in this playground: ${key}`, 400);
+    out[`${m[1]}/tcp`] = (list ?? []).map((b) => {
+      const hostIp = b.HostIp || '0.0.0.0';
+      if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(hostIp)) throw new EngineError(`invalid host ip: ${b.HostIp}`, 400);
+      if (b.HostPort && (!/^\d{1,5}$/.test(b.HostPort) || Number(b.HostPort) < 1 || Number(b.HostPort) > 65535)) {
+        throw new EngineError(`invalid host port: ${b.HostPort}`, 400);
+      }
+      return { HostIp: hostIp, HostPort: b.HostPort ?? '' };
+    });
+  }
+  return out;
+}
+
+/**
+ * The host ports a starting container gets: its own bindings, with a free
+ * port where none was asked for; a port another running container holds is
+ * Docker's "port is already allocated".
+ */
+export function allocatePorts(bindings: PortBindings, taken: ReadonlySet<number>): PortBindings {
+  const used = new Set(taken);
+  const out: PortBindings = {};
+  for (const [key, list] of Object.entries(bindings)) {
+    out[key] = list.map((b) => {
+      let port = b.HostPort ? Number(b.HostPort) : 0;
+      if (port && used.has(port)) {
+        throw new EngineError(
+          `driver failed programming external connectivity: Bind for ${b.HostIp}:${port} failed: port is already allocated`,
+          500,
+        );
+      }
+      if (!port) {
+        port = EPHEMERAL_START;
+        while (used.has(port)) port++;
+      }
+      used.add(port);
+      return { HostIp: b.HostIp, HostPort: String(port) };
+    });
+  }
+  return out;
+}
