@@ -281,6 +281,55 @@ async function registry() {
   rmSync(store, { recursive: true, force: true });
 }
 
+/**
+ * Container networking: round trip between two containers on the default
+ * bridge (ping), and an HTTP request through a published port, from the
+ * guest (wget to localhost through docker-proxy) and from the host side of
+ * the machine's network card (the page's path: v86's TCP stack, as the
+ * worker uses it, here in Node).
+ */
+async function network() {
+  const vm = await bootNodeVm({});
+  const store = mkdtempSync(join(tmpdir(), 'bench-network-'));
+  await createNodeEngine(vm, store);
+  const sh = async (script: string) => {
+    const r = await vm.channel.sh(script, { timeoutMs: 60_000 });
+    if (r.exitCode !== 0) throw new Error(`${script}: exit ${r.exitCode}: ${new TextDecoder().decode(r.stderr)}`);
+    return new TextDecoder().decode(r.stdout);
+  };
+  await sh('docker run -d --name n1 busybox sleep 600 && docker run -d --name n2 busybox sleep 600');
+  const ip = (await sh("docker inspect -f '{{.NetworkSettings.IPAddress}}' n2")).trim();
+  const ping = await sh(`docker exec n1 ping -c 20 -i 0.2 ${ip}`);
+  const avg = /= [\d.]+\/([\d.]+)\//.exec(ping)?.[1];
+  record(
+    'ping_container_rtt_ms',
+    Number(avg),
+    'ping between two containers on the default bridge (average of 20, as ping reports it)',
+  );
+  await sh(
+    `docker run -d --name site -p 8080:80 busybox sh -c 'mkdir -p /www && echo hello > /www/index.html && exec httpd -f -p 80 -h /www'`,
+  );
+  await sh('for i in $(seq 50); do wget -qO- http://localhost:8080/ >/dev/null 2>&1 && break; usleep 100000; done');
+  const guest: number[] = [];
+  for (let i = 0; i < 20; i++) guest.push(await timeScript(vm, 'wget -qO- http://localhost:8080/ >/dev/null'));
+  const bare: number[] = [];
+  for (let i = 0; i < 20; i++) bare.push(await timeScript(vm, 'true'));
+  record(
+    'http_published_port_guest_ms',
+    round(median(guest) - median(bare)),
+    'wget of a small page through -p 8080:80 (docker-proxy) from the guest shell, minus a bare control-channel command (median of 20)',
+  );
+  const page: number[] = [];
+  for (let i = 0; i < 20; i++) page.push((await vm.pageHttp(8080, '/')).ms);
+  record(
+    'http_published_port_page_ms',
+    round(median(page)),
+    "the same GET from the machine's network card inward (v86's TCP stack in the host thread: the page's preview path), in Node (median of 20)",
+  );
+  await vm.destroy();
+  rmSync(store, { recursive: true, force: true });
+}
+
 async function page() {
   execSync('npx vite build', { cwd: ROOT, stdio: 'ignore' });
   const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
@@ -440,6 +489,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   containers,
   builds,
   registry,
+  network,
   page,
   pictures,
 };

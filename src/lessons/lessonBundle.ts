@@ -56,6 +56,7 @@ const PICTURES = new Set([
   'vmVsContainer',
   'apiTraffic',
   'registryTransfer',
+  'networkDiagram',
 ]);
 const CHECK_KINDS = ['container', 'image', 'event', 'registry', 'sh', 'all', 'any', 'not'];
 

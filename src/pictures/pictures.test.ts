@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cpuPercent, parseCgroups } from './cgroups';
 import { groupByNamespace, parseNamespaces } from './namespaces';
+import { parseAddresses, parseIpLinks, parseSysfsLinks } from './networkPicture';
 
 const link = (kind: string, inode: number) =>
   `lrwxrwxrwx    1 root     root             0 Nov 23 18:40 ${kind} -> ${kind}:[${inode}]`;
@@ -95,5 +96,27 @@ describe('the CgroupMeters data', () => {
   it('turns two readings of cpu.stat into a share of one CPU', () => {
     const [a] = parseCgroups(out);
     expect(cpuPercent(a!, { ...a!, cpuUsageUsec: a!.cpuUsageUsec + 500_000 }, 1000)).toBeCloseTo(50);
+  });
+});
+
+describe('the network picture', () => {
+  it('reads links and addresses as busybox ip prints them, and veth pairs by the kernel’s peer indexes', () => {
+    const links = parseIpLinks(
+      [
+        '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00',
+        '3: eth0@if5: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue qlen 1000\\    link/ether 02:42:ac:11:00:02 brd ff:ff:ff:ff:ff:ff',
+      ].join('\n'),
+    );
+    parseAddresses('3: eth0    inet 172.17.0.2/16 scope global eth0\\       valid_lft forever', links);
+    expect(links[1]).toMatchObject({ index: 3, name: 'eth0', peerIndex: 5, up: true, addresses: ['172.17.0.2/16'] });
+    const host = parseSysfsLinks(
+      [
+        'link docker0 4 4 42:b5:26:1e:f5:86 up - bridge',
+        'link veth90563f5 5 3 42:b5:26:1e:f5:86 up docker0 -',
+        'link eth0 2 2 00:22:15:35:bb:fe up - -',
+      ].join('\n'),
+    );
+    expect(host.find((l) => l.name === 'docker0')).toMatchObject({ isBridge: true, peerIndex: null });
+    expect(host.find((l) => l.name === 'veth90563f5')).toMatchObject({ master: 'docker0', peerIndex: 3 });
   });
 });

@@ -9,6 +9,7 @@ import type { CgroupReading } from '../pictures/cgroups';
 import type { LayerStackView } from '../pictures/layerStack';
 import type { ContainerFigures } from '../pictures/containerFigures';
 import type { RegistryPictureView } from '../pictures/registryPicture';
+import type { NetworkPictureView } from '../pictures/networkPicture';
 import type { Transfer } from '../engine/distribution/transfer';
 
 /** The container's figures (see measureContainer) beside the virtual machine's. */
@@ -32,7 +33,16 @@ export interface ContainerRef {
   pid: number;
 }
 
-export type { ApiTraffic, Check, CheckResult, EngineEvent, LayerChange, RegistryPictureView, Transfer };
+export type {
+  ApiTraffic,
+  Check,
+  CheckResult,
+  EngineEvent,
+  LayerChange,
+  NetworkPictureView,
+  RegistryPictureView,
+  Transfer,
+};
 
 /** A build started from the page: the editor's files are the context. */
 export interface BuildRequest {
@@ -79,6 +89,20 @@ export interface VmStatus {
 /** A machine that has not started yet. */
 export function initialStatus(): VmStatus {
   return { stage: 'loading', restored: false, source: null, timings: {}, problem: null, savedStateBytes: null };
+}
+
+export interface PublishedPort {
+  container: string;
+  hostPort: number;
+  containerPort: number;
+}
+
+export interface PreviewResponse {
+  status: number;
+  statusText: string;
+  contentType: string;
+  body: Uint8Array;
+  ms: number;
 }
 
 export interface RunResult {
@@ -137,6 +161,12 @@ export interface VmWorkerApi {
   readRegistry(): Promise<RegistryPictureView>;
   /** Each push or pull, when it ends. */
   onTransfers(listener: (t: Transfer) => void): void;
+  /** The NetworkPicture: host interfaces and bridges, each container's namespace and veth pairs, beside inspect. */
+  readNetwork(): Promise<NetworkPictureView>;
+  /** The published ports of running containers, for the preview pane. */
+  publishedPorts(): Promise<PublishedPort[]>;
+  /** GET a path from a port of the machine, over its network card (the preview pane). */
+  previewHttp(port: number, path: string): Promise<PreviewResponse>;
   /**
    * The VmVsContainer picture, measured here and now: a container's whole run
    * and its memory, the machine's memory and sizes, and (with coldBoot) a fresh

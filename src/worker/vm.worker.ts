@@ -28,6 +28,7 @@ import { idbImageStores } from './idbStores';
 import { Registry } from '../registry/registry';
 import { localTransport } from '../registry/localTransport';
 import { readRegistryPicture } from '../pictures/registryPicture';
+import { readNetworkPicture } from '../pictures/networkPicture';
 import type { Transfer } from '../engine/distribution/transfer';
 import { Builder, type StepReport } from '../engine/build/builder';
 import { BuildContext } from '../engine/build/buildContext';
@@ -338,6 +339,31 @@ const api: VmWorkerApi = {
   },
   onTransfers(listener) {
     transferListeners.push(listener);
+  },
+  readNetwork() {
+    return readNetworkPicture(currentEngine());
+  },
+  async publishedPorts() {
+    return currentEngine()
+      .list(false)
+      .flatMap((c) =>
+        Object.entries(c.ports ?? {}).flatMap(([key, list]) =>
+          list.map((b) => ({
+            container: c.Name,
+            hostPort: Number(b.HostPort),
+            containerPort: Number(key.split('/')[0]),
+          })),
+        ),
+      );
+  },
+  async previewHttp(port, path) {
+    if (!vm) throw new Error('no machine is running');
+    const r = await vm.pageHttp(port, path);
+    const body = r.body;
+    return Comlink.transfer(
+      { status: r.status, statusText: r.statusText, contentType: r.headers['content-type'] ?? '', body, ms: r.ms },
+      [body.buffer],
+    );
   },
   async layerChanges(imageId, layerIndex) {
     const image = await currentEngine().image(imageId);

@@ -105,9 +105,13 @@ describe('docker CLI in the guest → Docker API → engine', () => {
   });
 
   it('gives Docker’s messages and exit codes for a bad image, a bad flag and a missing command', async () => {
+    // As Docker's: not here, so it is pulled, and the registry has no such repository.
     const img = await ctx.sh('docker run no-such-image');
     expect(img.code).toBe(125);
-    expect(img.err).toContain('Error response from daemon: No such image: no-such-image');
+    expect(img.err).toContain("Unable to find image 'no-such-image:latest' locally\n");
+    expect(img.err).toContain(
+      "docker: Error response from daemon: pull access denied for no-such-image, repository does not exist or may require 'docker login'",
+    );
     const flag = await ctx.sh('docker run --frobnicate busybox');
     expect(flag.code).toBe(125);
     expect(flag.err).toBe("docker: unknown flag: --frobnicate\nSee 'docker run --help'.\n");

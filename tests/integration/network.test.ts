@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { readNetworkPicture } from '../../src/pictures/networkPicture';
 import { useEngine, useVm } from './vm';
 
 /** Bridges, veth pairs, addresses, names and published ports, made in the guest kernel and checked from inside. */
 describe('container networking', () => {
   const ctx = useVm();
-  useEngine(ctx);
+  const env = useEngine(ctx);
   const ipOf = async (name: string) =>
     (await ctx.sh(`docker inspect -f '{{.NetworkSettings.IPAddress}}' ${name}`)).out.trim();
 
@@ -19,6 +20,14 @@ describe('container networking', () => {
     expect(ping.out).toMatch(/[12] packets received/);
     // Both host ends are ports of the bridge (the kernel lists them under brif).
     expect((await ctx.sh('ls /sys/class/net/docker0/brif')).out).toMatch(/^veth\w+\nveth\w+\n$/);
+    // The picture reads the same from the kernel: a's eth0 paired with a host veth on docker0, as inspect says.
+    const picture = await readNetworkPicture(env.engine);
+    const a = picture.containers.find((c) => c.name === 'a')!;
+    expect(a.netns).not.toBe(picture.hostNetns);
+    const veth = picture.host.find((h) => h.name === a.hostPeer['eth0']);
+    expect(veth?.master).toBe('docker0');
+    const addr = a.links.find((l) => l.name === 'eth0')!.addresses[0];
+    expect(addr).toBe(`${a.inspect[0]!.ip}/16`);
     // The legacy default bridge resolves no container names, as in Docker.
     expect((await ctx.sh('docker exec a ping -c 1 -W 1 b')).code).not.toBe(0);
   });
@@ -42,7 +51,7 @@ describe('container networking', () => {
     expect((await ctx.sh('docker exec c3 ping -c 1 -W 2 c1', 20_000)).out).toContain('1 packets received');
     await ctx.sh('docker network disconnect app c3');
     expect((await ctx.sh('docker exec c3 ip -o link')).out).not.toContain('eth1@');
-    expect((await ctx.sh('docker exec c3 cat /etc/hosts')).out).not.toContain('c1');
+    expect((await ctx.sh('docker exec c3 cat /etc/hosts')).out).not.toMatch(/\tc1$/m);
   });
 
   it('network inspect matches the kernel; rm is refused while containers use the network, then deletes its bridge', async () => {
@@ -103,7 +112,7 @@ describe('container networking', () => {
     expect(clash.err).toContain('port is already allocated');
     await ctx.sh('docker rm -f web web2');
     expect((await ctx.sh("ps -o args | grep -c '[d]ocker-proxy -proto tcp'; true")).out.trim()).toBe('0');
-    expect((await ctx.sh('wget -qO- -T 2 http://localhost:8080/')).code).not.toBe(0);
+    expect((await ctx.sh('wget -qO- http://localhost:8080/')).code).not.toBe(0);
     await ctx.sh('sleep 0.5');
     expect((await ctx.sh('ip -o link | grep -c veth; true')).out.trim()).toBe(before);
   });

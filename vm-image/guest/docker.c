@@ -1218,13 +1218,14 @@ static void set_registry_auth(const char *name) {
   extra_headers = hdr.p;
 }
 
-struct status_out { FILE *out; int quiet, failed; };
+/* prefix: how a failure is introduced ("Error response from daemon: " for a pull, "docker: …" within run). */
+struct status_out { FILE *out; int quiet, failed; const char *prefix; };
 static void on_status(struct json *m, void *ctx) {
   struct status_out *s = ctx;
   struct json *err = jget(m, "errorDetail");
   if (err || *jstr(m, "error")) {
     const char *msg = err ? jstr(err, "message") : jstr(m, "error");
-    fprintf(stderr, "%s\n", *msg ? msg : jstr(m, "error"));
+    fprintf(stderr, "%s%s\n", s->prefix, *msg ? msg : jstr(m, "error"));
     s->failed = 1;
     return;
   }
@@ -1235,14 +1236,14 @@ static void on_status(struct json *m, void *ctx) {
 }
 
 /* Sends a streamed registry request and prints its progress to out; 0 when it succeeded. */
-static int registry_stream(const char *path, const char *name, FILE *out, int quiet) {
+static int registry_stream(const char *path, const char *name, FILE *out, int quiet, const char *prefix) {
   set_registry_auth(name);
   int fd = send_request("POST", path, NULL);
   extra_headers = "";
   struct buf b = {0}; bputs(&b, "");
   int st = read_head(fd, &b);
   if (st != 200) { struct resp r = {st, b}; char c[4096]; ssize_t k; while ((k = read(fd, c, sizeof c)) > 0) bput(&r.body, c, k); daemon_error(&r); return 1; }
-  struct status_out s = {out, quiet, 0};
+  struct status_out s = {out, quiet, 0, prefix};
   json_lines(fd, &b, on_status, &s);
   close(fd);
   return s.failed;
@@ -1261,10 +1262,12 @@ static void split_tag(const char *ref, char *name, size_t n, const char **tag) {
 static int pull_image(const char *ref, FILE *out, int quiet) {
   char name[512]; const char *tag;
   split_tag(ref, name, sizeof name, &tag);
-  if (!tag) { if (!quiet) fprintf(out, "Using default tag: latest\n"); tag = "latest"; }
+  /* Within `docker run` (out is stderr) the tag was already shown in "Unable to find image". */
+  if (!tag) { if (!quiet && out == stdout) fprintf(out, "Using default tag: latest\n"); tag = "latest"; }
   char path[2048];
   snprintf(path, sizeof path, "/images/create?fromImage=%s&tag=%s", urlenc(name), urlenc(tag));
-  if (registry_stream(path, name, out, quiet)) return 1;
+  /* A pull inside `docker run` reports as run does; `docker pull` as the daemon's answer. */
+  if (registry_stream(path, name, out, quiet, out == stderr ? "docker: Error response from daemon: " : "Error response from daemon: ")) return 1;
   /* The full name, registry and all, as Docker prints it last. */
   char host[256]; int explicit_host = registry_host(name, host, sizeof host);
   fprintf(out, "%s%s%s%s%s%s\n", explicit_host ? "" : host, explicit_host ? "" : "/",
@@ -1298,7 +1301,7 @@ static int cmd_push(int argc, char **argv) {
   if (!tag) { if (!quiet) printf("Using default tag: latest\n"); tag = "latest"; }
   char path[2048];
   snprintf(path, sizeof path, "/images/%s/push?tag=%s", urlenc(name), urlenc(tag));
-  int rc = registry_stream(path, name, stdout, quiet);
+  int rc = registry_stream(path, name, stdout, quiet, "");
   if (!rc && quiet) printf("%s:%s\n", name, tag);
   return rc;
 }

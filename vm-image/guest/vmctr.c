@@ -510,8 +510,13 @@ static int cmd_exec(struct opts *o) {
     fds[i] = open(path, O_RDONLY | O_CLOEXEC);
     if (fds[i] < 0) die(125, "open %s", path);
   }
-  for (int i = 0; i < 7; i++)
+  /* The network namespace first: one the engine prepared belongs to the host's user namespace, which
+   * this process may no longer act in once it has entered the container's. */
+  const int order[] = {4, 0, 1, 2, 3, 5, 6};
+  for (int k = 0; k < 7; k++) {
+    int i = order[k];
     if (fds[i] >= 0 && setns(fds[i], 0) < 0) die(125, "enter the %s namespace", kinds[i]);
+  }
   if (fchdir(rootfd) < 0 || chroot(".") < 0 || chdir("/") < 0) die(125, "enter the container's root");
   /* A new pid namespace applies to children only. */
   pid_t child = fork();

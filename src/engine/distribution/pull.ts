@@ -27,11 +27,11 @@ export async function pullImage(opts: {
   const t0 = performance.now();
   const { host, repository } = registryPath(ref.name);
   const reference = ref.digest ?? ref.tag ?? 'latest';
+  const { bytes, digest } = await client.getManifest(repository, reference);
+  // Said once the registry has the manifest, as Docker does: a missing image gets only the error.
   onProgress(
     ref.digest ? { status: `Pulling from ${repository}` } : { status: `Pulling from ${repository}`, id: reference },
   );
-
-  const { bytes, digest } = await client.getManifest(repository, reference);
   const manifest = JSON.parse(new TextDecoder().decode(bytes)) as Omit<ImageManifest, 'mediaType'> & {
     mediaType?: string;
   };

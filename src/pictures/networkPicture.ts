@@ -1,0 +1,155 @@
+/**
+ * The NetworkPicture's data, read from the guest kernel in one round trip:
+ * the host's interfaces from sysfs (index, peer index, MAC, state, the
+ * bridge each one is a port of), addresses from `ip -o -4 addr`, and each
+ * running container's network namespace (its inode) with its interfaces and
+ * addresses, read from inside it with nsenter. Veth pairs are matched by
+ * the kernel's own peer indexes. Beside each container interface stands
+ * what `docker inspect` says, so a mismatch would show.
+ */
+import type { Engine } from '../engine/engine';
+import { sh } from '../engine/guest';
+
+export interface LinkView {
+  index: number;
+  name: string;
+  /** For a veth: the peer's index (in the other namespace). */
+  peerIndex: number | null;
+  mac: string;
+  up: boolean;
+  /** The bridge this interface is a port of. */
+  master: string | null;
+  isBridge: boolean;
+  addresses: string[];
+}
+
+export interface ContainerNetView {
+  id: string;
+  name: string;
+  pid: number;
+  /** net:[4026532…], as /proc/<pid>/ns/net reads. */
+  netns: string;
+  links: LinkView[];
+  /** The host-side veth of each container interface, by the container interface's name. */
+  hostPeer: Record<string, string>;
+  /** What docker inspect says, per network. */
+  inspect: { network: string; ip: string; mac: string; prefix: number }[];
+  mode: string;
+}
+
+export interface NetworkPictureView {
+  hostNetns: string;
+  host: LinkView[];
+  containers: ContainerNetView[];
+}
+
+const LINK = /^(\d+): ([^:@\s]+)(?:@(\S+))?: <([^>]*)>.*?link\/\S+ ([0-9a-f:]+)/;
+const ADDR = /^(\d+): (\S+)\s+inet (\S+)/;
+
+export function parseIpLinks(text: string): LinkView[] {
+  const out: LinkView[] = [];
+  for (const line of text.split('\n')) {
+    const m = LINK.exec(line);
+    if (!m) continue;
+    const peer = /^if(\d+)$/.exec(m[3] ?? '');
+    out.push({
+      index: Number(m[1]),
+      name: m[2]!,
+      peerIndex: peer ? Number(peer[1]) : null,
+      mac: m[5]!,
+      up: m[4]!.split(',').includes('UP'),
+      master: /\bmaster (\S+)/.exec(line)?.[1] ?? null,
+      isBridge: false,
+      addresses: [],
+    });
+  }
+  return out;
+}
+
+export function parseAddresses(text: string, links: LinkView[]): void {
+  for (const line of text.split('\n')) {
+    const m = ADDR.exec(line);
+    if (!m) continue;
+    links.find((l) => l.name === m[2])?.addresses.push(m[3]!);
+  }
+}
+
+/** sysfs lines: "link NAME IFINDEX IFLINK MAC OPERSTATE MASTER|- bridge|-". */
+export function parseSysfsLinks(text: string): LinkView[] {
+  const out: LinkView[] = [];
+  for (const line of text.split('\n')) {
+    const f = line.split(' ');
+    if (f[0] !== 'link' || f.length < 8) continue;
+    const [, name, index, iflink, mac, state, master, bridge] = f;
+    out.push({
+      index: Number(index),
+      name: name!,
+      peerIndex: Number(iflink) !== Number(index) ? Number(iflink) : null,
+      mac: mac!,
+      up: state === 'up' || state === 'unknown',
+      master: master === '-' ? null : master!,
+      isBridge: bridge === 'bridge',
+      addresses: [],
+    });
+  }
+  return out;
+}
+
+const section = (text: string, start: string, end: string) => {
+  const a = text.indexOf(start);
+  const b = text.indexOf(end, a + start.length);
+  return a < 0 ? '' : text.slice(a + start.length, b < 0 ? undefined : b);
+};
+
+export async function readNetworkPicture(engine: Engine): Promise<NetworkPictureView> {
+  const running = engine.list(false).filter((c) => c.State.Pid > 0);
+  const perContainer = running
+    .map(
+      (c) =>
+        `echo "@@ns ${c.State.Pid} $(readlink /proc/${c.State.Pid}/ns/net)"; ` +
+        `nsenter -t ${c.State.Pid} -n ip -o link; echo "@@addr ${c.State.Pid}"; nsenter -t ${c.State.Pid} -n ip -o -4 addr; ` +
+        `echo "@@end ${c.State.Pid}"`,
+    )
+    .join('\n');
+  const script = [
+    'echo "@@hostns $(readlink /proc/1/ns/net)"',
+    'for d in /sys/class/net/*; do n=${d##*/}; m=-; [ -e $d/master ] && m=$(basename $(readlink $d/master)); ' +
+      'b=-; [ -d $d/bridge ] && b=bridge; ' +
+      'echo "link $n $(cat $d/ifindex) $(cat $d/iflink) $(cat $d/address) $(cat $d/operstate) $m $b"; done',
+    'echo "@@hostaddr"',
+    'ip -o -4 addr',
+    'echo "@@containers"',
+    perContainer,
+  ].join('\n');
+  const r = await sh(engine.guest, script, { timeoutMs: 15_000 });
+  const text = r.out;
+  const hostNetns = /@@hostns (\S+)/.exec(text)?.[1] ?? '';
+  const host = parseSysfsLinks(section(text, '', '@@hostaddr'));
+  parseAddresses(section(text, '@@hostaddr', '@@containers'), host);
+  const containers: ContainerNetView[] = running.map((c) => {
+    const pid = c.State.Pid;
+    const netns = new RegExp(`@@ns ${pid} (\\S+)`).exec(text)?.[1] ?? '';
+    const linksText = section(text, `@@ns ${pid} ${netns}`, `@@addr ${pid}`);
+    const links = parseIpLinks(linksText);
+    parseAddresses(section(text, `@@addr ${pid}`, `@@end ${pid}`), links);
+    const hostPeer: Record<string, string> = {};
+    // In a namespace of its own, a container interface's peer is the host veth whose own peer index is this interface's.
+    if (netns !== hostNetns) {
+      for (const l of links) {
+        const peer = host.find((h) => h.peerIndex === l.index && (l.peerIndex === null || l.peerIndex === h.index));
+        if (peer && l.name !== 'lo') hostPeer[l.name] = peer.name;
+      }
+    }
+    const settings = engine.inspect(c.Id).NetworkSettings;
+    const inspect = Object.entries(settings.Networks)
+      .filter(([, n]) => n && 'IPAddress' in n)
+      .map(([network, n]) => ({
+        network,
+        ip: (n as { IPAddress: string }).IPAddress,
+        mac: (n as { MacAddress: string }).MacAddress,
+        prefix: (n as { IPPrefixLen: number }).IPPrefixLen,
+      }));
+    return { id: c.Id, name: c.Name, pid, netns, links, hostPeer, inspect, mode: c.HostConfig.NetworkMode };
+  });
+  return { hostNetns, host, containers };
+}
