@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, typeCommand, waitForTerminal } from './browser';
+import { launch, terminalText, typeCommand, waitForTerminal } from './browser';
 
 const PROMPT = /playground:~# $/m;
 const stage = (page: Page) => page.getByTestId('boot-stage').textContent();
@@ -64,14 +64,23 @@ describe('the playground page', () => {
   });
 
   it('passes the terminal size to the guest', async () => {
-    await typeCommand(page, 'stty size');
-    const text = await waitForTerminal(page, /stty size\s*\n\d+ \d+/);
-    const [rows, cols] = /stty size\s*\n(\d+) (\d+)/.exec(text)!.slice(1).map(Number);
-    const size = await page.evaluate(() => {
-      const t = (window as unknown as { __term: { rows: number; cols: number } }).__term;
-      return [t.rows, t.cols];
-    });
-    expect([rows, cols]).toEqual(size);
+    // The page may still settle its layout (a panel growing by a line) after a command: a resize between
+    // stty and the comparison is fine as long as the guest follows, so the sizes must agree within a few tries.
+    const answers = async () => [...(await terminalText(page)).matchAll(/stty size\s*\n(\d+) (\d+)/g)];
+    const agree = async () => {
+      const before = (await answers()).length;
+      await typeCommand(page, 'stty size');
+      await expect.poll(async () => (await answers()).length, { timeout: 10_000 }).toBeGreaterThan(before);
+      const [rows, cols] = (await answers()).at(-1)!.slice(1).map(Number);
+      const size = await page.evaluate(() => {
+        const t = (window as unknown as { __term: { rows: number; cols: number } }).__term;
+        return [t.rows, t.cols];
+      });
+      return `${rows}x${cols} in the guest, ${size[0]}x${size[1]} in the page`;
+    };
+    await expect
+      .poll(agree, { timeout: 20_000, interval: 500 })
+      .toMatch(/^(\d+)x(\d+) in the guest, \1x\2 in the page$/);
   });
 
   it('switches the interface to Chinese and remembers it across a reload, which restores again', async () => {
