@@ -65,7 +65,7 @@ if [ "$(cat "$B/linux.stamp" 2>/dev/null)" != "$KSTAMP" ]; then
   rm -rf "$KSRC" && tar -xJf "$KTAR" -C "$B" && echo "$KSTAMP" > "$B/linux.stamp"
 fi
 
-log "compiling vmtools: vmagent, vmctr, docker, docker-api-relay, docker-proxy (static i386)"
+log "compiling vmtools: vmagent, vmctr, vmnet, docker, docker-api-relay, docker-proxy (static i386)"
 gcc -m32 -static -Os -s -Wall -Wextra -Werror -o "$B/vmtools" "$HERE"/guest/*.c
 
 log "writing the initramfs list"
@@ -82,6 +82,7 @@ LIST="$B/initramfs.list"
   echo "slink /usr/bin/docker /sbin/vmtools 0777 0 0"
   echo "slink /usr/bin/docker-api-relay /sbin/vmtools 0777 0 0"
   echo "slink /usr/bin/docker-proxy /sbin/vmtools 0777 0 0"
+  echo "slink /usr/bin/vmnet /sbin/vmtools 0777 0 0"
   echo "file /init $HERE/rootfs/init 0755 0 0"
   (cd "$HERE/rootfs" && find etc -type f | LC_ALL=C sort) | while read -r f; do
     mode=0644; [ -x "$HERE/rootfs/$f" ] && mode=0755

@@ -10,6 +10,7 @@ int agent_main(int argc, char **argv);
 int vmctr_main(int argc, char **argv);
 int apirelay_main(int argc, char **argv);
 int portproxy_main(int argc, char **argv);
+int netsetup_main(int argc, char **argv);
 int docker_main(int argc, char **argv);
 
 int main(int argc, char **argv) {
@@ -19,7 +20,8 @@ int main(int argc, char **argv) {
   if (!strcmp(name, "vmctr")) return vmctr_main(argc, argv);
   if (!strcmp(name, "docker-api-relay")) return apirelay_main(argc, argv);
   if (!strcmp(name, "docker-proxy")) return portproxy_main(argc, argv);
+  if (!strcmp(name, "vmnet")) return netsetup_main(argc, argv);
   if (!strcmp(name, "docker")) return docker_main(argc, argv);
-  fprintf(stderr, "vmtools: call me as vmagent, vmctr, docker, docker-api-relay or docker-proxy\n");
+  fprintf(stderr, "vmtools: call me as vmagent, vmctr, vmnet, docker, docker-api-relay or docker-proxy\n");
   return 127;
 }

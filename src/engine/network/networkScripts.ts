@@ -1,8 +1,8 @@
 /**
  * What networking looks like in the guest, as shell the engine runs there
- * (busybox's ip, brctl, unshare and nsenter, and docker-proxy from
- * vmtools). A container's network namespace is made before its process, as
- * libnetwork makes a sandbox before runc starts the container: a file under
+ * (vmnet and docker-proxy from vmtools, busybox's ip and nsenter). A
+ * container's network namespace is made before its process, as libnetwork
+ * makes a sandbox before runc starts the container: a file under
  * /var/run/netns keeps it alive, one veth pair per network joins it to that
  * network's bridge, and vmctr joins it with --net <file>.
  */
@@ -23,43 +23,28 @@ export interface PortProxy {
   containerPort: number;
 }
 
-/**
- * The network's bridge with the gateway address, made on first use. Two
- * containers starting at once may both try; the loser's errors are harmless.
- */
-export function bridgeUp(n: Network): string {
-  const br = q(n.bridge!);
+/** vmnet's description of an endpoint: bridge, gateway/prefix, host veth, inside name, MAC, address/prefix, route. */
+function endpointSpec(n: Network, e: Endpoint, defaultRoute: boolean): string {
+  const prefix = n.subnet!.prefix;
   return [
-    `if ! ip link show ${br} >/dev/null 2>&1; then`,
-    `  { ip link add name ${br} type bridge && ip addr add ${n.gateway}/${n.subnet!.prefix} dev ${br}; } 2>/dev/null || true`,
-    'fi',
-    `ip link set ${br} up`,
-  ].join('\n');
+    n.bridge,
+    `${n.gateway}/${prefix}`,
+    e.hostVeth,
+    e.ifname,
+    e.mac,
+    `${e.ip}/${prefix}`,
+    defaultRoute && !n.internal ? 1 : 0,
+  ].join(',');
 }
 
 /**
- * One endpoint: the pair is made inside the container's namespace, where the
- * kernel's automatic name for the peer (veth0) cannot collide with anything,
- * renamed and moved out to the host (the namespace of pid 1), then put on
- * the bridge.
+ * One more endpoint for a container whose namespace exists (docker network
+ * connect): the bridge if missing, the pair with its inside end made in the
+ * namespace under its final name, the host end on the bridge, the address.
+ * vmnet (vm-image/guest/netsetup.c) does it over rtnetlink in one process.
  */
 export function endpointUp(containerId: string, n: Network, e: Endpoint, defaultRoute: boolean): string {
-  const ns = q(netnsPath(containerId));
-  const inside = [
-    `ip link add name ${e.ifname} type veth`,
-    `ip link set veth0 name ${e.hostVeth}`,
-    `ip link set ${e.hostVeth} netns 1`,
-    `ip link set ${e.ifname} address ${e.mac}`,
-    `ip addr add ${e.ip}/${n.subnet!.prefix} dev ${e.ifname}`,
-    `ip link set ${e.ifname} up`,
-    ...(defaultRoute && !n.internal ? [`ip route add default via ${n.gateway}`] : []),
-  ].join(' && ');
-  return [
-    bridgeUp(n),
-    `nsenter --net=${ns} sh -c ${q(inside)}`,
-    `brctl addif ${q(n.bridge!)} ${e.hostVeth}`,
-    `ip link set ${e.hostVeth} up`,
-  ].join('\n');
+  return `vmnet up ${q(netnsPath(containerId))} --endpoint ${q(endpointSpec(n, e, defaultRoute))}`;
 }
 
 export function endpointDown(containerId: string, e: Endpoint): string {
@@ -89,9 +74,8 @@ export function sandboxUp(
   const ns = q(netnsPath(containerId));
   return [
     sandboxDown(containerId),
-    `mkdir -p ${NETNS_DIR} && : > ${ns} && unshare --net=${ns} true`,
-    `nsenter --net=${ns} ip link set lo up`,
-    ...endpoints.map(({ network, endpoint }, i) => endpointUp(containerId, network, endpoint, i === 0)),
+    // A new namespace kept at ns, loopback up, then every endpoint, the first one with the default route.
+    `vmnet up ${ns} --create${endpoints.map(({ network, endpoint }, i) => ` --endpoint ${q(endpointSpec(network, endpoint, i === 0))}`).join('')}`,
     proxiesUp(containerId, proxies),
   ]
     .filter(Boolean)

@@ -32,6 +32,7 @@ describe('containerPlan', () => {
       'cgroupWrite',
       'writeFile',
       'writeFile',
+      'writeFile',
       'start',
     ]);
     const limits = steps.filter((s) => s.kind === 'cgroupWrite').map((s) => [s.file, s.value]);
@@ -59,6 +60,20 @@ describe('containerPlan', () => {
     const start = steps.at(-1)!;
     expect(start.kind === 'start' && start.argv.join(' ')).toContain(
       `--mount /var/lib/docker/containers/${id}/hostname:/etc/hostname`,
+    );
+  });
+
+  it('prepares a network namespace before the start, and has vmctr join it', () => {
+    const steps = containerPlan({
+      ...spec,
+      network: { netns: '/var/run/netns/abc', setup: 'vmnet up /var/run/netns/abc --create' },
+    });
+    const net = steps.findIndex((s) => s.kind === 'network');
+    expect(net).toBe(steps.length - 2);
+    const start = steps.at(-1)!;
+    expect(start.kind === 'start' && start.argv.join(' ')).toContain('--net /var/run/netns/abc');
+    expect(start.kind === 'start' && start.argv.join(' ')).toContain(
+      `--mount /var/lib/docker/containers/${id}/resolv.conf:/etc/resolv.conf`,
     );
   });
 
