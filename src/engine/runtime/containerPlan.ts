@@ -259,7 +259,10 @@ export function stepCommand(step: Exclude<Step, { kind: 'start' }>): string {
       return `echo ${q(step.value)} > ${q(`${step.path}/${step.file}`)}`;
     case 'network':
       return step.script;
-    case 'writeFile':
-      return `mkdir -p ${q(step.path.slice(0, step.path.lastIndexOf('/')))} && printf %s ${q(step.content)} > ${q(step.path)}`;
+    case 'writeFile': {
+      // test and printf are the shell's own: no program is started unless the directory is missing.
+      const dir = q(step.path.slice(0, step.path.lastIndexOf('/')));
+      return `{ [ -d ${dir} ] || mkdir -p ${dir}; } && printf %s ${q(step.content)} > ${q(step.path)}`;
+    }
   }
 }
