@@ -18,9 +18,13 @@ export class Progress {
   steps = $state<Record<string, number>>({});
   passed = $state<Record<string, string[]>>({});
 
-  constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null = safeStorage()) {
+  constructor(
+    private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null = safeStorage(),
+    /** An embedded frame keeps its own progress, apart from the full page's. */
+    private readonly key = KEY,
+  ) {
     try {
-      const s = JSON.parse(this.storage?.getItem(KEY) ?? 'null') as Stored | null;
+      const s = JSON.parse(this.storage?.getItem(this.key) ?? 'null') as Stored | null;
       if (s) {
         this.lesson = s.lesson;
         this.steps = s.steps ?? {};
@@ -33,7 +37,7 @@ export class Progress {
 
   private save(): void {
     try {
-      this.storage?.setItem(KEY, JSON.stringify({ lesson: this.lesson, steps: this.steps, passed: this.passed }));
+      this.storage?.setItem(this.key, JSON.stringify({ lesson: this.lesson, steps: this.steps, passed: this.passed }));
     } catch {
       // kept for this page only
     }

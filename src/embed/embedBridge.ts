@@ -1,0 +1,70 @@
+/**
+ * The frame's postMessage API. Out (to the embedding page): ready,
+ * exercise-passed, lesson-completed, error. In: go-to-step, run-command,
+ * reset. A message from an origin not on the allow-list is ignored, and
+ * reports go only to allowed origins, so another page cannot drive the
+ * terminal nor read what the student does. Documented in docs/embedding.md.
+ */
+export type OutMessage =
+  | { type: 'ready'; lesson: string | null; step: number }
+  | { type: 'exercise-passed'; lesson: string; exercise: string }
+  | { type: 'lesson-completed'; lesson: string }
+  | { type: 'error'; message: string };
+
+export type InMessage =
+  { type: 'go-to-step'; step: number } | { type: 'run-command'; command: string } | { type: 'reset' };
+
+/** Every message carries this, so a host page can tell the playground's from others. */
+export const SOURCE = 'container-playground';
+
+export interface BridgeHandlers {
+  goToStep(step: number): void;
+  runCommand(command: string): void;
+  reset(): void;
+}
+
+/** A message's payload if it is one of ours and well formed; null otherwise. */
+export function readInMessage(data: unknown): InMessage | null {
+  if (!data || typeof data !== 'object') return null;
+  const m = data as Record<string, unknown>;
+  if (m['type'] === 'go-to-step' && Number.isInteger(m['step']) && (m['step'] as number) >= 1) {
+    return { type: 'go-to-step', step: m['step'] as number };
+  }
+  if (m['type'] === 'run-command' && typeof m['command'] === 'string' && m['command'].length <= 4096) {
+    return { type: 'run-command', command: m['command'] };
+  }
+  if (m['type'] === 'reset') return { type: 'reset' };
+  return null;
+}
+
+export class EmbedBridge {
+  /** Messages ignored, by reason, for the curious and the tests. */
+  readonly ignored = { origin: 0, shape: 0 };
+
+  constructor(
+    private readonly allowed: readonly string[],
+    private readonly post: (message: OutMessage & { source: typeof SOURCE }, targetOrigin: string) => void,
+    private readonly handlers: BridgeHandlers,
+  ) {}
+
+  /** A message event arrived; returns whether it was obeyed. */
+  receive(event: { origin: string; data: unknown }): boolean {
+    if (!this.allowed.includes(event.origin)) {
+      this.ignored.origin++;
+      return false;
+    }
+    const m = readInMessage(event.data);
+    if (!m) {
+      this.ignored.shape++;
+      return false;
+    }
+    if (m.type === 'go-to-step') this.handlers.goToStep(m.step - 1);
+    else if (m.type === 'run-command') this.handlers.runCommand(m.command);
+    else this.handlers.reset();
+    return true;
+  }
+
+  emit(message: OutMessage): void {
+    for (const origin of this.allowed) this.post({ ...message, source: SOURCE }, origin);
+  }
+}
