@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 import { typeCommand, waitForTerminal } from './browser';
 import { usePage } from './page';
 
@@ -116,5 +119,33 @@ describe('the lesson player', () => {
     expect(await picture.locator('[data-fate=moved]').count()).toBe(1);
     expect(await picture.locator('[data-fate=mounted]').textContent()).toContain('mounted from library/busybox');
     await expect.poll(() => exercise('push-it').getAttribute('data-passed'), { timeout: 20_000 }).toBe('true');
+  });
+  it('loads an instructor’s lesson from a zip (kept across a reload); a broken one lists its problems', async () => {
+    const dir = join(import.meta.dirname, '..', 'lessons', '07-lifecycle');
+    const json = JSON.parse(readFileSync(join(dir, 'lesson.json'), 'utf8')) as { id: string; title: { en: string } };
+    json.id = 'x-instructor';
+    json.title.en = 'An instructor lesson';
+    const zip = (withZh: boolean) =>
+      Buffer.from(
+        zipSync({
+          'x-instructor/lesson.json': strToU8(JSON.stringify(json)),
+          'x-instructor/en.md': strToU8(readFileSync(join(dir, 'en.md'), 'utf8')),
+          ...(withZh ? { 'x-instructor/zh.md': strToU8(readFileSync(join(dir, 'zh.md'), 'utf8')) } : {}),
+        }),
+      );
+    await page.getByTestId('tab-lessons').click();
+    await page.getByTestId('load-lesson').locator('summary').click();
+    await page
+      .getByTestId('lesson-zip')
+      .setInputFiles({ name: 'broken.zip', mimeType: 'application/zip', buffer: zip(false) });
+    await expect.poll(() => page.getByTestId('lesson-load-problems').textContent()).toMatch(/zh/);
+    await page
+      .getByTestId('lesson-zip')
+      .setInputFiles({ name: 'x.zip', mimeType: 'application/zip', buffer: zip(true) });
+    await expect.poll(() => page.getByTestId('lesson').getAttribute('data-lesson')).toBe('x-instructor');
+    await page.reload();
+    await expect
+      .poll(() => page.getByTestId('lesson-picker').locator('option:checked').textContent(), { timeout: 30_000 })
+      .toContain('An instructor lesson');
   });
 });
