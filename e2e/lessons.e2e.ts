@@ -148,4 +148,21 @@ describe('the lesson player', () => {
       .poll(() => page.getByTestId('lesson-picker').locator('option:checked').textContent(), { timeout: 30_000 })
       .toContain('An instructor lesson');
   });
+  it('saves progress to a file; after the storage is cleared, loading the file brings it back', async () => {
+    const lesson3 = () => page.getByTestId('lesson-picker').locator('option[value="03-namespaces"]').textContent();
+    expect(await lesson3()).toContain('(1/3)');
+    await page.getByTestId('saved-work').locator('summary').click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-work').click()]);
+    const saved = readFileSync((await download.path())!, 'utf8');
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await expect.poll(lesson3, { timeout: 30_000 }).toContain('(0/3)');
+    await page.getByTestId('saved-work').locator('summary').click();
+    await page.getByTestId('import-work').setInputFiles({
+      name: 'work.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(saved),
+    });
+    await expect.poll(lesson3, { timeout: 30_000 }).toContain('(1/3)');
+  });
 });

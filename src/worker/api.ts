@@ -139,6 +139,8 @@ export interface VmWorkerApi {
   restoreSavedState(): Promise<VmStatus>;
   /** Forgets the saved state, so the next boot is cold. */
   clearSavedState(): Promise<void>;
+  /** Deletes the stored images, the registry's contents and the saved machine ("reset everything"). */
+  forgetEverything(): Promise<void>;
   /** What the engine does (container create/start/die/oom/destroy, image pull/tag/delete/load), as it happens. */
   onEngineEvents(listener: (e: EngineEvent) => void): void;
   /** Builds the editor's files with the machine's engine (the same cache as `docker build` in the terminal). */

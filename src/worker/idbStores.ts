@@ -34,6 +34,10 @@ export class IdbBlobStore implements BlobStore {
   async list() {
     return (await this.run('blobs', 'readonly', (s) => s.getAllKeys())).map(String).filter(isDigest);
   }
+  /** Everything gone ("reset everything"). */
+  async clear() {
+    await this.run('blobs', 'readwrite', (s) => s.clear());
+  }
 }
 
 export class IdbMetaStore implements MetaStore {
@@ -46,5 +50,8 @@ export class IdbMetaStore implements MetaStore {
   }
   async delete(key: string) {
     await this.run('meta', 'readwrite', (s) => s.delete(key));
+  }
+  async clear() {
+    await this.run('meta', 'readwrite', (s) => s.clear());
   }
 }

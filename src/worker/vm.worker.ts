@@ -405,6 +405,16 @@ const api: VmWorkerApi = {
     await store.clearState();
     publish({ savedStateBytes: null });
   },
+  async forgetEverything() {
+    // Images, the registry and the saved machine; the page clears its own storage and reloads after this.
+    await Promise.all([
+      engineStores.blobs.clear(),
+      engineStores.meta.clear(),
+      registryStores.blobs.clear(),
+      registryStores.meta.clear(),
+      store.clearState(),
+    ]);
+  },
   async run(script, timeoutMs): Promise<RunResult> {
     if (!vm) throw new Error('the machine is not running');
     const r = await vm.channel.sh(script, timeoutMs ? { timeoutMs } : {});
