@@ -24,7 +24,7 @@ describe('the playground page', () => {
 
   beforeAll(async () => {
     browser = await launch();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
     page = await context.newPage();
   });
   afterAll(async () => {
@@ -134,7 +134,7 @@ describe('the playground page', () => {
   });
 
   it('boots the kernel cold when no saved state can be had', async () => {
-    const ctx = await browser.newContext();
+    const ctx = await browser.newContext({ serviceWorkers: 'block' });
     await ctx.route(/state\.bin\.zst/, (route) => route.fulfill({ status: 404, body: 'gone' }));
     const p = await ctx.newPage();
     const stages: string[] = [];
@@ -156,7 +156,7 @@ describe('the playground page', () => {
   });
 
   it('fits a phone screen (390×844) without horizontal scrolling', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, serviceWorkers: 'block' });
     const p = await phone.newPage();
     await p.goto(baseUrl);
     await p.locator('[data-testid=terminal]').waitFor();

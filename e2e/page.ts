@@ -7,7 +7,8 @@ export function usePage(viewport = { width: 1280, height: 800 }): { page: Page }
   const holder = {} as { page: Page; browser: Browser };
   beforeAll(async () => {
     holder.browser = await launch();
-    holder.page = await (await holder.browser.newContext({ viewport })).newPage();
+    // Service workers off: each test file sees the site as served, not an earlier visit's offline copy (offline.e2e.ts turns them on).
+    holder.page = await (await holder.browser.newContext({ viewport, serviceWorkers: 'block' })).newPage();
   });
   afterAll(async () => {
     await holder.browser?.close();
