@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { createNodeEngine } from '../src/node/nodeEngine';
 import { bootNodeVm, nodeAssets, ROOT } from '../src/node/nodeVm';
 import { VmHost } from '../src/vm/vmHost';
+import type { Page } from 'playwright-core';
 import { CHROMIUM_ARGS, launch, terminalText } from '../e2e/browser';
 
 const median = (xs: number[]) => {
@@ -330,6 +331,21 @@ async function network() {
   rmSync(store, { recursive: true, force: true });
 }
 
+/** Types `echo ok` once the page's terminal shows the prompt, and waits for the answer. */
+async function echoOk(p: Page): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const text = (await terminalText(p)) + '\n';
+    if (/echo ok\n\s*ok\n/.test(text)) return;
+    if (/playground:~# \n*$/.test(text) && !text.includes('echo ok')) {
+      await p.locator('[data-testid=terminal] .xterm-helper-textarea').focus();
+      await p.keyboard.type('echo ok\n');
+    }
+    if (Date.now() - t0 > 60_000) throw new Error('the page never answered echo ok');
+    await p.waitForTimeout(20);
+  }
+}
+
 /**
  * Offline: the service worker's precache (entries and bytes, from the
  * built sw.js and the files themselves), and the time from a reload with
@@ -358,16 +374,7 @@ async function offline() {
     for (let i = 0; i < 3; i++) {
       const t0 = Date.now();
       await p.reload();
-      for (;;) {
-        const text = (await terminalText(p)) + '\n';
-        if (/echo ok\n\s*ok\n/.test(text)) break;
-        if (/playground:~# \n*$/.test(text) && !text.includes('echo ok')) {
-          await p.locator('[data-testid=terminal] .xterm-helper-textarea').focus();
-          await p.keyboard.type('echo ok\n');
-        }
-        if (Date.now() - t0 > 60_000) throw new Error('offline: the page never answered echo ok');
-        await p.waitForTimeout(20);
-      }
+      await echoOk(p);
       times.push(Date.now() - t0);
     }
     record(
@@ -400,20 +407,7 @@ async function page() {
         // redirects and aborted requests have no body
       }
     });
-    const promptAnswers = async () => {
-      const t0 = Date.now();
-      for (;;) {
-        // Type `echo ok` once the prompt is there and wait for its answer.
-        const text = (await terminalText(p)) + '\n';
-        if (/echo ok\n\s*ok\n/.test(text)) return;
-        if (/playground:~# \n*$/.test(text) && !text.includes('echo ok')) {
-          await p.locator('[data-testid=terminal] .xterm-helper-textarea').focus();
-          await p.keyboard.type('echo ok\n');
-        }
-        if (Date.now() - t0 > 60_000) throw new Error('the page never answered echo ok');
-        await p.waitForTimeout(20);
-      }
-    };
+    const promptAnswers = () => echoOk(p);
     let t0 = Date.now();
     await p.goto(url);
     await promptAnswers();

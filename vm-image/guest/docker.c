@@ -1275,27 +1275,32 @@ static int pull_image(const char *ref, FILE *out, int quiet) {
   return 0;
 }
 
-static int cmd_pull(int argc, char **argv) {
-  int quiet = 0; const char *ref = NULL;
+/* The one IMAGE argument and -q of `docker pull` and `docker push`; 0, or the usage error's status. */
+static int image_arg(const char *verb, int argc, char **argv, const char **ref, int *quiet) {
+  *ref = NULL; *quiet = 0;
   for (int i = 0; i < argc; i++) {
-    if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) quiet = 1;
-    else if (argv[i][0] == '-') return usage_error("pull", "unknown flag: %s", argv[i]);
-    else if (ref) return usage_error("pull", "\"docker pull\" requires exactly 1 argument.", "");
-    else ref = argv[i];
+    if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) *quiet = 1;
+    else if (argv[i][0] == '-') return usage_error(verb, "unknown flag: %s", argv[i]);
+    else if (*ref) break;
+    else *ref = argv[i];
   }
-  if (!ref) return usage_error("pull", "\"docker pull\" requires exactly 1 argument.", "");
-  return pull_image(ref, stdout, quiet);
+  char msg[64]; snprintf(msg, sizeof msg, "\"docker %s\" requires exactly 1 argument.", verb);
+  int extra = 0;
+  for (int i = 0; i < argc; i++) if (argv[i][0] != '-') extra++;
+  if (!*ref || extra > 1) return usage_error(verb, "%s", msg);
+  return 0;
+}
+
+static int cmd_pull(int argc, char **argv) {
+  const char *ref; int quiet;
+  int e = image_arg("pull", argc, argv, &ref, &quiet);
+  return e ? e : pull_image(ref, stdout, quiet);
 }
 
 static int cmd_push(int argc, char **argv) {
-  int quiet = 0; const char *ref = NULL;
-  for (int i = 0; i < argc; i++) {
-    if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) quiet = 1;
-    else if (argv[i][0] == '-') return usage_error("push", "unknown flag: %s", argv[i]);
-    else if (ref) return usage_error("push", "\"docker push\" requires exactly 1 argument.", "");
-    else ref = argv[i];
-  }
-  if (!ref) return usage_error("push", "\"docker push\" requires exactly 1 argument.", "");
+  const char *ref; int quiet;
+  int e = image_arg("push", argc, argv, &ref, &quiet);
+  if (e) return e;
   char name[512]; const char *tag;
   split_tag(ref, name, sizeof name, &tag);
   if (!tag) { if (!quiet) printf("Using default tag: latest\n"); tag = "latest"; }

@@ -9,7 +9,14 @@ import type { ImageStore } from '../images/imageStore';
 import { MEDIA, type ImageConfig, type ImageManifest } from '../images/oci';
 import { formatReference, registryPath, type Reference } from '../images/reference';
 import type { RegistryClient } from './registryClient';
-import { shortDigest, type BlobSources, type ProgressMessage, type Transfer, type TransferLayer } from './transfer';
+import {
+  shortDigest,
+  transferCost,
+  type BlobSources,
+  type ProgressMessage,
+  type Transfer,
+  type TransferLayer,
+} from './transfer';
 
 const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 
@@ -94,9 +101,7 @@ export async function pullImage(opts: {
       repository,
       manifest: digest,
       layers,
-      bytes: client.stats.bytesDown + client.stats.bytesUp,
-      requests: client.stats.requests,
-      ms: performance.now() - t0,
+      ...transferCost(client.stats, t0),
     },
   };
 }

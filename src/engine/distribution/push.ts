@@ -8,7 +8,14 @@ import type { Image, ImageStore } from '../images/imageStore';
 import { MEDIA } from '../images/oci';
 import { registryPath } from '../images/reference';
 import type { RegistryClient } from './registryClient';
-import { shortDigest, type BlobSources, type ProgressMessage, type Transfer, type TransferLayer } from './transfer';
+import {
+  shortDigest,
+  transferCost,
+  type BlobSources,
+  type ProgressMessage,
+  type Transfer,
+  type TransferLayer,
+} from './transfer';
 
 export async function pushImage(opts: {
   store: ImageStore;
@@ -71,8 +78,6 @@ export async function pushImage(opts: {
     repository,
     manifest: digest,
     layers,
-    bytes: client.stats.bytesDown + client.stats.bytesUp,
-    requests: client.stats.requests,
-    ms: performance.now() - t0,
+    ...transferCost(client.stats, t0),
   };
 }

@@ -75,3 +75,8 @@ export class BlobSources {
 
 /** The 12 hex digits Docker's progress lines name a layer by. */
 export const shortDigest = (d: Digest) => d.slice(7, 19);
+
+/** A transfer's cost figures: what crossed, in how many requests, in how long since t0. */
+export function transferCost(stats: { requests: number; bytesUp: number; bytesDown: number }, t0: number) {
+  return { bytes: stats.bytesDown + stats.bytesUp, requests: stats.requests, ms: performance.now() - t0 };
+}
