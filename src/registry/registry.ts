@@ -6,6 +6,7 @@
  * blob pushed to one repository is "already there" only for repositories
  * linked to it; another repository gets it by a cross-repository mount.
  */
+import { concat } from '../engine/bytes';
 import type { RegistryRequest, RegistryResponse } from '../engine/distribution/transport';
 import { isDigest, sha256, type Digest } from '../engine/images/digest';
 import {
@@ -79,16 +80,6 @@ interface Upload {
   repository: string;
   chunks: Uint8Array[];
   size: number;
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 export interface RegistryContents {
@@ -245,7 +236,7 @@ export class Registry {
         // Not mountable: the spec says to fall back to an ordinary upload session.
       }
       const digest = query.get('digest');
-      if (digest) return this.finish(name, digest, [body], body.length);
+      if (digest) return this.finish(name, digest, [body]);
       const uuid = crypto.randomUUID();
       this.uploads.set(uuid, { repository: name, chunks: [], size: 0 });
       return answer(202, {
@@ -280,15 +271,15 @@ export class Registry {
       this.uploads.delete(id);
       const digest = query.get('digest');
       if (!digest) return problem(400, 'DIGEST_INVALID', 'a digest is required to complete an upload');
-      return this.finish(name, digest, up.chunks, up.size);
+      return this.finish(name, digest, up.chunks);
     }
     return problem(405, 'UNSUPPORTED', 'method not allowed');
   }
 
   /** The end of an upload: the bytes must hash to the digest the client named, or nothing is kept. */
-  private async finish(name: string, digest: string, chunks: Uint8Array[], size: number): Promise<RegistryResponse> {
+  private async finish(name: string, digest: string, chunks: Uint8Array[]): Promise<RegistryResponse> {
     if (!isDigest(digest)) return problem(400, 'DIGEST_INVALID', 'invalid digest', { digest });
-    const data = concat(chunks, size);
+    const data = concat(chunks);
     const actual = await sha256(data);
     if (actual !== digest) {
       return problem(400, 'DIGEST_INVALID', 'provided digest did not match uploaded content', {

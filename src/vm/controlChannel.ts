@@ -1,6 +1,7 @@
 import type { GuestExecOptions, GuestExecResult, GuestProcess } from '../engine/guest';
 import { FrameWriter } from './frameWriter';
-import { EXEC_STDIN, FrameDecoder, FrameType, concat, encodeArgv, encodeFrame, type Frame } from './protocol';
+import { concat } from '../engine/bytes';
+import { EXEC_STDIN, FrameDecoder, FrameType, encodeArgv, encodeFrame, type Frame } from './protocol';
 
 /** The byte pipe the channel runs over (a virtio console port in v86). */
 export interface ChannelPort {

@@ -10,6 +10,8 @@
  * checked first and a clear error says so if a v86 update changed it.
  */
 
+import { concat } from '../engine/bytes';
+
 /** The parts of v86's TCPConnection used here. */
 interface TcpConnection {
   on(event: 'connect' | 'data' | 'shutdown' | 'close', handler: (data?: Uint8Array) => void): void;
@@ -50,16 +52,6 @@ export function refuseOutbound(adapter: NetworkAdapter): void {
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
 
 /** An HTTP/1.0 response, whole: status line, headers, body (de-chunked if the server chunked it anyway). */
 export function parseHttpResponse(bytes: Uint8Array): Omit<PageHttpResponse, 'ms'> {

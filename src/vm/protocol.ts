@@ -7,6 +7,8 @@
  * so several requests can be in flight at once.
  */
 
+import { concat } from '../engine/bytes';
+
 export const HEADER_SIZE = 12;
 export const MAX_PAYLOAD = 1 << 20;
 
@@ -62,16 +64,6 @@ export function encodeArgv(argv: readonly string[]): Uint8Array {
     return enc.encode(a + '\0');
   });
   return concat(parts);
-}
-
-export function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
 }
 
 /**
