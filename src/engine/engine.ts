@@ -23,7 +23,7 @@ import { EngineError } from './engineError';
 export { EngineError };
 import { untaggedParents } from './images/imageParents';
 import { Networks, type Network } from './network/networks';
-import { allocatePorts, checkPortBindings, type PortBindings } from './network/portBindings';
+import { allocatePorts, checkPortBindings, publishedPorts, type PortBindings } from './network/portBindings';
 import {
   endpointDown,
   endpointUp,
@@ -325,16 +325,7 @@ export class Engine {
     const endpoints = this.networks.of(c.Id);
     const ip = endpoints[0]?.endpoint.ip;
     const bound = c.ports ?? c.HostConfig.PortBindings;
-    const proxies: PortProxy[] = ip
-      ? Object.entries(bound).flatMap(([key, list]) =>
-          list.map((b) => ({
-            hostIp: b.HostIp || '0.0.0.0',
-            hostPort: Number(b.HostPort) || 0,
-            containerIp: ip,
-            containerPort: Number(key.split('/')[0]),
-          })),
-        )
-      : [];
+    const proxies: PortProxy[] = ip ? publishedPorts(bound).map((p) => ({ ...p, containerIp: ip })) : [];
     return { netns: netnsPath(c.Id), setup: sandboxUp(c.Id, endpoints, proxies) };
   }
 
@@ -388,7 +379,7 @@ export class Engine {
         {
           NetworkID: network.id,
           EndpointID: running ? endpoint.endpointId : '',
-          Gateway: running ? network.gateway : '',
+          Gateway: (running ? network.gateway : '') ?? '',
           IPAddress: running ? endpoint.ip : '',
           IPPrefixLen: running ? network.subnet!.prefix : 0,
           MacAddress: running ? endpoint.mac : '',
@@ -396,8 +387,19 @@ export class Engine {
         },
       ]),
     );
-    if (c.HostConfig.NetworkMode === 'host' || c.HostConfig.NetworkMode === 'none') {
-      networks[c.HostConfig.NetworkMode] = { NetworkID: this.networks.get(c.HostConfig.NetworkMode).id } as never;
+    const mode = c.HostConfig.NetworkMode;
+    if (mode === 'host' || mode === 'none') {
+      // No endpoint of its own: Docker lists the network with empty addresses.
+      const id = this.networks.get(mode).id;
+      networks[mode] = {
+        NetworkID: id,
+        EndpointID: '',
+        Gateway: '',
+        IPAddress: '',
+        IPPrefixLen: 0,
+        MacAddress: '',
+        Aliases: null,
+      };
     }
     const onBridge = endpoints.find((x) => x.network.name === 'bridge');
     const ports: Record<string, { HostIp: string; HostPort: string }[] | null> = {};

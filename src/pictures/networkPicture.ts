@@ -142,13 +142,8 @@ export async function readNetworkPicture(engine: Engine): Promise<NetworkPicture
     }
     const settings = engine.inspect(c.Id).NetworkSettings;
     const inspect = Object.entries(settings.Networks)
-      .filter(([, n]) => n && 'IPAddress' in n)
-      .map(([network, n]) => ({
-        network,
-        ip: (n as { IPAddress: string }).IPAddress,
-        mac: (n as { MacAddress: string }).MacAddress,
-        prefix: (n as { IPPrefixLen: number }).IPPrefixLen,
-      }));
+      .filter(([, n]) => n.IPAddress)
+      .map(([network, n]) => ({ network, ip: n.IPAddress, mac: n.MacAddress, prefix: n.IPPrefixLen }));
     return { id: c.Id, name: c.Name, pid, netns, links, hostPeer, inspect, mode: c.HostConfig.NetworkMode };
   });
   return { hostNetns, host, containers };

@@ -29,6 +29,7 @@ import { Registry } from '../registry/registry';
 import { localTransport } from '../registry/localTransport';
 import { readRegistryPicture } from '../pictures/registryPicture';
 import { readNetworkPicture } from '../pictures/networkPicture';
+import { publishedPorts } from '../engine/network/portBindings';
 import type { Transfer } from '../engine/distribution/transfer';
 import { Builder, type StepReport } from '../engine/build/builder';
 import { BuildContext } from '../engine/build/buildContext';
@@ -347,13 +348,11 @@ const api: VmWorkerApi = {
     return currentEngine()
       .list(false)
       .flatMap((c) =>
-        Object.entries(c.ports ?? {}).flatMap(([key, list]) =>
-          list.map((b) => ({
-            container: c.Name,
-            hostPort: Number(b.HostPort),
-            containerPort: Number(key.split('/')[0]),
-          })),
-        ),
+        publishedPorts(c.ports ?? {}).map((p) => ({
+          container: c.Name,
+          hostPort: p.hostPort,
+          containerPort: p.containerPort,
+        })),
       );
   },
   async previewHttp(port, path) {

@@ -10,6 +10,7 @@ import { bool, json, type ApiConnection } from './respond';
 import { handleImageRequest } from './imageRoutes';
 import { handleRegistryRequest } from './registryRoutes';
 import { handleNetworkRequest } from './networkRoutes';
+import { publishedPorts } from '../network/portBindings';
 import { diskUsage, pruneContainers, pruneImages } from '../diskUsage';
 
 export type { ApiConnection };
@@ -211,14 +212,12 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
         State: c.State.Status,
         Status: statusText(c.State),
         Labels: c.Config.Labels,
-        Ports: Object.entries(c.ports ?? {}).flatMap(([key, list]) =>
-          list.map((b) => ({
-            IP: b.HostIp,
-            PrivatePort: Number(key.split('/')[0]),
-            PublicPort: Number(b.HostPort),
-            Type: 'tcp',
-          })),
-        ),
+        Ports: publishedPorts(c.ports ?? {}).map((p) => ({
+          IP: p.hostIp,
+          PrivatePort: p.containerPort,
+          PublicPort: p.hostPort,
+          Type: 'tcp',
+        })),
       })),
     );
   }

@@ -61,3 +61,20 @@ export function allocatePorts(bindings: PortBindings, taken: ReadonlySet<number>
   }
   return out;
 }
+
+/** One line per binding: host address and port, and the container port it leads to. */
+export interface PublishedPort {
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+}
+
+export function publishedPorts(bindings: PortBindings): PublishedPort[] {
+  return Object.entries(bindings).flatMap(([key, list]) =>
+    list.map((b) => ({
+      hostIp: b.HostIp || '0.0.0.0',
+      hostPort: Number(b.HostPort) || 0,
+      containerPort: Number(key.split('/')[0]),
+    })),
+  );
+}
