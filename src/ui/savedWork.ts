@@ -14,12 +14,18 @@ export interface WorkFile {
   entries: Record<string, string>;
 }
 
-export function exportWork(storage: Storage): WorkFile {
-  const entries: Record<string, string> = {};
+/** The playground's keys in this storage. */
+function workKeys(storage: Storage): string[] {
+  const keys: string[] = [];
   for (let i = 0; i < storage.length; i++) {
     const k = storage.key(i);
-    if (k?.startsWith(PREFIX)) entries[k] = storage.getItem(k) ?? '';
+    if (k?.startsWith(PREFIX)) keys.push(k);
   }
+  return keys;
+}
+
+export function exportWork(storage: Storage): WorkFile {
+  const entries = Object.fromEntries(workKeys(storage).map((k) => [k, storage.getItem(k) ?? '']));
   return { format: FORMAT, version: 1, savedAt: new Date().toISOString(), entries };
 }
 
@@ -46,10 +52,5 @@ export function importWork(storage: Storage, text: string): number {
 
 /** Forgets this browser's playground storage (the page reloads afterwards). */
 export function forgetWork(storage: Storage): void {
-  const keys: string[] = [];
-  for (let i = 0; i < storage.length; i++) {
-    const k = storage.key(i);
-    if (k?.startsWith(PREFIX)) keys.push(k);
-  }
-  for (const k of keys) storage.removeItem(k);
+  for (const k of workKeys(storage)) storage.removeItem(k);
 }
