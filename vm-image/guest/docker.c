@@ -1065,6 +1065,16 @@ static int cmd_build(int argc, char **argv) {
   return 0;
 }
 
+/* GETs a tar (docker save, export) into the -o file, or to stdout unless that is a terminal. */
+static int download_to(const char *path, const char *out) {
+  if (!out && isatty(1)) { fprintf(stderr, "cowardly refusing to save to a terminal. Use the -o flag or redirect\n"); return 1; }
+  struct resp r = call("GET", path, NULL);
+  if (r.status != 200) { daemon_error(&r); return 1; }
+  FILE *f = out ? fopen(out, "w") : stdout;
+  if (!f || fwrite(r.body.p, 1, r.body.len, f) != r.body.len || (out && fclose(f) != 0)) { perror(out ? out : "stdout"); return 1; }
+  return 0;
+}
+
 static int cmd_save(int argc, char **argv) {
   const char *out = NULL;
   struct buf q = {0}; bputs(&q, "");
@@ -1076,13 +1086,8 @@ static int cmd_save(int argc, char **argv) {
     else bprintf(&q, "%snames=%s", q.len ? "&" : "", urlenc(argv[i]));
   }
   if (!q.len) return usage_error("save", "\"docker save\" requires at least 1 argument.", "");
-  if (!out && isatty(1)) { fprintf(stderr, "cowardly refusing to save to a terminal. Use the -o flag or redirect\n"); return 1; }
   char path[4096]; snprintf(path, sizeof path, "/images/get?%s", q.p);
-  struct resp r = call("GET", path, NULL);
-  if (r.status != 200) { daemon_error(&r); return 1; }
-  FILE *f = out ? fopen(out, "w") : stdout;
-  if (!f || fwrite(r.body.p, 1, r.body.len, f) != r.body.len || (out && fclose(f) != 0)) { perror(out ? out : "stdout"); return 1; }
-  return 0;
+  return download_to(path, out);
 }
 
 static int cmd_load(int argc, char **argv) {
@@ -1400,6 +1405,22 @@ static int cmd_search(int argc, char **argv) {
   return 0;
 }
 
+/* What docker inspect prints: the objects as Docker's 4-space JSON array, or each through the -f template. */
+struct inspected { struct buf out; const char *format; int shown; };
+static void inspected_add(struct inspected *io, struct resp *r) {
+  if (!io->out.p) bputs(&io->out, "");
+  jp = r->body.p;
+  struct json *obj = jparse();
+  if (io->format) { render_template(&io->out, io->format, obj); bputs(&io->out, "\n"); }
+  else { bprintf(&io->out, "%s    ", io->shown ? ",\n" : ""); jdump(&io->out, obj, 4, 1); }
+  io->shown++;
+}
+static void inspected_print(struct inspected *io) {
+  if (!io->out.p) bputs(&io->out, "");
+  if (io->format) fputs(io->out.p, stdout);
+  else printf("[%s%s%s]\n", io->shown ? "\n" : "", io->out.p, io->shown ? "\n" : "");
+}
+
 /* ---- networks: docker network …, docker port */
 static int cmd_network(int argc, char **argv) {
   const char *sub = argc ? argv[0] : "";
@@ -1445,20 +1466,15 @@ static int cmd_network(int argc, char **argv) {
     int i = 0;
     if (argc >= 2 && (!strcmp(argv[0], "-f") || !strcmp(argv[0], "--format"))) { format = argv[1]; i = 2; }
     if (i >= argc) return usage_error("network inspect", "\"docker network inspect\" requires at least 1 argument.", "");
-    struct buf out = {0}; bputs(&out, "");
-    int rc = 0, shown = 0;
+    struct inspected io = {.format = format};
+    int rc = 0;
     for (; i < argc; i++) {
       char path[512]; snprintf(path, sizeof path, "/networks/%s", urlenc(argv[i]));
       struct resp r = call("GET", path, NULL);
       if (r.status != 200) { daemon_error(&r); rc = 1; continue; }
-      jp = r.body.p;
-      struct json *obj = jparse();
-      if (format) { render_template(&out, format, obj); bputs(&out, "\n"); }
-      else { bprintf(&out, "%s    ", shown ? ",\n" : ""); jdump(&out, obj, 4, 1); }
-      shown++;
+      inspected_add(&io, &r);
     }
-    if (format) fputs(out.p, stdout);
-    else printf("[%s%s%s]\n", shown ? "\n" : "", out.p, shown ? "\n" : "");
+    inspected_print(&io);
     return rc;
   }
   if (!strcmp(sub, "rm") || !strcmp(sub, "remove")) {
@@ -1580,13 +1596,8 @@ static int cmd_export(int argc, char **argv) {
     else return usage_error("export", "unknown flag: %s", argv[i]);
   }
   if (argc - i != 1) return usage_error("export", "\"docker export\" requires exactly 1 argument.", "");
-  if (!out && isatty(1)) { fprintf(stderr, "cowardly refusing to save to a terminal. Use the -o flag or redirect\n"); return 1; }
   char path[512]; snprintf(path, sizeof path, "/containers/%s/export", urlenc(argv[i]));
-  struct resp r = call("GET", path, NULL);
-  if (r.status != 200) { daemon_error(&r); return 1; }
-  FILE *f = out ? fopen(out, "w") : stdout;
-  if (!f || fwrite(r.body.p, 1, r.body.len, f) != r.body.len || (out && fclose(f) != 0)) { perror(out ? out : "stdout"); return 1; }
-  return 0;
+  return download_to(path, out);
 }
 
 static int cmd_import(int argc, char **argv) {
@@ -1715,24 +1726,16 @@ static int cmd_inspect(int argc, char **argv) {
     else return usage_error("inspect", "unknown flag: %s", argv[i]);
   }
   if (i >= argc) return usage_error("inspect", "\"docker inspect\" requires at least 1 argument.", "");
-  struct buf out = {0}; bputs(&out, "");
-  int rc = 0, shown = 0;
+  struct inspected io = {.format = format};
+  int rc = 0;
   for (; i < argc; i++) {
     char path[512]; snprintf(path, sizeof path, "/containers/%s/json", urlenc(argv[i]));
     struct resp r = call("GET", path, NULL);
     if (r.status == 404) { snprintf(path, sizeof path, "/images/%s/json", urlenc(argv[i])); r = call("GET", path, NULL); }
     if (r.status != 200) { fprintf(stderr, "Error: No such object: %s\n", argv[i]); rc = 1; continue; }
-    jp = r.body.p;
-    struct json *obj = jparse();
-    if (format) { render_template(&out, format, obj); bputs(&out, "\n"); }
-    else { bprintf(&out, "%s    ", shown ? ",\n" : ""); jdump(&out, obj, 4, 1); }
-    shown++;
+    inspected_add(&io, &r);
   }
-  if (format) fputs(out.p, stdout);
-  else {
-    if (shown) bputs(&out, "\n");
-    printf("[%s%s]\n", shown ? "\n" : "", out.p);
-  }
+  inspected_print(&io);
   return rc;
 }
 
