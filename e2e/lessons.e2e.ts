@@ -165,4 +165,32 @@ describe('the lesson player', () => {
     });
     await expect.poll(lesson3, { timeout: 30_000 }).toContain('(1/3)');
   });
+  it('"Reset everything" forgets progress, loaded lessons and the registry’s contents', async () => {
+    const registryBlobs = () =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const req = indexedDB.open('container-playground-registry');
+            req.onsuccess = () => {
+              const db = req.result;
+              if (!db.objectStoreNames.contains('blobs')) return resolve(0);
+              const count = db.transaction('blobs').objectStore('blobs').count();
+              count.onsuccess = () => resolve(count.result);
+              count.onerror = () => reject(count.error);
+            };
+            req.onerror = () => reject(req.error);
+          }),
+      );
+    // Lesson 11's push above put blobs in the page's registry.
+    expect(await registryBlobs()).toBeGreaterThan(0);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByTestId('saved-work').locator('summary').click();
+    await page.getByTestId('reset-everything').click();
+    await expect.poll(() => page.getByTestId('boot-stage').textContent(), { timeout: 60_000 }).toBe('Ready');
+    await expect
+      .poll(() => page.getByTestId('lesson-picker').locator('option[value="03-namespaces"]').textContent())
+      .toContain('(0/3)');
+    expect(await page.getByTestId('lesson-picker').locator('option[value="x-instructor"]').count()).toBe(0);
+    expect(await registryBlobs()).toBe(0);
+  });
 });
