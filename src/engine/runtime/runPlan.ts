@@ -1,6 +1,6 @@
-import type { Guest, GuestExecResult, GuestProcess } from '../guest';
-import type { Script } from '../shell';
-import { shellQuote, stepCommand, type Step } from './containerPlan';
+import { execScript, spawnScript, type Guest, type GuestExecResult, type GuestProcess } from '../guest';
+import { joinScripts, sh, type Script } from '../shell';
+import { stepCommand, type Step } from './containerPlan';
 
 export interface StartedContainer {
   /** The container's first process, as the host (the guest kernel's root pid namespace) numbers it. */
@@ -48,17 +48,25 @@ export async function runPlan(
   if (!start || start.kind !== 'start') throw new Error('a plan ends with its start step');
   const prep = steps.slice(0, -1) as Exclude<Step, { kind: 'start' }>[];
   // "ok N" after each step tells which one failed, if one does.
-  const script = [
-    ...(opts.before ? [`{\n${opts.before.text}\n} >/dev/null 2>&1`] : []),
-    'set -e',
-    ...prep.map((s, i) => `${stepCommand(s)}\necho ok ${i}`),
-    'set +e',
-    start.argv.map(shellQuote).join(' '),
-    'status=$?',
-    ...(opts.after ? [`{\n${opts.after.text}\n} >/dev/null 2>&1`] : []),
-    ...(opts.teardown ? [`{\n${opts.teardown.text}\n} >/dev/null 2>&1`, 'echo torn-down'] : []),
-    'exit $status',
-  ].join('\n');
+  const quietly = (part: Script) => sh`{
+${part}
+} >/dev/null 2>&1`;
+  const script = joinScripts([
+    opts.before && quietly(opts.before),
+    sh`set -e`,
+    ...prep.map(
+      (s, i) => sh`${stepCommand(s)}
+echo ok ${i}`,
+    ),
+    sh`set +e`,
+    sh`${start.argv}`,
+    sh`status=$?`,
+    opts.after && quietly(opts.after),
+    opts.teardown &&
+      sh`${quietly(opts.teardown)}
+echo torn-down`,
+    sh`exit $status`,
+  ]);
   let okSteps = 0;
   let oomKilled = false;
   let tornDown = false;
@@ -95,12 +103,11 @@ export async function runPlan(
   };
   let run: Promise<GuestExecResult>;
   let input: StartedContainer['input'];
-  const argv = ['/bin/sh', '-c', script];
   if (interactive) {
-    const p = guest.spawn(argv, { onStdout });
+    const p = spawnScript(guest, script, { onStdout });
     run = p.done;
     input = { write: (d) => p.write(d), closeStdin: () => p.closeStdin() };
-  } else run = guest.exec(argv, { onStdout });
+  } else run = execScript(guest, script, { onStdout });
   const exited = run.then((res) => ({ exitCode: res.exitCode, oomKilled, tornDown }));
   // The script ending before vmctr printed the pid: a step failed, or the container never started.
   const failedToStart = run.then((res) => {
