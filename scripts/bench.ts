@@ -10,6 +10,7 @@ import { cpus } from 'node:os';
 import { preview } from 'vite';
 import { tmpdir } from 'node:os';
 import { createNodeEngine } from '../src/node/nodeEngine';
+import { sh as shellScript } from '../src/engine/shell';
 import { bootNodeVm, nodeAssets, ROOT } from '../src/node/nodeVm';
 import { VmHost } from '../src/vm/vmHost';
 import type { Page } from 'playwright-core';
@@ -300,7 +301,7 @@ async function network() {
   };
   await sh('docker run -d --name n1 busybox sleep 600 && docker run -d --name n2 busybox sleep 600');
   const ip = (await sh("docker inspect -f '{{.NetworkSettings.IPAddress}}' n2")).trim();
-  const ping = await sh(`docker exec n1 ping -c 20 -i 0.2 ${ip}`);
+  const ping = await sh(shellScript`docker exec n1 ping -c 20 -i 0.2 ${ip}`.text);
   const avg = /= [\d.]+\/([\d.]+)\//.exec(ping)?.[1];
   record(
     'ping_container_rtt_ms',
