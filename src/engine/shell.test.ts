@@ -17,13 +17,15 @@ const canary = mkdtempSync(join(tmpdir(), 'quote-'));
 afterAll(() => rmSync(canary, { recursive: true, force: true }));
 
 /** Strings a hostile value could be: shell syntax, quotes, newlines, any Unicode; never NUL (argv cannot hold it). */
-const hostile = fc.oneof(
-  fc.string({ unit: fc.constantFrom(...`$()\`'";|&<>*?[]{}~#!\\ \t\n=%+,./:@-_aZ0`.split('')) }),
-  fc.string({ unit: 'binary' }),
-  fc.constant(`$(touch ${canary}/pwned)`),
-  fc.constant(`'; touch ${canary}/pwned; '`),
-  fc.constant(`"\`touch ${canary}/pwned\`"`),
-).filter((s) => !s.includes('\0'));
+const hostile = fc
+  .oneof(
+    fc.string({ unit: fc.constantFrom(...`$()\`'";|&<>*?[]{}~#!\\ \t\n=%+,./:@-_aZ0`.split('')) }),
+    fc.string({ unit: 'binary' }),
+    fc.constant(`$(touch ${canary}/pwned)`),
+    fc.constant(`'; touch ${canary}/pwned; '`),
+    fc.constant(`"\`touch ${canary}/pwned\`"`),
+  )
+  .filter((s) => !s.includes('\0'));
 
 describe('sh`…` quoting', () => {
   it('round-trips any string through /bin/sh -c printf %s, and runs none of it', () => {
