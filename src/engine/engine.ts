@@ -35,6 +35,16 @@ import {
   type PortProxy,
 } from './network/networkScripts';
 import type { ContainerSpec } from './runtime/containerPlan';
+import { securityArgs } from './runtime/containerPlan';
+import {
+  joinedContainers,
+  networkContainer,
+  notRunningMessage,
+  securityHostConfig,
+  securityOf,
+  type SecurityHostConfig,
+  type SecurityRequest,
+} from './runtime/security';
 
 export interface CreateOptions {
   image: string;
@@ -67,6 +77,8 @@ export interface CreateOptions {
   hostExec?: string;
   /** … reading what the engine writes to the container's input. */
   pipeStdin?: boolean;
+  /** --cap-add, --cap-drop, --privileged, --security-opt, --init, --ipc, --pid */
+  security?: SecurityRequest;
 }
 
 export const VOLUMES_DIR = '/var/lib/docker/volumes';
@@ -233,7 +245,9 @@ export class Engine {
     const cmd = o.cmd && o.cmd.length ? o.cmd : o.entrypoint ? [] : (ic.Cmd ?? []);
     if ((entrypoint?.length ?? 0) + cmd.length === 0) throw new EngineError('No command specified', 400);
     const networkMode = !o.network || o.network === 'default' ? 'bridge' : o.network;
-    const network = networkMode === 'host' || networkMode === 'none' ? null : this.networks.get(networkMode);
+    const security = securityHostConfig(o.security ?? {});
+    const joined = this.checkJoined(networkMode, security, o);
+    const network = networkMode === 'host' || networkMode === 'none' || joined ? null : this.networks.get(networkMode);
     if (network && network.driver !== 'bridge') throw new EngineError(`network ${networkMode} not found`, 404);
     const id = randomId();
     const env = mergeEnv(ic.Env ?? [], o.env ?? []);
@@ -244,7 +258,8 @@ export class Engine {
       Env: env,
       WorkingDir: o.workdir ?? ic.WorkingDir ?? '',
       User: o.user ?? ic.User ?? '',
-      Hostname: o.hostname ?? id.slice(0, 12),
+      // Joined to another container's network, it takes that container's name, as Docker does.
+      Hostname: joined?.Config.Hostname ?? o.hostname ?? id.slice(0, 12),
       Labels: { ...(ic.Labels ?? {}), ...(o.labels ?? {}) },
       Tty: o.tty ?? false,
       OpenStdin: o.openStdin ?? false,
@@ -258,6 +273,7 @@ export class Engine {
       UsernsMode: o.userns ? 'private' : '',
       AutoRemove: o.autoRemove ?? false,
       Binds: o.binds ?? [],
+      ...security,
     };
     hostConfig.Binds.forEach(parseBind); // refuse a bad -v before anything is made
     // Topmost first, as overlayfs lists lower dirs.
@@ -292,9 +308,38 @@ export class Engine {
     return c;
   }
 
-  private planFor(c: Container) {
+  /** --network container:X and its conflicts, as the daemon checks them at create; X itself, or null. */
+  private checkJoined(networkMode: string, security: SecurityHostConfig, o: CreateOptions): Container | null {
+    for (const j of joinedContainers({ ...security, NetworkMode: networkMode })) this.get(j.ref);
+    const ref = networkContainer(networkMode);
+    if (!ref) return null;
+    if (Object.keys(o.portBindings ?? {}).length) {
+      throw new EngineError('conflicting options: port publishing and the container type network mode', 400);
+    }
+    if (o.hostname) throw new EngineError('conflicting options: hostname and the network mode', 400);
+    return this.get(ref);
+  }
+
+  /** The namespaces of running containers this one joins, as vmctr takes them (/proc/<pid>/ns/…). */
+  private joinedNamespaces(c: Container): Pick<ContainerSpec, 'ipc' | 'pid'> & { net?: { join: string } } {
+    const out: Pick<ContainerSpec, 'ipc' | 'pid'> & { net?: { join: string } } = {};
+    for (const j of joinedContainers(c.HostConfig)) {
+      const other = this.get(j.ref);
+      if (other.Id === c.Id) throw new EngineError(`cannot join own ${j.kind === 'net' ? 'network' : j.kind}`, 400);
+      if (!other.State.Running) throw new EngineError(notRunningMessage(j.kind, j.ref), 409);
+      out[j.kind] = { join: `/proc/${other.State.Pid}/ns/${j.kind}` };
+    }
+    if (c.HostConfig.IpcMode === 'host') out.ipc = 'host';
+    if (c.HostConfig.PidMode === 'host') out.pid = 'host';
+    return out;
+  }
+
+  /** atStart: the containers it joins must run now (at create they may not yet). */
+  private planFor(c: Container, atStart = false) {
     const mounts = c.HostConfig.Binds.map(parseBind);
     const user = c.Config.User;
+    const joined = atStart ? this.joinedNamespaces(c) : this.joinedOrLater(c);
+    const peer = networkContainer(c.HostConfig.NetworkMode);
     return containerPlan({
       id: c.Id,
       layers: c.layers,
@@ -306,8 +351,8 @@ export class Engine {
       memoryBytes: c.HostConfig.Memory || undefined,
       nanoCpus: c.HostConfig.NanoCpus || undefined,
       pidsLimit: c.HostConfig.PidsLimit ?? undefined,
-      network: this.networkSpec(c),
-      hosts: this.hostsFor(c),
+      network: joined.net ?? this.networkSpec(c),
+      hosts: this.hostsFor(peer ? this.get(peer) : c),
       userns: c.HostConfig.UsernsMode === 'private',
       ...(c.Config.Tty ? { tty: c.ttySize ?? { rows: 24, cols: 80 } } : {}),
       mounts,
@@ -315,7 +360,21 @@ export class Engine {
       // -i without -t: a pipe the client writes to (attach with stdin), closed at its end of input.
       ...(c.pipeStdin || (c.Config.OpenStdin && !c.Config.Tty) ? { stdin: true } : {}),
       ...(c.hostExec ? { hostExec: c.hostExec } : {}),
+      security: securityOf(c.HostConfig),
+      ...(c.HostConfig.Init ? { init: true } : {}),
+      ...(joined.ipc ? { ipc: joined.ipc } : {}),
+      ...(joined.pid ? { pid: joined.pid } : {}),
     });
+  }
+
+  /** At create, a container to join may not run yet: the plan shown then joins nothing; start checks again. */
+  private joinedOrLater(c: Container) {
+    try {
+      return this.joinedNamespaces(c);
+    } catch (e) {
+      if (e instanceof EngineError && e.status === 409) return {};
+      throw e;
+    }
   }
 
   /** The container's network as its plan needs it: the host's, loopback only, or a prepared namespace. */
@@ -471,7 +530,7 @@ export class Engine {
       // New host-side names each start: the last run's pair may still be on its way out of the kernel.
       for (const { endpoint } of this.networks.of(c.Id)) endpoint.hostVeth = `veth${randomId().slice(0, 7)}`;
     }
-    c.plan = this.planFor(c); // the terminal size and the network may have changed since create
+    c.plan = this.planFor(c, true); // the terminal size and the network may have changed since create
     const started = await runPlan(
       this.guest,
       c.plan,
@@ -742,7 +801,7 @@ export class Engine {
     const e = this.execInfo(id);
     const c = this.get(e.containerId);
     if (!c.State.Running) throw new EngineError(`Container ${c.Id} is not running`, 409);
-    const args = ['vmctr', 'exec', '--pid', String(c.State.Pid)];
+    const args = ['vmctr', 'exec', '--pid', String(c.State.Pid), ...securityArgs(securityOf(c.HostConfig))];
     for (const v of mergeEnv(c.Config.Env, e.opts.env ?? [])) args.push('--env', v);
     const wd = e.opts.workdir ?? c.Config.WorkingDir;
     if (wd) args.push('--workdir', wd);

@@ -3,6 +3,7 @@
  * by the Engine. Each connection carries one request; streaming answers
  * (attach, logs --follow, exec) write as output arrives and end by closing.
  */
+import { securityWarnings } from '../runtime/security';
 import { END_OF_OUTPUT, EngineError, type CreateOptions, type Engine } from '../engine';
 
 import { HttpParseError, muxFrame, parseRequest, responseHead, type HttpRequest } from './http';
@@ -242,6 +243,13 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
         UsernsMode?: string;
         AutoRemove?: boolean;
         Binds?: string[];
+        CapAdd?: string[] | null;
+        CapDrop?: string[] | null;
+        Privileged?: boolean;
+        SecurityOpt?: string[] | null;
+        Init?: boolean | null;
+        IpcMode?: string;
+        PidMode?: string;
       };
     };
     if (!b.Image) throw new EngineError('Config cannot be empty in order to create a container', 400);
@@ -271,9 +279,18 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, ctx
       tty: b.Tty ?? false,
       openStdin: b.OpenStdin ?? false,
       binds: hc.Binds ?? [],
+      security: {
+        capAdd: hc.CapAdd ?? [],
+        capDrop: hc.CapDrop ?? [],
+        privileged: hc.Privileged ?? false,
+        securityOpt: hc.SecurityOpt ?? [],
+        ...(typeof hc.Init === 'boolean' ? { init: hc.Init } : {}),
+        ...(hc.IpcMode ? { ipcMode: hc.IpcMode } : {}),
+        ...(hc.PidMode ? { pidMode: hc.PidMode } : {}),
+      },
     };
     const c = await engine.create(opts);
-    return json(conn, 201, { Id: c.Id, Warnings: [] });
+    return json(conn, 201, { Id: c.Id, Warnings: securityWarnings(c.HostConfig) });
   }
   if ((m = /^\/containers\/([^/]+)(\/[a-z]+)?$/.exec(path))) {
     const id = decodeURIComponent(m[1]!);

@@ -7,6 +7,7 @@ import {
   capabilityMask,
   parseNamespaceMode,
   parseSecurityOpts,
+  securityWarnings,
 } from './security';
 
 describe('capabilities, as dockerd computes them', () => {
@@ -110,5 +111,12 @@ describe('the plan carries the security fields to vmctr', () => {
     expect(containerPlan({ ...base, network: { join: '/proc/42/ns/net' } }).some((s) => s.kind === 'network')).toBe(
       false,
     );
+  });
+});
+
+describe('the create answer', () => {
+  it('warns about --privileged only', () => {
+    expect(securityWarnings({ Privileged: true })[0]).toMatch(/take over the whole machine/);
+    expect(securityWarnings({ Privileged: false, SecurityOpt: ['seccomp=unconfined'] })).toEqual([]);
   });
 });

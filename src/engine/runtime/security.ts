@@ -5,6 +5,7 @@
  * which namespaces are shared with the host or another container.
  */
 import { EngineError } from '../engineError';
+import type { ContainerSecurity } from './containerPlan';
 
 /** Every capability the guest kernel (Linux 6.1) knows, by bit number. */
 export const ALL_CAPABILITIES = [
@@ -157,4 +158,95 @@ export function parseNamespaceMode(flag: 'ipc' | 'pid', mode: string | undefined
 /** The container a `--network container:<name|id>` joins, or null for any other mode. */
 export function networkContainer(mode: string): string | null {
   return mode.startsWith('container:') && mode.length > 'container:'.length ? mode.slice('container:'.length) : null;
+}
+
+/** The HostConfig fields of docker inspect that say what the container may do and what it shares. */
+export interface SecurityHostConfig {
+  CapAdd: string[] | null;
+  CapDrop: string[] | null;
+  Privileged: boolean;
+  SecurityOpt: string[] | null;
+  /** --init; null when not asked, as Docker's *bool. */
+  Init: boolean | null;
+  /** private (Docker's default), host or container:<name|id> */
+  IpcMode: string;
+  /** "" (its own), host or container:<name|id> */
+  PidMode: string;
+}
+
+/** What docker create was asked for (the create body's HostConfig). */
+export interface SecurityRequest {
+  capAdd?: string[];
+  capDrop?: string[];
+  privileged?: boolean;
+  securityOpt?: string[];
+  init?: boolean;
+  ipcMode?: string;
+  pidMode?: string;
+}
+
+/** Validated as dockerd does at create: a bad name or option is refused before anything is made. */
+export function securityHostConfig(r: SecurityRequest): SecurityHostConfig {
+  const hc: SecurityHostConfig = {
+    CapAdd: r.capAdd?.length ? [...r.capAdd] : null,
+    CapDrop: r.capDrop?.length ? [...r.capDrop] : null,
+    Privileged: r.privileged ?? false,
+    SecurityOpt: r.securityOpt?.length ? [...r.securityOpt] : null,
+    Init: r.init ?? null,
+    IpcMode: r.ipcMode || 'private',
+    PidMode: r.pidMode ?? '',
+  };
+  capabilities(hc.CapAdd ?? [], hc.CapDrop ?? [], hc.Privileged);
+  parseSecurityOpts(hc.SecurityOpt ?? []);
+  parseNamespaceMode('ipc', hc.IpcMode);
+  parseNamespaceMode('pid', hc.PidMode || undefined);
+  return hc;
+}
+
+/** A record from before these fields existed reads as Docker's defaults. */
+export function securityOf(hc: Partial<SecurityHostConfig>): ContainerSecurity {
+  const opts = parseSecurityOpts(hc.SecurityOpt ?? []);
+  const privileged = hc.Privileged ?? false;
+  return {
+    capabilities: capabilities(hc.CapAdd ?? [], hc.CapDrop ?? [], privileged),
+    seccomp: privileged ? 'unconfined' : opts.seccomp,
+    noNewPrivileges: opts.noNewPrivileges,
+    privileged,
+  };
+}
+
+/** The containers whose namespaces this one joins: net, ipc and pid, by the name or id given. */
+export function joinedContainers(hc: Partial<SecurityHostConfig> & { NetworkMode: string }): {
+  kind: 'net' | 'ipc' | 'pid';
+  ref: string;
+}[] {
+  const out: { kind: 'net' | 'ipc' | 'pid'; ref: string }[] = [];
+  const net = networkContainer(hc.NetworkMode);
+  if (net) out.push({ kind: 'net', ref: net });
+  const ipc = parseNamespaceMode('ipc', hc.IpcMode);
+  if (ipc.kind === 'container') out.push({ kind: 'ipc', ref: ipc.ref });
+  const pid = parseNamespaceMode('pid', hc.PidMode || undefined);
+  if (pid.kind === 'container') out.push({ kind: 'pid', ref: pid.ref });
+  return out;
+}
+
+/** Docker's words when the container to join is not running. */
+export function notRunningMessage(kind: 'net' | 'ipc' | 'pid', ref: string): string {
+  const what = kind === 'net' ? 'network' : kind === 'ipc' ? 'IPC' : 'PID';
+  return `cannot join ${what} of a non running container: ${ref}`;
+}
+
+/**
+ * What the daemon warns about in its create answer (the CLI prints each as "WARNING: …"). Docker itself
+ * says nothing for --privileged; here a student is told what the flag gives away.
+ */
+export function securityWarnings(hc: Partial<SecurityHostConfig>): string[] {
+  const out: string[] = [];
+  if (hc.Privileged) {
+    out.push(
+      'the container is privileged: every capability, every device of the machine, no seccomp filter and nothing masked; ' +
+        'a process in it can take over the whole machine, not only the container',
+    );
+  }
+  return out;
 }
