@@ -4,7 +4,7 @@
  * the capability list, the seccomp profile, no_new_privs, --privileged, and
  * which namespaces are shared with the host or another container.
  */
-import { EngineError } from '../engineError';
+import { invalidParameter } from '../engineError';
 import type { ContainerSecurity } from './containerPlan';
 
 /** Every capability the guest kernel (Linux 6.1) knows, by bit number. */
@@ -77,7 +77,7 @@ export function normalizeCapabilities(list: readonly string[]): string[] {
     if (up === 'ALL') return 'ALL';
     const name = up.startsWith('CAP_') ? up : `CAP_${up}`;
     if (!(ALL_CAPABILITIES as readonly string[]).includes(name)) {
-      throw new EngineError(`invalid CapAdd/CapDrop: unknown capability: "${raw}"`, 400);
+      throw invalidParameter(`invalid CapAdd/CapDrop: unknown capability: "${raw}"`);
     }
     return name;
   });
@@ -132,12 +132,11 @@ export function parseSecurityOpts(opts: readonly string[]): SecurityOptions {
     } else if (key === 'seccomp' && (value === 'unconfined' || value === 'builtin')) {
       out.seccomp = value === 'unconfined' ? 'unconfined' : 'default';
     } else if (key === 'seccomp') {
-      throw new EngineError(
+      throw invalidParameter(
         'only seccomp=unconfined and the default profile are available here (no custom profile files)',
-        400,
       );
     } else {
-      throw new EngineError(`invalid --security-opt ${i + 1}: "${opt}"`, 400);
+      throw invalidParameter(`invalid --security-opt ${i + 1}: "${opt}"`);
     }
   });
   return out;
@@ -152,7 +151,7 @@ export function parseNamespaceMode(flag: 'ipc' | 'pid', mode: string | undefined
   if (mode.startsWith('container:') && mode.length > 'container:'.length) {
     return { kind: 'container', ref: mode.slice('container:'.length) };
   }
-  throw new EngineError(`invalid ${flag.toUpperCase()} mode: ${mode}`, 400);
+  throw invalidParameter(`invalid ${flag.toUpperCase()} mode: ${mode}`);
 }
 
 /** The container a `--network container:<name|id>` joins, or null for any other mode. */
