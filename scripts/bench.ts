@@ -527,6 +527,49 @@ async function pictures() {
   }
 }
 
+/**
+ * What Docker's confinement costs (issue 16): a syscall loop in a container
+ * under Docker's seccomp profile and with seccomp=unconfined, measured in the
+ * guest by vmprobe; and the size of the kernel that carries the options.
+ * getppid is answered from the kernel's per-syscall cache of the filter's
+ * verdict; personality(0xffffffff) is checked by argument, so it runs the filter.
+ */
+async function security() {
+  const vm = await bootNodeVm({});
+  const store = mkdtempSync(join(tmpdir(), 'bench-engine-'));
+  await createNodeEngine(vm, store);
+  const loop = async (flags: string, call: string) => {
+    const xs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await vm.channel.sh(
+        `docker run --rm -v /sbin/vmtools:/usr/bin/vmprobe:ro ${flags} busybox vmprobe loop 20000 ${call}`,
+        { timeoutMs: 120_000 },
+      );
+      const m = /loop (\d+) ns\/call/.exec(new TextDecoder().decode(r.stdout));
+      if (!m) throw new Error(`vmprobe loop: ${new TextDecoder().decode(r.stderr)}`);
+      xs.push(Number(m[1]));
+    }
+    return median(xs);
+  };
+  await vm.channel.sh('docker run --rm busybox true'); // unpacks the layer once
+  for (const call of ['getppid', 'personality']) {
+    const filtered = await loop('', call);
+    const unconfined = await loop('--security-opt seccomp=unconfined', call);
+    record(
+      `seccomp_${call}_ns`,
+      filtered,
+      `one ${call}() in a container under Docker's seccomp profile, guest ns (median of 5 × 20000)`,
+    );
+    record(`unconfined_${call}_ns`, unconfined, `the same with --security-opt seccomp=unconfined`);
+    record(`seccomp_${call}_ratio`, round(filtered / unconfined, 2), `seccomp_${call}_ns / unconfined_${call}_ns`);
+  }
+  const size = (f: string) => readFileSync(join(ROOT, 'public', 'vm', f)).length;
+  record('bzimage_bytes', size('bzImage'), 'public/vm/bzImage: the kernel with its initramfs (seccomp, modules on)');
+  record('state_zst_bytes', size('state.bin.zst'), 'public/vm/state.bin.zst: the saved machine, zstd -19');
+  await vm.destroy();
+  rmSync(store, { recursive: true, force: true });
+}
+
 /** `npm run bench -- builds page` runs only those sections; no names runs them all. */
 const SECTIONS: Record<string, () => Promise<void>> = {
   node: async () => {
@@ -535,6 +578,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
     await controlChannel();
   },
   containers,
+  security,
   builds,
   registry,
   network,

@@ -1,4 +1,5 @@
 /** /containers/… and POST /commit: Docker's container API. */
+import { securityWarnings } from '../runtime/security';
 import type { CreateOptions } from '../containers/create';
 import { statusText } from '../containers/inspect';
 import { pruneContainers } from '../diskUsage';
@@ -121,6 +122,13 @@ const CreateBody = object({
       UsernsMode: optional(string),
       AutoRemove: optional(boolean),
       Binds: optional(list(string)),
+      CapAdd: optional(list(string)),
+      CapDrop: optional(list(string)),
+      Privileged: optional(boolean),
+      SecurityOpt: optional(list(string)),
+      Init: optional(boolean),
+      IpcMode: optional(string),
+      PidMode: optional(string),
     }),
   ),
 });
@@ -154,9 +162,18 @@ async function create({ engine, req, conn, query }: Call): Promise<number> {
     tty: b.Tty ?? false,
     openStdin: b.OpenStdin ?? false,
     binds: hc.Binds ?? [],
+    security: {
+      capAdd: hc.CapAdd ?? [],
+      capDrop: hc.CapDrop ?? [],
+      privileged: hc.Privileged ?? false,
+      securityOpt: hc.SecurityOpt ?? [],
+      ...(hc.Init !== undefined ? { init: hc.Init } : {}),
+      ...(hc.IpcMode ? { ipcMode: hc.IpcMode } : {}),
+      ...(hc.PidMode ? { pidMode: hc.PidMode } : {}),
+    },
   };
   const c = await engine.create(opts);
-  return json(conn, 201, { Id: c.Id, Warnings: [] });
+  return json(conn, 201, { Id: c.Id, Warnings: securityWarnings(c.HostConfig) });
 }
 
 async function start({ engine, conn, params }: Call): Promise<number> {

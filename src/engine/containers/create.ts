@@ -11,6 +11,13 @@ import type { ImageService } from '../images/imageService';
 import type { NetworkService } from '../network/networkService';
 import { checkPortBindings, type PortBindings } from '../network/portBindings';
 import { USERNS_BASE } from '../runtime/containerPlan';
+import {
+  joinedContainers,
+  networkContainer,
+  securityHostConfig,
+  type SecurityHostConfig,
+  type SecurityRequest,
+} from '../runtime/security';
 import type { Container, ContainerConfig, HostConfig } from './container';
 import { parseBind } from './mounts';
 import { planFor } from './spec';
@@ -48,6 +55,8 @@ export interface CreateOptions {
   hostExec?: string;
   /** … reading what the engine writes to the container's input. */
   pipeStdin?: boolean;
+  /** --cap-add, --cap-drop, --privileged, --security-opt, --init, --ipc, --pid */
+  security?: SecurityRequest;
 }
 
 /** Image env first, then the user's, a later KEY= replacing an earlier one. */
@@ -64,6 +73,22 @@ export interface CreateDeps {
   events: EventLog;
 }
 
+/**
+ * The containers named in --network/--ipc/--pid container:X must exist, and
+ * a shared network namespace rules out -p and -h, as the daemon checks at
+ * create. Returns the container whose network is joined, if any.
+ */
+function checkJoined(d: CreateDeps, o: CreateOptions, security: SecurityHostConfig): Container | null {
+  for (const j of joinedContainers({ ...security, NetworkMode: o.network ?? '' })) d.containers.get(j.ref);
+  const ref = networkContainer(o.network ?? '');
+  if (!ref) return null;
+  if (Object.keys(o.portBindings ?? {}).length) {
+    throw invalidParameter('conflicting options: port publishing and the container type network mode');
+  }
+  if (o.hostname) throw invalidParameter('conflicting options: hostname and the network mode');
+  return d.containers.get(ref);
+}
+
 export async function createContainer(d: CreateDeps, o: CreateOptions): Promise<Container> {
   await d.images.ensureImages();
   const image = await d.images.resolve(o.image);
@@ -72,7 +97,10 @@ export async function createContainer(d: CreateDeps, o: CreateOptions): Promise<
   const entrypoint = o.entrypoint ?? ic.Entrypoint ?? null;
   const cmd = o.cmd && o.cmd.length ? o.cmd : o.entrypoint ? [] : (ic.Cmd ?? []);
   if ((entrypoint?.length ?? 0) + cmd.length === 0) throw invalidParameter('No command specified');
-  const { mode: networkMode, network } = d.network.modeOf(o.network);
+  const security = securityHostConfig(o.security ?? {});
+  // --network container:X joins X's namespace at start: no network of its own to join now.
+  const joined = checkJoined(d, o, security);
+  const { mode: networkMode, network } = joined ? { mode: o.network!, network: null } : d.network.modeOf(o.network);
   const id = randomId();
   const config: ContainerConfig = {
     Image: o.image,
@@ -81,7 +109,8 @@ export async function createContainer(d: CreateDeps, o: CreateOptions): Promise<
     Env: mergeEnv(ic.Env ?? [], o.env ?? []),
     WorkingDir: o.workdir ?? ic.WorkingDir ?? '',
     User: o.user ?? ic.User ?? '',
-    Hostname: o.hostname ?? id.slice(0, 12),
+    // On another container's network it takes that container's hostname, as Docker does.
+    Hostname: joined?.Config.Hostname ?? o.hostname ?? id.slice(0, 12),
     Labels: { ...(ic.Labels ?? {}), ...(o.labels ?? {}) },
     Tty: o.tty ?? false,
     OpenStdin: o.openStdin ?? false,
@@ -95,6 +124,7 @@ export async function createContainer(d: CreateDeps, o: CreateOptions): Promise<
     UsernsMode: o.userns ? 'private' : '',
     AutoRemove: o.autoRemove ?? false,
     Binds: o.binds ?? [],
+    ...security,
   };
   hostConfig.Binds.forEach(parseBind); // refuse a bad -v before anything is made
   // Topmost first, as overlayfs lists lower dirs.
@@ -115,7 +145,7 @@ export async function createContainer(d: CreateDeps, o: CreateOptions): Promise<
   // The name again: another create may have taken it while the layers were unpacked.
   d.containers.checkName(name);
   if (network) d.network.join(network, c);
-  c.plan = planFor(c, d.network);
+  c.plan = planFor(c, d.network, d.containers);
   d.containers.add(c);
   d.events.emit('container', 'create', id, { name, image: o.image });
   return c;

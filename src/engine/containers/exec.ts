@@ -5,6 +5,8 @@
  */
 import { invalidParameter, notFound } from '../engineError';
 import { randomId } from '../images/digest';
+import { securityArgs } from '../runtime/containerPlan';
+import { securityOf } from '../runtime/security';
 import { mergeEnv } from './create';
 import type { Daemon } from './daemon';
 import { requireRunning } from './state';
@@ -57,7 +59,8 @@ export class Execs {
     const e = this.info(id);
     const c = this.d.containers.get(e.containerId);
     requireRunning(c);
-    const args = ['vmctr', 'exec', '--pid', String(c.State.Pid)];
+    // What the container may do holds for what is exec'd in it too: its capabilities and seccomp filter.
+    const args = ['vmctr', 'exec', '--pid', String(c.State.Pid), ...securityArgs(securityOf(c.HostConfig))];
     for (const v of mergeEnv(c.Config.Env, e.opts.env ?? [])) args.push('--env', v);
     const wd = e.opts.workdir ?? c.Config.WorkingDir;
     if (wd) args.push('--workdir', wd);

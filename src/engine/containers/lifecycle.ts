@@ -35,7 +35,8 @@ export class Lifecycle {
     if (c.State.Running) return c;
     await d.cgroups.ensure();
     d.network.prepareStart(c);
-    c.plan = planFor(c, d.network); // the terminal size and the network may have changed since create
+    // The terminal size and the network may have changed since create; containers it joins must run now.
+    c.plan = planFor(c, d.network, d.containers, true);
     const started = await runPlan(
       d.guest,
       c.plan,
