@@ -538,11 +538,12 @@ async function security() {
   const vm = await bootNodeVm({});
   const store = mkdtempSync(join(tmpdir(), 'bench-engine-'));
   await createNodeEngine(vm, store);
-  const loop = async (flags: string, call: string) => {
+  const loop = async (flags: string[], call: string) => {
     const xs: number[] = [];
     for (let i = 0; i < 5; i++) {
       const r = await vm.channel.sh(
-        `docker run --rm -v /sbin/vmtools:/usr/bin/vmprobe:ro ${flags} busybox vmprobe loop 20000 ${call}`,
+        shellScript`docker run --rm -v /sbin/vmtools:/usr/bin/vmprobe:ro ${flags} busybox vmprobe loop 20000 ${call}`
+          .text,
         { timeoutMs: 120_000 },
       );
       const m = /loop (\d+) ns\/call/.exec(new TextDecoder().decode(r.stdout));
@@ -553,8 +554,8 @@ async function security() {
   };
   await vm.channel.sh('docker run --rm busybox true'); // unpacks the layer once
   for (const call of ['getppid', 'personality']) {
-    const filtered = await loop('', call);
-    const unconfined = await loop('--security-opt seccomp=unconfined', call);
+    const filtered = await loop([], call);
+    const unconfined = await loop(['--security-opt', 'seccomp=unconfined'], call);
     record(
       `seccomp_${call}_ns`,
       filtered,
