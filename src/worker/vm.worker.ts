@@ -34,7 +34,7 @@ import type { Transfer } from '../engine/distribution/transfer';
 import { Builder, type StepReport } from '../engine/build/builder';
 import { BuildContext } from '../engine/build/buildContext';
 import { layerChanges } from '../engine/images/layerChanges';
-import { loadImages as loadImagesFromArchive, saveImages } from '../engine/images/imageArchive';
+import { saveImages } from '../engine/images/imageArchive';
 import type { EngineEvent } from '../engine/events';
 import { evaluateSince } from '../lessons/lessonRun';
 import { readNamespaces } from '../pictures/namespaces';
@@ -375,11 +375,7 @@ const api: VmWorkerApi = {
     return Comlink.transfer(tar, [tar.buffer]);
   },
   async loadImages(archive) {
-    const e = currentEngine();
-    await e.ensureImages();
-    const { loaded } = await loadImagesFromArchive(images, archive);
-    for (const l of loaded) e.events.emit('image', 'load', l, { name: l });
-    return loaded;
+    return currentEngine().imageService.load(archive);
   },
   async boot(opts) {
     bootOpts = opts;

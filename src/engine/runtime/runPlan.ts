@@ -1,4 +1,5 @@
 import type { Guest, GuestExecResult, GuestProcess } from '../guest';
+import type { Script } from '../shell';
 import { shellQuote, stepCommand, type Step } from './containerPlan';
 
 export interface StartedContainer {
@@ -41,21 +42,21 @@ export async function runPlan(
   guest: Guest,
   steps: readonly Step[],
   onOutput?: (line: OutputLine) => void,
-  opts: { before?: string; after?: string; teardown?: string } = {},
+  opts: { before?: Script; after?: Script; teardown?: Script } = {},
 ): Promise<StartedContainer> {
   const start = steps.at(-1);
   if (!start || start.kind !== 'start') throw new Error('a plan ends with its start step');
   const prep = steps.slice(0, -1) as Exclude<Step, { kind: 'start' }>[];
   // "ok N" after each step tells which one failed, if one does.
   const script = [
-    ...(opts.before ? [`{\n${opts.before}\n} >/dev/null 2>&1`] : []),
+    ...(opts.before ? [`{\n${opts.before.text}\n} >/dev/null 2>&1`] : []),
     'set -e',
     ...prep.map((s, i) => `${stepCommand(s)}\necho ok ${i}`),
     'set +e',
     start.argv.map(shellQuote).join(' '),
     'status=$?',
-    ...(opts.after ? [`{\n${opts.after}\n} >/dev/null 2>&1`] : []),
-    ...(opts.teardown ? [`{\n${opts.teardown}\n} >/dev/null 2>&1`, 'echo torn-down'] : []),
+    ...(opts.after ? [`{\n${opts.after.text}\n} >/dev/null 2>&1`] : []),
+    ...(opts.teardown ? [`{\n${opts.teardown.text}\n} >/dev/null 2>&1`, 'echo torn-down'] : []),
     'exit $status',
   ].join('\n');
   let okSteps = 0;
