@@ -7,11 +7,12 @@
  * message keys with values, so the page says them in the student's language.
  */
 import type { Engine } from '../engine/engine';
-import { sh } from '../engine/guest';
+import { runScript, sh } from '../engine/guest';
+import { sh as script } from '../engine/shell';
 import { ImageTree } from '../engine/images/imageTree';
 import type { Image } from '../engine/images/imageStore';
 import type { EngineEvent } from '../engine/events';
-import { containerPaths, shellQuote } from '../engine/runtime/containerPlan';
+import { containerPaths } from '../engine/runtime/containerPlan';
 import { matches } from './patterns';
 
 export { matches } from './patterns';
@@ -224,7 +225,7 @@ async function containerCheck(check: Extract<Check, { container: string }>, ctx:
   if (check.cgroup) {
     const dir = containerPaths(c.Id).cgroup;
     for (const [file, want] of Object.entries(check.cgroup)) {
-      const r = await sh(ctx.engine.guest, `cat ${shellQuote(`${dir}/${file}`)}`);
+      const r = await runScript(ctx.engine.guest, script`cat ${`${dir}/${file}`}`);
       const actual = r.exitCode === 0 ? r.out.trim() : null;
       if (actual === null || !matches(want, actual)) {
         failures.push(diff(k('check.what.cgroup', { name, file }), want, actual ?? k('check.value.noFile')));
@@ -274,7 +275,7 @@ async function namespaceDiff(
 ): Promise<Failure[]> {
   const what = k('check.what.namespace', { name, kind: want.kind });
   const link = async (p: number) =>
-    (await sh(ctx.engine.guest, `readlink /proc/${p}/ns/${want.kind}`)).out.trim() || '?';
+    (await runScript(ctx.engine.guest, script`readlink ${`/proc/${p}/ns/${want.kind}`}`)).out.trim() || '?';
   const mine = await link(pid);
   const host = await link(1);
   const out: Failure[] = [];
