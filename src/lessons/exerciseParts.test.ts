@@ -123,6 +123,10 @@ describe('capabilities as the kernel shows them', () => {
         'DAC_READ_SEARCH, LINUX_IMMUTABLE, NET_BROADCAST, IPC_LOCK, IPC_OWNER, SYS_MODULE, … (26)',
       ],
     ]);
+    // Within the default: --cap-drop ALL --cap-add SYS_TIME is fine, --cap-add ALL is not.
+    const within = { has: ['SYS_TIME'], rest: 'within-default' as const };
+    expect(capabilityDiff('c', ['SYS_TIME'], within)).toEqual([]);
+    expect(say(capabilityDiff('c', all, within))[0]![0]).toBe('check.what.capsExtra{"name":"c"}');
     // --cap-drop ALL: the default ones are missing too.
     expect(say(capabilityDiff('c', [], { rest: 'default' }))[0]![0]).toBe('check.what.capsMissing{"name":"c"}');
   });

@@ -186,7 +186,7 @@ describe('lesson validation', () => {
     expect(p).toEqual([
       'exercise one: check: "ROOT" is not a capability',
       'exercise one: check: seccomp is "filter" or "off"',
-      'exercise two: check: capabilities needs has: [...], lacks: [...] and/or rest: "default"',
+      'exercise two: check: capabilities needs has: [...], lacks: [...] and/or rest: "default" or "within-default"',
     ]);
   });
 

@@ -207,10 +207,10 @@ function checkProblems(check: unknown, where: string): string[] {
         typeof caps !== 'object' ||
         Object.keys(caps).some((f) => !['has', 'lacks', 'rest'].includes(f)) ||
         lists.some((l) => l !== undefined && !Array.isArray(l)) ||
-        (caps.rest !== undefined && caps.rest !== 'default') ||
+        (caps.rest !== undefined && caps.rest !== 'default' && caps.rest !== 'within-default') ||
         (!names.length && caps.rest === undefined)
       ) {
-        out.push(`${where}: capabilities needs has: [...], lacks: [...] and/or rest: "default"`);
+        out.push(`${where}: capabilities needs has: [...], lacks: [...] and/or rest: "default" or "within-default"`);
       }
       for (const n of names)
         if (typeof n !== 'string' || capabilityBit(n) < 0) out.push(`${where}: "${String(n)}" is not a capability`);
