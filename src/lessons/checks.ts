@@ -147,7 +147,15 @@ export async function evaluate(check: Check, ctx: CheckContext): Promise<CheckRe
   if ('all' in check) {
     const failures: Failure[] = [];
     for (const c of check.all) failures.push(...(await evaluate(c, ctx)).failures);
-    return { ok: failures.length === 0, failures };
+    // Two parts of a goal can miss for one reason (a container both must join is not there): say it once.
+    const said = new Set<string>();
+    const once = failures.filter((f) => {
+      const key = JSON.stringify(f);
+      if (said.has(key)) return false;
+      said.add(key);
+      return true;
+    });
+    return { ok: failures.length === 0, failures: once };
   }
   if ('any' in check) {
     const results = [];

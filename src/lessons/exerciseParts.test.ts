@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capabilitiesOf, capabilityDiff, type Failure } from './checks';
+import { capabilitiesOf, capabilityDiff, evaluate, type CheckContext, type Failure } from './checks';
 import { describeFailure, sayFailure } from './difference';
 import type { Prediction } from './lessonBundle';
 import { matches, patternProblem } from './patterns';
@@ -129,5 +129,15 @@ describe('capabilities as the kernel shows them', () => {
     expect(say(capabilityDiff('c', all, within))[0]![0]).toBe('check.what.capsExtra{"name":"c"}');
     // --cap-drop ALL: the default ones are missing too.
     expect(say(capabilityDiff('c', [], { rest: 'default' }))[0]![0]).toBe('check.what.capsMissing{"name":"c"}');
+  });
+});
+
+describe('all of a goal', () => {
+  it('says a difference two parts share once', async () => {
+    const restart = { event: { Type: 'container', Action: 'restart', name: 'front' } };
+    const ctx = { engine: null, events: [] } as unknown as CheckContext;
+    const r = await evaluate({ all: [restart, { event: { ...restart.event, Action: 'start' } }, restart] }, ctx);
+    expect(r.ok).toBe(false);
+    expect(r.failures.map((f) => f.want)).toEqual(['restart', 'start']);
   });
 });
