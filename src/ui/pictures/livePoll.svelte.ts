@@ -3,7 +3,8 @@
  * the page is visible, never two reads at once. Readings that show no change
  * (by `key`) stretch the wait, 1 s up to 8 s, so an idle machine costs almost
  * nothing; `refresh()` (called on daemon events) reads at once and shortens
- * it again. A hidden page or an unmounted picture costs the guest nothing.
+ * it again (during a read, it asks for one more read right after, since the
+ * read under way may have begun before the change). A hidden page or an unmounted picture costs the guest nothing.
  */
 export class LivePoll<T> {
   value = $state<T | null>(null);
@@ -13,6 +14,8 @@ export class LivePoll<T> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = true;
   private reading = false;
+  /** A refresh asked for while a read was under way: read again as soon as it ends. */
+  private again = false;
   private wait: number;
   private lastKey = '';
 
@@ -38,7 +41,11 @@ export class LivePoll<T> {
   /** Something changed that the page knows about: read now, and keep reading often for a while. */
   async refresh(): Promise<void> {
     this.wait = this.opts.minMs ?? 1000;
-    if (this.reading) return;
+    // The read under way may have started before the change: one more right after it.
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
     if (this.timer) clearTimeout(this.timer);
     await this.tick();
   }
@@ -47,6 +54,7 @@ export class LivePoll<T> {
     if (this.stopped) return;
     if (typeof document === 'undefined' || document.visibilityState === 'visible') {
       this.reading = true;
+      this.again = false;
       try {
         const v = await this.read();
         const key = this.opts.key ? this.opts.key(v) : JSON.stringify(v);
@@ -62,6 +70,7 @@ export class LivePoll<T> {
         this.reading = false;
       }
     }
-    if (!this.stopped) this.timer = setTimeout(() => void this.tick(), this.wait);
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.tick(), this.again ? 0 : this.wait);
   }
 }
