@@ -74,6 +74,7 @@ export async function createContainer(d: CreateDeps, o: CreateOptions): Promise<
   if ((entrypoint?.length ?? 0) + cmd.length === 0) throw invalidParameter('No command specified');
   const { mode: networkMode, network } = d.network.modeOf(o.network);
   const id = randomId();
+  const hostname = o.hostname ?? (networkMode === 'host' ? await d.network.hostName() : id.slice(0, 12));
   const config: ContainerConfig = {
     Image: o.image,
     Cmd: cmd,
@@ -81,7 +82,7 @@ export async function createContainer(d: CreateDeps, o: CreateOptions): Promise<
     Env: mergeEnv(ic.Env ?? [], o.env ?? []),
     WorkingDir: o.workdir ?? ic.WorkingDir ?? '',
     User: o.user ?? ic.User ?? '',
-    Hostname: o.hostname ?? id.slice(0, 12),
+    Hostname: hostname,
     Labels: { ...(ic.Labels ?? {}), ...(o.labels ?? {}) },
     Tty: o.tty ?? false,
     OpenStdin: o.openStdin ?? false,

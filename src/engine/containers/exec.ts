@@ -7,7 +7,7 @@ import { invalidParameter, notFound } from '../engineError';
 import { randomId } from '../images/digest';
 import { mergeEnv } from './create';
 import type { Daemon } from './daemon';
-import { requireRunning } from './state';
+import { requireNotPaused, requireRunning } from './state';
 
 export interface ExecOptions {
   env?: string[];
@@ -35,6 +35,7 @@ export class Execs {
   create(ref: string, argv: string[], opts: ExecOptions = {}): string {
     const c = this.d.containers.get(ref);
     requireRunning(c);
+    requireNotPaused(c);
     if (argv.length === 0) throw invalidParameter('No exec command specified');
     const id = randomId();
     this.records.set(id, { id, containerId: c.Id, argv, opts, running: false, exitCode: null });
@@ -57,6 +58,8 @@ export class Execs {
     const e = this.info(id);
     const c = this.d.containers.get(e.containerId);
     requireRunning(c);
+    // Paused between create and start: a process joining a frozen cgroup would hang with it.
+    requireNotPaused(c);
     const args = ['vmctr', 'exec', '--pid', String(c.State.Pid)];
     for (const v of mergeEnv(c.Config.Env, e.opts.env ?? [])) args.push('--env', v);
     const wd = e.opts.workdir ?? c.Config.WorkingDir;

@@ -33,7 +33,7 @@ export class FakeGuest implements Guest {
   private readonly running = new Map<number, Running>();
   private nextPid = 1000;
 
-  /** The first matching rule answers; a script or argv matching `pattern` gets `answer`. */
+  /** A script or argv matching `pattern` gets `answer`; the rule set last wins. */
   on(pattern: RegExp, answer: Answer | ((c: FakeCall) => Answer | Promise<Answer>)): this {
     this.rules.push({
       match: (c) => pattern.test(c.script ?? c.argv.join(' ')),
@@ -83,7 +83,7 @@ export class FakeGuest implements Guest {
     const script = argv[0] === '/bin/sh' && argv[1] === '-c' ? (argv[2] ?? '') : null;
     const call: FakeCall = { argv: [...argv], script, ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}) };
     this.calls.push(call);
-    const rule = this.rules.find((r) => r.match(call));
+    const rule = [...this.rules].reverse().find((r) => r.match(call));
     if (rule) return { done: Promise.resolve(rule.answer(call)).then((a) => result(a, opts)), pid: null };
     if (script?.includes('vmctr run')) return this.startContainer(script, opts);
     const kill = script && /^kill -(\d+) (\d+)$/.exec(script.trim());
