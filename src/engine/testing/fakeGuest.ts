@@ -32,6 +32,8 @@ export class FakeGuest implements Guest {
   private readonly rules: { match: (c: FakeCall) => boolean; answer: (c: FakeCall) => Answer | Promise<Answer> }[] = [];
   private readonly running = new Map<number, Running>();
   private nextPid = 1000;
+  /** Where the made-up guest clock of the next container's script begins (ms). */
+  clockMs = 1_700_000_000_000;
 
   /** A script or argv matching `pattern` gets `answer`; the rule set last wins. */
   on(pattern: RegExp, answer: Answer | ((c: FakeCall) => Answer | Promise<Answer>)): this {
@@ -98,13 +100,14 @@ export class FakeGuest implements Guest {
   /** As vmctr's start script reports: "ok N" per preparation step, then "pid N"; the end when the test says. */
   private startContainer(script: string, opts: GuestExecOptions) {
     const pid = this.nextPid++;
-    const steps = script.match(/^echo ok \d+$/gm) ?? [];
+    const steps = [...script.matchAll(/^echo ok (\d+) \$EPOCHREALTIME$/gm)].map((m) => Number(m[1]));
     let finish!: (r: GuestExecResult) => void;
     const done = new Promise<GuestExecResult>((resolve) => (finish = resolve));
     this.running.set(pid, { pid, script, ...(opts.onStdout ? { onStdout: opts.onStdout } : {}), finish });
-    queueMicrotask(() =>
-      opts.onStdout?.(enc.encode([...steps.map((s) => s.slice(5)), `pid ${pid}`].map((l) => `${l}\n`).join(''))),
-    );
+    // A made-up clock: one millisecond per step (these are no measurements; only the arithmetic is tested).
+    const at = (ms: number) => (this.clockMs + ms) / 1000;
+    const lines = [`begin ${at(0)}`, ...steps.map((i) => `ok ${i} ${at(i + 1)}`), `pid ${pid}`];
+    queueMicrotask(() => opts.onStdout?.(enc.encode(lines.map((l) => `${l}\n`).join(''))));
     return { done, pid };
   }
 }
