@@ -5,6 +5,9 @@
  *   npm run lab -- sh '<script>'     run a script on the control channel; its
  *                                    output is printed and its status returned
  *   npm run lab -- docker <args>     the guest's docker CLI, as if typed in it
+ *   npm run lab -- docker-run-plan <docker run args>
+ *                                    runs the container, then prints its start's plan with each
+ *                                    step's time in the guest (JSON, as docker inspect prints)
  *   npm run lab -- console           the guest's serial console on this terminal
  *   npm run lab -- parse <Dockerfile> the Dockerfile as Docker's parser splits it, as
  *                                    JSON; `file:line:col: message` and status 1 on an error
@@ -38,6 +41,7 @@ import { bootNodeVm, ROOT } from '../src/node/nodeVm';
 
 const USAGE = `usage: npm run lab -- [--cold] [--boot-log] sh '<script>'
        npm run lab -- [--cold] docker <args>
+       npm run lab -- [--cold] docker-run-plan <docker run args>
        npm run lab -- [--cold] console
        npm run lab -- parse <Dockerfile>
        npm run lab -- [--cold] lesson check <lesson dir>`;
@@ -167,7 +171,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${(e as Error).message}\n`);
       return 1;
     }
-  } else if (cmd !== 'sh' && cmd !== 'console' && cmd !== 'docker') {
+  } else if (cmd !== 'sh' && cmd !== 'console' && cmd !== 'docker' && cmd !== 'docker-run-plan') {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -212,6 +216,15 @@ async function main(argv: string[]): Promise<number> {
       });
       if (r.exitCode !== 0) throw new Error(`could not copy the build context: ${new TextDecoder().decode(r.stderr)}`);
     }
+  }
+  if (cmd === 'docker-run-plan') {
+    // The container's own output goes to stderr: stdout is the record, JSON as `docker inspect` prints.
+    const r = await execScript(vm, sh`docker run ${rest}`, { onStdout: (c) => process.stderr.write(c) });
+    process.stderr.write(new TextDecoder().decode(r.stderr));
+    const record = engine.starts.last;
+    process.stdout.write(JSON.stringify(record ? [record] : [], null, 4) + '\n');
+    await vm.destroy();
+    return record ? r.exitCode : 1;
   }
   // `sh` takes the user's script as it is; `docker` quotes each argument.
   const script = cmd === 'docker' ? sh`docker ${dockerArgs}`.text : rest.join(' ');

@@ -32,8 +32,10 @@ export class FakeGuest implements Guest {
   private readonly rules: { match: (c: FakeCall) => boolean; answer: (c: FakeCall) => Answer | Promise<Answer> }[] = [];
   private readonly running = new Map<number, Running>();
   private nextPid = 1000;
+  /** Where the made-up guest clock of the next container's script begins (ms). */
+  clockMs = 1_700_000_000_000;
 
-  /** The first matching rule answers; a script or argv matching `pattern` gets `answer`. */
+  /** A script or argv matching `pattern` gets `answer`; the rule set last wins. */
   on(pattern: RegExp, answer: Answer | ((c: FakeCall) => Answer | Promise<Answer>)): this {
     this.rules.push({
       match: (c) => pattern.test(c.script ?? c.argv.join(' ')),
@@ -83,7 +85,7 @@ export class FakeGuest implements Guest {
     const script = argv[0] === '/bin/sh' && argv[1] === '-c' ? (argv[2] ?? '') : null;
     const call: FakeCall = { argv: [...argv], script, ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}) };
     this.calls.push(call);
-    const rule = this.rules.find((r) => r.match(call));
+    const rule = [...this.rules].reverse().find((r) => r.match(call));
     if (rule) return { done: Promise.resolve(rule.answer(call)).then((a) => result(a, opts)), pid: null };
     if (script?.includes('vmctr run')) return this.startContainer(script, opts);
     const kill = script && /^kill -(\d+) (\d+)$/.exec(script.trim());
@@ -98,13 +100,14 @@ export class FakeGuest implements Guest {
   /** As vmctr's start script reports: "ok N" per preparation step, then "pid N"; the end when the test says. */
   private startContainer(script: string, opts: GuestExecOptions) {
     const pid = this.nextPid++;
-    const steps = script.match(/^echo ok \d+$/gm) ?? [];
+    const steps = [...script.matchAll(/^echo ok (\d+) \$EPOCHREALTIME$/gm)].map((m) => Number(m[1]));
     let finish!: (r: GuestExecResult) => void;
     const done = new Promise<GuestExecResult>((resolve) => (finish = resolve));
     this.running.set(pid, { pid, script, ...(opts.onStdout ? { onStdout: opts.onStdout } : {}), finish });
-    queueMicrotask(() =>
-      opts.onStdout?.(enc.encode([...steps.map((s) => s.slice(5)), `pid ${pid}`].map((l) => `${l}\n`).join(''))),
-    );
+    // A made-up clock: one millisecond per step (these are no measurements; only the arithmetic is tested).
+    const at = (ms: number) => (this.clockMs + ms) / 1000;
+    const lines = [`begin ${at(0)}`, ...steps.map((i) => `ok ${i} ${at(i + 1)}`), `pid ${pid}`];
+    queueMicrotask(() => opts.onStdout?.(enc.encode(lines.map((l) => `${l}\n`).join(''))));
     return { done, pid };
   }
 }
