@@ -1,7 +1,8 @@
 /**
  * A lesson's text (en.md or zh.md) as the player uses it: `## ` headings
  * start steps; fenced `sh` blocks are commands a click types into the
- * terminal; a line `@exercise <id>` puts that exercise there. Everything else
+ * terminal; a line `@exercise <id>` puts that exercise there, `@predict <id>`
+ * that prediction (asked before the command that follows it). Everything else
  * is prose, rendered (and sanitized) by the page.
  */
 import { Lexer, type Token } from 'marked';
@@ -10,7 +11,8 @@ export type LessonBlock =
   | { kind: 'prose'; markdown: string }
   | { kind: 'command'; code: string }
   | { kind: 'code'; lang: string; code: string }
-  | { kind: 'exercise'; id: string };
+  | { kind: 'exercise'; id: string }
+  | { kind: 'prediction'; id: string };
 
 export interface LessonStep {
   title: string;
@@ -25,7 +27,7 @@ export interface LessonText {
 }
 
 const COMMAND_LANGS = new Set(['sh', 'shell', 'bash', 'console']);
-const EXERCISE = /^@exercise\s+([a-z0-9][a-z0-9-]*)\s*$/;
+const EXERCISE = /^@(exercise|predict)\s+([a-z0-9][a-z0-9-]*)\s*$/;
 
 export function parseLessonText(markdown: string): LessonText {
   const tokens = new Lexer().lex(markdown);
@@ -40,7 +42,8 @@ export function parseLessonText(markdown: string): LessonText {
       const lang = (t.lang ?? '').trim();
       blocks().push(COMMAND_LANGS.has(lang) ? { kind: 'command', code: t.text } : { kind: 'code', lang, code: t.text });
     } else if (t.type === 'paragraph' && EXERCISE.test(t.text.trim()) && steps.length) {
-      blocks().push({ kind: 'exercise', id: EXERCISE.exec(t.text.trim())![1]! });
+      const [, what, id] = EXERCISE.exec(t.text.trim())!;
+      blocks().push({ kind: what === 'predict' ? 'prediction' : 'exercise', id: id! });
     } else {
       const last = blocks().at(-1);
       if (last?.kind === 'prose') last.markdown += t.raw;
@@ -54,7 +57,11 @@ export function parseLessonText(markdown: string): LessonText {
 export function lessonShape(text: LessonText): string[] {
   const shape = (blocks: LessonBlock[]) =>
     blocks.flatMap((b) =>
-      b.kind === 'command' ? [`command: ${b.code}`] : b.kind === 'exercise' ? [`exercise: ${b.id}`] : [],
+      b.kind === 'command'
+        ? [`command: ${b.code}`]
+        : b.kind === 'exercise' || b.kind === 'prediction'
+          ? [`${b.kind}: ${b.id}`]
+          : [],
     );
   return [...shape(text.intro), ...text.steps.flatMap((s, i) => [`step ${i + 1}`, ...shape(s.blocks)])];
 }

@@ -4,6 +4,7 @@
  * drives it through the Comlink API in ./api.ts and gets terminal bytes over a
  * MessagePort of their own.
  */
+import type { StartRecord } from '../engine/runtime/startRecord';
 import '../nodeBufferShim';
 import * as Comlink from 'comlink';
 import v86WasmUrl from 'v86/build/v86.wasm?url';
@@ -34,7 +35,7 @@ import type { Transfer } from '../engine/distribution/transfer';
 import { Builder, type StepReport } from '../engine/build/builder';
 import { BuildContext } from '../engine/build/buildContext';
 import { layerChanges } from '../engine/images/layerChanges';
-import { loadImages as loadImagesFromArchive, saveImages } from '../engine/images/imageArchive';
+import { saveImages } from '../engine/images/imageArchive';
 import type { EngineEvent } from '../engine/events';
 import { evaluateSince } from '../lessons/lessonRun';
 import { readNamespaces } from '../pictures/namespaces';
@@ -172,6 +173,7 @@ function seedRegistry(base: URL): Promise<void> {
   return registrySeeded;
 }
 const transferListeners: ((t: Transfer) => void)[] = [];
+const startListeners: ((r: StartRecord) => void)[] = [];
 
 /** The running machine's engine; a new machine gets a new one (its containers died with the old). */
 let engine: Engine | null = null;
@@ -188,6 +190,7 @@ function attachEngine(host: VmHost, opts: BootOptions): void {
     return toRegistry(req);
   });
   e.distribution.onTransfer((t) => transferListeners.forEach((l) => l(t)));
+  e.starts.onStart((r) => startListeners.forEach((l) => l(r)));
   host.api.serve((stream) => serveConnection(e, stream, (t) => trafficListeners.forEach((l) => l(t))));
   engine = e;
   // A moment after the prompt, unpack the base images, so the first docker run starts at once.
@@ -340,6 +343,12 @@ const api: VmWorkerApi = {
     if (bootOpts) await seedRegistry(new URL('../images/', bootOpts.vmBaseUrl));
     return readRegistryPicture(currentEngine(), registry);
   },
+  async lastStart() {
+    return engine?.starts.last ?? null;
+  },
+  onStart(listener) {
+    startListeners.push(listener);
+  },
   onTransfers(listener) {
     transferListeners.push(listener);
   },
@@ -377,11 +386,7 @@ const api: VmWorkerApi = {
     return Comlink.transfer(tar, [tar.buffer]);
   },
   async loadImages(archive) {
-    const e = currentEngine();
-    await e.ensureImages();
-    const { loaded } = await loadImagesFromArchive(images, archive);
-    for (const l of loaded) e.events.emit('image', 'load', l, { name: l });
-    return loaded;
+    return currentEngine().imageService.load(archive);
   },
   async boot(opts) {
     bootOpts = opts;

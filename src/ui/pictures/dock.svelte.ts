@@ -1,10 +1,10 @@
 /**
  * What the pictures pane shows: the lesson's pictures and the one pinned for
- * its current step (set by the lesson player), the current exercise's goal
- * drawn as a ghost, and the tab the student picked, which holds until the
- * step changes. Outside a lesson the student's last pick is remembered.
+ * its current step (set by the lesson player), and the tab the student
+ * picked, which holds until the pin changes. Outside a lesson the student's
+ * last pick is remembered. (The current exercise's goals, drawn as ghosts,
+ * come from the lesson player's currentGoal.)
  */
-import type { PictureGoal } from '../../pictures/goal';
 import { paneName, type PaneName } from '../../pictures/pin';
 import { safeStorage } from '../storage';
 
@@ -15,7 +15,6 @@ export class PictureDock {
   /** The open lesson's pictures, in its order (empty in the sandbox). */
   lesson = $state<PaneName[]>([]);
   pinned = $state<PaneName | null>(null);
-  goal = $state<PictureGoal | null>(null);
   chosen = $state<PaneName | null>(null);
   /** The text alternative instead of the drawing (remembered). */
   asList = $state(false);
@@ -33,13 +32,12 @@ export class PictureDock {
     this.remember(LIST_KEY, this.asList ? '1' : '0');
   }
 
-  /** A lesson step is on screen: its pictures, its pin and its goal (a new step drops the student's pick). */
-  show(owner: string, pictures: PaneName[], pinned: PaneName | null, goal: PictureGoal | null): void {
+  /** A lesson step is on screen: its pictures and its pin (a new pin drops the student's pick). */
+  show(owner: string, pictures: PaneName[], pinned: PaneName | null): void {
     const moved = owner !== this.owner || pinned !== this.pinned;
     this.owner = owner;
     this.lesson = pictures;
     this.pinned = pinned;
-    this.goal = goal;
     if (moved && pinned) this.chosen = null;
   }
 
@@ -48,7 +46,6 @@ export class PictureDock {
     if (owner !== this.owner) return;
     this.owner = null;
     this.lesson = [];
-    this.goal = null;
     this.chosen ??= this.pinned;
     this.pinned = null;
   }
