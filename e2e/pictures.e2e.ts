@@ -153,14 +153,15 @@ describe('the pictures, drawn from the real guest', () => {
     mkdirSync(SHOTS, { recursive: true });
     await page.getByTestId('lesson-picker').selectOption('');
     await run('docker pull busybox');
-    const pictures = [
-      'namespaceTree',
-      'networkDiagram',
-      'layerStack',
-      'cgroupMeters',
-      'runPlan',
-      'vmVsContainer',
-      'registryTransfer',
+    /** Each picture, and its drawing: the screenshot waits until the drawing is there. */
+    const pictures: [string, string][] = [
+      ['namespaceTree', '[data-testid=namespace-svg]'],
+      ['networkDiagram', '[data-testid=network-svg]'],
+      ['layerStack', '[data-testid=layer-svg]'],
+      ['cgroupMeters', '[data-testid=cgroup-meters] svg'],
+      ['runPlan', '[data-testid=run-timeline]'],
+      ['vmVsContainer', '[data-testid=vm-svg]'],
+      ['registryTransfer', '[data-testid=registry-svg]'],
     ];
     for (const lang of ['en', 'zh']) {
       if (lang === 'zh') await page.getByTestId('lang-switch').click();
@@ -169,9 +170,10 @@ describe('the pictures, drawn from the real guest', () => {
         [390, 844],
       ] as const) {
         await page.setViewportSize({ width: w, height: h });
-        for (const p of pictures) {
+        for (const [p, drawing] of pictures) {
           await show(p);
-          await page.waitForTimeout(p === 'vmVsContainer' ? 1500 : 700);
+          await page.locator(drawing).first().waitFor({ timeout: 30_000 });
+          await page.waitForTimeout(500);
           if (w < 800) await page.getByTestId('pictures-pane').evaluate((el) => el.scrollIntoView());
           await page.screenshot({ path: `${SHOTS}/${p}-${lang}-${w}.png` });
           if (w < 800) {

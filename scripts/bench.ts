@@ -555,19 +555,67 @@ async function pictures() {
     );
     record('no_pictures_idle_guest_cpu_pct', round(idleWithout * 100, 1), 'the same with no picture shown (sandbox)');
     const delays: number[] = [];
+    const runToDrawn: number[] = [];
+    const meter = (name: string) => p.locator(`[data-testid=cgroup-meters] svg[data-gauge="${name}"]`);
     for (let i = 0; i < 5; i++) {
-      await run(`docker rm -f pic${i - 1} >/dev/null 2>&1; true`);
+      await run(`docker rm -f pic${i - 1} run${i - 1} >/dev/null 2>&1; true`);
       await p.waitForTimeout(1500);
+      // As before: from asking for a whole `docker run -d` to the gauge drawn (the run's own time included).
       const t0 = Date.now();
-      await run(`docker run -d --name pic${i} busybox sleep 600`);
-      await p.locator(`[data-testid=cgroup-meters] [data-container="pic${i}"]`).waitFor({ timeout: 15_000 });
-      delays.push(Date.now() - t0);
+      await run(`docker run -d --name run${i} busybox sleep 600`);
+      await meter(`run${i}`).waitFor({ timeout: 15_000 });
+      runToDrawn.push(Date.now() - t0);
+      // The change itself: from the engine's start event reaching the page (the container's cgroup exists by
+      // then) to the gauge drawn, both timed in the page, a frame at a time.
+      await run(`docker create --name pic${i} busybox sleep 600`);
+      await p.waitForTimeout(1500);
+      const drawn = p.evaluate(
+        (name) =>
+          new Promise<number>((resolve, reject) => {
+            const m = (
+              window as unknown as {
+                playground: { events: { Action: string; Actor: { Attributes: Record<string, string> } }[] };
+              }
+            ).playground;
+            let startAt: number | null = null;
+            const limit = setTimeout(() => reject(new Error(`no gauge for ${name}`)), 15_000);
+            const frame = () => {
+              if (startAt === null && m.events.some((e) => e.Action === 'start' && e.Actor.Attributes['name'] === name))
+                startAt = performance.now();
+              if (startAt !== null && document.querySelector(`[data-testid=cgroup-meters] svg[data-gauge="${name}"]`)) {
+                clearTimeout(limit);
+                resolve(performance.now() - startAt);
+              } else requestAnimationFrame(frame);
+            };
+            frame();
+          }),
+        `pic${i}`,
+      );
+      await run(`docker start pic${i}`);
+      delays.push(await drawn);
     }
+    record(
+      'picture_run_to_drawn_ms',
+      Math.round(median(runToDrawn)),
+      'docker run -d asked for by the API until CgroupMeters draws the new gauge, the run itself included (median of 5)',
+    );
+    await p.evaluate(() => performance.clearMeasures('picture-render'));
     record(
       'picture_update_ms',
       Math.round(median(delays)),
-      'a container started by the API until CgroupMeters shows it (median of 5; polled once a second)',
+      "the state change: the engine's start event in the page (the cgroup exists) until CgroupMeters draws its gauge (median of 5)",
     );
+    // What drawing one reading costs the page: Svelte's update of the SVG, measured in Chromium per reading.
+    await run('docker run -d --name hog2 --memory 24m busybox sh -c "while :; do :; done"');
+    await p.waitForTimeout(6000);
+    const renders = await p.evaluate(() => performance.getEntriesByName('picture-render').map((e) => e.duration));
+    record(
+      'picture_render_ms',
+      round(median(renders), 2),
+      `Chromium: one reading drawn by CgroupMeters (Svelte's DOM update of the gauges), median of ${renders.length}`,
+    );
+    record('picture_render_max_ms', round(Math.max(0, ...renders), 2), 'the same, the slowest reading');
+    await run('docker rm -f hog2 pic4 run4 >/dev/null 2>&1; true');
   } finally {
     await browser.close();
     await server.close();
