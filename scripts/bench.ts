@@ -569,28 +569,22 @@ async function pictures() {
       // then) to the gauge drawn, both timed in the page, a frame at a time.
       await run(`docker create --name pic${i} busybox sleep 600`);
       await p.waitForTimeout(1500);
-      const drawn = p.evaluate(
-        (name) =>
-          new Promise<number>((resolve, reject) => {
-            const m = (
-              window as unknown as {
-                playground: { events: { Action: string; Actor: { Attributes: Record<string, string> } }[] };
-              }
-            ).playground;
-            let startAt: number | null = null;
-            const limit = setTimeout(() => reject(new Error(`no gauge for ${name}`)), 15_000);
-            const frame = () => {
-              if (startAt === null && m.events.some((e) => e.Action === 'start' && e.Actor.Attributes['name'] === name))
-                startAt = performance.now();
-              if (startAt !== null && document.querySelector(`[data-testid=cgroup-meters] svg[data-gauge="${name}"]`)) {
-                clearTimeout(limit);
-                resolve(performance.now() - startAt);
-              } else requestAnimationFrame(frame);
-            };
-            frame();
-          }),
-        `pic${i}`,
-      );
+      // A string, not a function: tsx would wrap a named inner function in a helper the page does not have.
+      const drawn = p.evaluate(`new Promise((resolve, reject) => {
+        const name = ${JSON.stringify(`pic${i}`)};
+        const m = window.playground;
+        let startAt = null;
+        const limit = setTimeout(() => reject(new Error('no gauge for ' + name)), 15000);
+        const frame = () => {
+          if (startAt === null && m.events.some((e) => e.Action === 'start' && e.Actor.Attributes.name === name))
+            startAt = performance.now();
+          if (startAt !== null && document.querySelector('[data-testid=cgroup-meters] svg[data-gauge="' + name + '"]')) {
+            clearTimeout(limit);
+            resolve(performance.now() - startAt);
+          } else requestAnimationFrame(frame);
+        };
+        frame();
+      })`) as Promise<number>;
       await run(`docker start pic${i}`);
       delays.push(await drawn);
     }

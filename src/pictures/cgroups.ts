@@ -25,11 +25,21 @@ export interface CgroupReading {
   oomKills: number;
 }
 
-export const CGROUP_SCRIPT =
-  'cd /sys/fs/cgroup/docker 2>/dev/null || exit 0; for c in */; do c=${c%/}; [ -d "$c" ] || continue; ' +
-  "echo \"@$c $(cat $c/memory.current $c/memory.max $c/pids.current $c/pids.max 2>/dev/null | tr '\\n' ' ')" +
-  '$(grep -h -e "^usage_usec " -e "^nr_throttled " -e "^throttled_usec " $c/cpu.stat 2>/dev/null | tr \'\\n\' \' \')' +
-  '$(grep -h "^oom_kill " $c/memory.events 2>/dev/null) cpu_max $(tr \' \' , < $c/cpu.max 2>/dev/null)"; done';
+/**
+ * Shell builtins only (read, case, echo): no program is started per
+ * container, so a reading costs the guest one shell however many
+ * containers there are. One line per cgroup, in the order parseCgroups reads.
+ */
+export const CGROUP_SCRIPT = [
+  'cd /sys/fs/cgroup/docker 2>/dev/null || exit 0',
+  'for c in */; do c=${c%/}; [ -d "$c" ] || continue; {',
+  'read -r mc < $c/memory.current; read -r mm < $c/memory.max; read -r pc < $c/pids.current; read -r pm < $c/pids.max',
+  'read -r cq cp < $c/cpu.max',
+  'u=0; n=0; tu=0; while read -r k v; do case $k in usage_usec) u=$v;; nr_throttled) n=$v;; throttled_usec) tu=$v;; esac; done < $c/cpu.stat',
+  'o=0; while read -r k v; do [ "$k" = oom_kill ] && o=$v; done < $c/memory.events',
+  'echo "@$c $mc $mm $pc $pm usage_usec $u nr_throttled $n throttled_usec $tu oom_kill $o cpu_max $cq,$cp"',
+  '} 2>/dev/null; done',
+].join('\n');
 
 const num = (s: string | undefined) => (s === undefined || s === 'max' ? null : Number(s));
 
