@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
-import { headerCsp, metaCsp, pageOf, type EmbedConfig } from './src/embed/sitePolicy';
+import { headerCsp, metaCsp, pageOf, type EmbedConfig } from './src/embed/sitePolicy.ts';
 
 /**
  * The site's Content-Security-Policy (src/embed/sitePolicy.ts): a <meta> in each built page, and a header
