@@ -204,6 +204,8 @@ describe('the lesson player', () => {
     await page
       .getByTestId('lesson-zip')
       .setInputFiles({ name: 'x.zip', mimeType: 'application/zip', buffer: zip(true) });
+    // A loaded lesson shows its commands and asks before it runs any (e2e/hardening.e2e.ts).
+    await page.getByTestId('consent-allow').click();
     await expect.poll(() => page.getByTestId('lesson').getAttribute('data-lesson')).toBe('x-instructor');
     await page.reload();
     await expect

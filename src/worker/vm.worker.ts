@@ -26,6 +26,7 @@ import { Engine } from '../engine/engine';
 import { ImageStore } from '../engine/images/imageStore';
 import { serveConnection } from '../engine/api/routes';
 import { idbImageStores } from './idbStores';
+import { dbName } from './storageScope';
 import { Registry } from '../registry/registry';
 import { localTransport } from '../registry/localTransport';
 import { readRegistryPicture } from '../pictures/registryPicture';
@@ -156,11 +157,11 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
 }
 
 /** Images persist in IndexedDB across machines; containers belong to one machine. */
-const engineStores = idbImageStores('container-playground-engine');
+const engineStores = idbImageStores(dbName('container-playground-engine'));
 const images = new ImageStore(engineStores.blobs, engineStores.meta);
 
 /** The page's registry: its own database, seeded with the base images when first asked for anything. */
-const registryStores = idbImageStores('container-playground-registry');
+const registryStores = idbImageStores(dbName('container-playground-registry'));
 const registry = new Registry(registryStores.blobs, registryStores.meta);
 let registrySeeded: Promise<void> | null = null;
 function seedRegistry(base: URL): Promise<void> {
