@@ -42,6 +42,16 @@ export function runScript(guest: Guest, script: Script, opts?: GuestExecOptions)
   return runShellText(guest, script.text, opts);
 }
 
+/** Starts a script whose stdin stays open (a container with a terminal or -i). */
+export function spawnScript(guest: Guest, script: Script, opts?: Omit<GuestExecOptions, 'stdin'>): GuestProcess {
+  return guest.spawn(['/bin/sh', '-c', script.text], opts);
+}
+
+/** Runs a script with these bytes on its stdin, or streaming its output, and returns the raw result. */
+export function execScript(guest: Guest, script: Script, opts?: GuestExecOptions): Promise<GuestExecResult> {
+  return guest.exec(['/bin/sh', '-c', script.text], opts);
+}
+
 /**
  * Runs shell text that arrives whole from elsewhere (a lesson's own check,
  * the lab's `sh` command): nothing is interpolated into it here. Scripts

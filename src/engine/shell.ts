@@ -33,6 +33,8 @@ export function isScript(v: unknown): v is Script {
 
 /** One word for /bin/sh, whatever it holds: bare when it is only safe characters, else in single quotes. */
 export function quote(word: string): string {
+  // A script travels as one argv string: a NUL byte would end it where it stands.
+  if (word.includes('\0')) throw new TypeError('a shell word cannot hold a NUL byte');
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -22,8 +22,12 @@ export class Machine {
   private backlog: Uint8Array[] = [];
   private backlogBytes = 0;
 
-  constructor() {
-    const worker = new Worker(new URL('../worker/vm.worker.ts', import.meta.url), { type: 'module' });
+  /** `storage: 'embed'`: an embedded frame's machine, with databases of its own (see src/worker/storageScope.ts). */
+  constructor(opts: { storage?: 'page' | 'embed' } = {}) {
+    const worker = new Worker(new URL('../worker/vm.worker.ts', import.meta.url), {
+      type: 'module',
+      name: opts.storage ?? 'page',
+    });
     this.api = Comlink.wrap<VmWorkerApi>(worker);
     const { port1, port2 } = new MessageChannel();
     this.terminalPort = port1;
@@ -54,8 +58,8 @@ export class Machine {
     );
   }
 
-  boot(): Promise<VmStatus> {
-    return this.api.boot({ vmBaseUrl: new URL('vm/', document.baseURI).href });
+  boot(opts: { useSavedState?: boolean } = {}): Promise<VmStatus> {
+    return this.api.boot({ vmBaseUrl: new URL('vm/', document.baseURI).href, ...opts });
   }
 
   async restart(): Promise<void> {

@@ -3,6 +3,7 @@
  * the guest. The runtime executes exactly these steps, and the UI can show the
  * same list, so the picture and the machine cannot disagree.
  */
+import { quote, raw, sh, type Script } from '../shell';
 
 export interface ContainerSpec {
   /** 64 hex digits, as Docker's container ids. */
@@ -263,40 +264,37 @@ export function containerPlan(spec: ContainerSpec): Step[] {
   return steps;
 }
 
-/** Quotes a word for the guest's /bin/sh. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+/** Quotes a word for the guest's /bin/sh (the quoting helper's, under the name the plan's callers know). */
+export const shellQuote = quote;
 
 /** The guest command that performs one preparation step ('start' runs on its own). */
-export function stepCommand(step: Exclude<Step, { kind: 'start' }>): string {
-  const q = shellQuote;
+export function stepCommand(step: Exclude<Step, { kind: 'start' }>): Script {
   switch (step.kind) {
     case 'mkdir':
-      return `mkdir -p ${q(step.path)}`;
+      return sh`mkdir -p ${step.path}`;
     case 'initLayer': {
       // Shared and in use as a lower dir: only made once, never rewritten.
-      const files = step.files.map((f) => q(`${step.path}/${f}`));
-      return (
-        `mkdir -p ${step.dirs.map((d) => q(`${step.path}/${d}`)).join(' ')} && ` +
-        `for f in ${files.join(' ')}; do [ -e "$f" ] || : > "$f"; done` +
-        (step.owner ? ` && chown -R ${q(step.owner)} ${q(step.path)}` : '')
-      );
+      // Made by the first start after boot; later ones only test for its last file (a shell builtin: no fork).
+      const files = step.files.map((f) => `${step.path}/${f}`);
+      const made = sh`mkdir -p ${step.dirs.map((d) => `${step.path}/${d}`)} && for f in ${files}; do [ -e "$f" ] || : > "$f"; done`;
+      const make = step.owner ? sh`${made} && chown -R ${step.owner} ${step.path}` : made;
+      return sh`[ -e ${files.at(-1) ?? step.path} ] || { ${make}; }`;
     }
     case 'chown':
-      return `chown ${q(step.owner)} ${step.paths.map(q).join(' ')}`;
+      return sh`chown ${step.owner} ${step.paths}`;
     case 'mountOverlay':
-      return `mount -t overlay overlay -o ${q(`lowerdir=${step.lower.join(':')},upperdir=${step.upper},workdir=${step.work}`)} ${q(step.target)}`;
+      return sh`mount -t overlay overlay -o ${`lowerdir=${step.lower.join(':')},upperdir=${step.upper},workdir=${step.work}`} ${step.target}`;
     case 'cgroupCreate':
-      return `mkdir -p ${q(step.path)}`;
+      return sh`mkdir -p ${step.path}`;
     case 'cgroupWrite':
-      return `echo ${q(step.value)} > ${q(`${step.path}/${step.file}`)}`;
+      return sh`echo ${step.value} > ${`${step.path}/${step.file}`}`;
     case 'network':
-      return step.script;
+      // Made by networkScripts.ts with the same helper, and kept as text in the plan to be shown.
+      return raw(step.script);
     case 'writeFile': {
       // test and printf are the shell's own: no program is started unless the directory is missing.
-      const dir = q(step.path.slice(0, step.path.lastIndexOf('/')));
-      return `{ [ -d ${dir} ] || mkdir -p ${dir}; } && printf %s ${q(step.content)} > ${q(step.path)}`;
+      const dir = step.path.slice(0, step.path.lastIndexOf('/'));
+      return sh`{ [ -d ${dir} ] || mkdir -p ${dir}; } && printf %s ${step.content} > ${step.path}`;
     }
   }
 }
