@@ -14,6 +14,7 @@ import { bootNodeVm, nodeAssets, ROOT } from '../src/node/nodeVm';
 import { VmHost } from '../src/vm/vmHost';
 import type { Page } from 'playwright-core';
 import { CHROMIUM_ARGS, launch, terminalText } from '../e2e/browser';
+import { phases, type TimelineMark, type TimelinePhase } from '../src/vm/bootTimeline';
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -22,6 +23,8 @@ const median = (xs: number[]) => {
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const results: Record<string, number | string> = {};
 const notes: Record<string, string> = {};
+/** Start-up timelines of the page, per kind of start (median of the runs, per mark). */
+const timelines: Record<string, TimelinePhase[]> = {};
 function record(name: string, value: number | string, note: string) {
   results[name] = value;
   notes[name] = note;
@@ -331,12 +334,12 @@ async function network() {
   rmSync(store, { recursive: true, force: true });
 }
 
-/** Types `echo ok` once the page's terminal shows the prompt, and waits for the answer. */
-async function echoOk(p: Page): Promise<void> {
+/** Types `echo ok` once the page's terminal shows the prompt, and waits for the answer; returns when it came (epoch ms). */
+async function echoOk(p: Page): Promise<number> {
   const t0 = Date.now();
   for (;;) {
     const text = (await terminalText(p)) + '\n';
-    if (/echo ok\n\s*ok\n/.test(text)) return;
+    if (/echo ok\n\s*ok\n/.test(text)) return Date.now();
     if (/playground:~# \n*$/.test(text) && !text.includes('echo ok')) {
       await p.locator('[data-testid=terminal] .xterm-helper-textarea').focus();
       await p.keyboard.type('echo ok\n');
@@ -344,6 +347,40 @@ async function echoOk(p: Page): Promise<void> {
     if (Date.now() - t0 > 60_000) throw new Error('the page never answered echo ok');
     await p.waitForTimeout(20);
   }
+}
+
+/**
+ * The marks of the page's start (ms since its navigation began): the page's
+ * own, the worker's (brought onto the page's clock), the HTML's arrival, and
+ * when `echo ok` was answered.
+ */
+async function startMarks(p: Page, answeredAt: number): Promise<Record<string, number>> {
+  return p.evaluate(async (answered) => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const marks: Record<string, number> = { html: nav.responseEnd };
+    for (const m of performance.getEntriesByType('mark'))
+      if (m.name.startsWith('boot:')) marks[m.name.slice(5)] = m.startTime;
+    const api = (window as unknown as { playground: { api: { bootTimeline(): Promise<TimelineMark[]> } } }).playground
+      .api;
+    for (const m of await api.bootTimeline()) marks[m.name] = m.at - performance.timeOrigin;
+    marks['echo-ok'] = answered - performance.timeOrigin;
+    return marks;
+  }, answeredAt);
+}
+
+/** Median per mark over runs; records the timeline and prints it. */
+function recordTimeline(name: string, runs: Record<string, number>[]) {
+  const names = new Set(runs.flatMap((r) => Object.keys(r)));
+  const med: Record<string, number> = {};
+  for (const n of names) med[n] = median(runs.filter((r) => n in r).map((r) => r[n]!));
+  const t = phases(med);
+  const answered = med['echo-ok'];
+  if (answered !== undefined)
+    t.push({ phase: '`echo ok` answered', at: Math.round(answered), ms: Math.round(answered - (t.at(-1)?.at ?? 0)) });
+  timelines[name] = t;
+  process.stderr.write(`  ${name} timeline (median of ${runs.length}):\n`);
+  for (const ph of t)
+    process.stderr.write(`    ${String(ph.at).padStart(6)} ms  +${String(ph.ms).padStart(5)}  ${ph.phase}\n`);
 }
 
 /**
@@ -371,12 +408,15 @@ async function offline() {
     await p.evaluate(async () => void (await navigator.serviceWorker.ready));
     await ctx.setOffline(true);
     const times: number[] = [];
+    const marks: Record<string, number>[] = [];
     for (let i = 0; i < 3; i++) {
       const t0 = Date.now();
       await p.reload();
-      await echoOk(p);
-      times.push(Date.now() - t0);
+      const answered = await echoOk(p);
+      times.push(answered - t0);
+      marks.push(await startMarks(p, answered));
     }
+    recordTimeline('offline_reload', marks);
     record(
       'offline_reload_prompt_ms',
       median(times),
@@ -410,10 +450,11 @@ async function page() {
     const promptAnswers = () => echoOk(p);
     let t0 = Date.now();
     await p.goto(url);
-    await promptAnswers();
+    let answered = await promptAnswers();
+    recordTimeline('page_first_visit', [await startMarks(p, answered)]);
     record(
       'page_cold_prompt_ms',
-      Date.now() - t0,
+      answered - t0,
       'Chromium, first visit (empty cache): page load to a prompt that answered `echo ok`, restoring the shipped state',
     );
     record(
@@ -423,12 +464,15 @@ async function page() {
     );
     record('first_visit_bytes_raw', raw, 'the same responses uncompressed');
     const warm: number[] = [];
+    const warmMarks: Record<string, number>[] = [];
     for (let i = 0; i < 3; i++) {
       t0 = Date.now();
       await p.reload();
-      await promptAnswers();
-      warm.push(Date.now() - t0);
+      answered = await promptAnswers();
+      warm.push(answered - t0);
+      warmMarks.push(await startMarks(p, answered));
     }
+    recordTimeline('page_warm', warmMarks);
     record(
       'page_warm_prompt_ms',
       median(warm),
@@ -438,14 +482,17 @@ async function page() {
     const coldCtx = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
     await coldCtx.route(/state\.bin\.zst/, (route) => route.fulfill({ status: 404, body: '' }));
     const boots: number[] = [];
+    const bootMarks: Record<string, number>[] = [];
     for (let i = 0; i < 2; i++) {
       p = await coldCtx.newPage();
       t0 = Date.now();
       await p.goto(url);
-      await promptAnswers();
-      boots.push(Date.now() - t0);
+      answered = await promptAnswers();
+      boots.push(answered - t0);
+      bootMarks.push(await startMarks(p, answered));
       await p.close();
     }
+    recordTimeline('page_cold_boot', bootMarks);
     record(
       'page_cold_boot_prompt_ms',
       median(boots),
@@ -553,9 +600,14 @@ async function main() {
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
   // A partial run updates its own figures and keeps the others from the last full run.
   if (chosen.length && existsSync(file)) {
-    const last = JSON.parse(readFileSync(file, 'utf8')) as { results: typeof results; notes: typeof notes };
+    const last = JSON.parse(readFileSync(file, 'utf8')) as {
+      results: typeof results;
+      notes: typeof notes;
+      timelines?: typeof timelines;
+    };
     for (const [k, v] of Object.entries(last.results)) if (!(k in results)) results[k] = v;
     for (const [k, v] of Object.entries(last.notes)) if (!(k in notes)) notes[k] = v;
+    for (const [k, v] of Object.entries(last.timelines ?? {})) if (!(k in timelines)) timelines[k] = v;
   }
   writeFileSync(
     file,
@@ -566,6 +618,7 @@ async function main() {
         chromiumArgs: CHROMIUM_ARGS,
         results,
         notes,
+        timelines,
       },
       null,
       2,
@@ -573,6 +626,10 @@ async function main() {
   );
   console.log('\n| figure | value | what it is |\n|---|---:|---|');
   for (const [k, v] of Object.entries(results)) console.log(`| ${k} | ${v} | ${notes[k]} |`);
+  for (const [name, t] of Object.entries(timelines)) {
+    console.log(`\n${name}: ms since navigation start\n\n| phase | at | + |\n|---|---:|---:|`);
+    for (const ph of t) console.log(`| ${ph.phase} | ${ph.at} | ${ph.ms} |`);
+  }
   console.log(`\nwritten to ${file}`);
   process.exit(0);
 }

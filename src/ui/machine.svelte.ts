@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { bootMark } from '../vm/bootTimeline';
 import { initialStatus, type ApiTraffic, type EngineEvent, type VmStatus, type VmWorkerApi } from '../worker/api';
 
 /**
@@ -61,6 +62,17 @@ export class Machine {
   async restart(): Promise<void> {
     this.readyAt = null;
     await this.api.reset();
+  }
+
+  private promptTail: string | null = '';
+  /** Called by the terminal once it has drawn `bytes`: the first prompt drawn is a mark of the start-up timeline. */
+  drawn(bytes: Uint8Array): void {
+    if (this.promptTail === null) return;
+    this.promptTail = (this.promptTail + new TextDecoder().decode(bytes)).slice(-64);
+    if (this.promptTail.includes('playground:~# ')) {
+      this.promptTail = null;
+      bootMark('prompt-drawn');
+    }
   }
 
   onOutput(listener: (b: Uint8Array) => void): () => void {

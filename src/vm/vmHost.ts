@@ -30,6 +30,8 @@ export interface VmHostOptions {
   onProblem?: (problem: HealthProblem) => void;
   /** How long a cold boot may take before it counts as hung. */
   bootTimeoutMs?: number;
+  /** Moments of the start for the timeline (bootTimeline.ts): emulator-ready, restored, console-prompt, … */
+  onMark?: (name: string) => void;
 }
 
 /** The devices the guest is booted with; part of the saved-state key. */
@@ -139,8 +141,12 @@ export class VmHost implements Guest {
 
   private async boot(): Promise<void> {
     this.setStage('starting');
+    const mark = (name: string) => this.opts.onMark?.(name);
+    // v86 restores the state between these two events.
+    this.emulator.add_listener('emulator-loaded', () => mark(this.opts.state ? 'restored' : 'emulator-loaded'));
     await new Promise<void>((resolve) =>
       this.emulator.add_listener('emulator-ready', () => {
+        mark('emulator-ready');
         this.speedups.inWorkerYield = useInWorkerYield(this.emulator);
         // v86 restores the initial state right after this event.
         if (this.opts.state) this.speedups.freshMemory = skipZeroingFreshMemory(this.emulator);
@@ -154,6 +160,7 @@ export class VmHost implements Guest {
       await this.channel.ping(5000).catch((e: Error) => {
         throw this.fail({ kind: 'hung', message: `restored machine does not answer: ${e.message}` });
       });
+      mark('agent-answers');
       // The guest clock stopped when the state was saved.
       this.channel.setTime(Date.now());
       // The prompt was printed before the state was saved: ask the shell for a
@@ -175,6 +182,10 @@ export class VmHost implements Guest {
         if (this.promptSeen) resolve();
         else this.promptListener = resolve;
       });
+      hello.then(
+        () => mark('agent-answers'),
+        () => {},
+      );
       await Promise.race([Promise.all([hello, prompt]), limit, this.health.panicked]).finally(() =>
         clearTimeout(timer),
       );
@@ -226,14 +237,16 @@ export class VmHost implements Guest {
   }
 
   private consoleByte(b: number): void {
-    if (!this.promptSeen && (this.stage === 'kernel' || this.stage === 'userland')) {
+    if (!this.promptSeen) {
       if (b === 10) {
-        if (this.consoleLine.includes(USERLAND_MARK)) this.setStage('userland');
+        if (this.stage === 'kernel' && this.consoleLine.includes(USERLAND_MARK)) this.setStage('userland');
         this.consoleLine = '';
       } else if (this.consoleLine.length < 200) {
         this.consoleLine += String.fromCharCode(b);
         if (this.consoleLine.endsWith(PROMPT_MARK)) {
           this.promptSeen = true;
+          // A cold boot's first prompt; a restored machine's answer to the newline sent after the restore.
+          this.opts.onMark?.(this.opts.state ? 'console-answers' : 'console-prompt');
           this.promptListener?.();
         }
       }

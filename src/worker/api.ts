@@ -11,6 +11,7 @@ import type { ContainerFigures } from '../pictures/containerFigures';
 import type { RegistryPictureView } from '../pictures/registryPicture';
 import type { NetworkPictureView } from '../pictures/networkPicture';
 import type { Transfer } from '../engine/distribution/transfer';
+import type { TimelineMark } from '../vm/bootTimeline';
 
 /** The container's figures (see measureContainer) beside the virtual machine's. */
 export interface VmVsContainerFigures extends ContainerFigures {
@@ -131,6 +132,8 @@ export interface VmWorkerApi {
   onApiTraffic(listener: (t: ApiTraffic) => void): void;
   boot(opts: BootOptions): Promise<VmStatus>;
   status(): VmStatus;
+  /** The worker's start-up marks on the absolute clock (see src/vm/bootTimeline.ts). */
+  bootTimeline(): TimelineMark[];
   /** Throws the machine away for a clean one (the site's state, or a kernel boot with cold). */
   reset(opts?: { cold?: boolean }): Promise<VmStatus>;
   /** Saves the running machine to the browser's storage; returns its size. */

@@ -41,6 +41,9 @@ import { readNamespaces } from '../pictures/namespaces';
 import { readCgroups } from '../pictures/cgroups';
 import { readLayerStack } from '../pictures/layerStack';
 import { measureContainer } from '../pictures/containerFigures';
+import { bootMark, bootMarks } from '../vm/bootTimeline';
+
+bootMark('worker-script');
 
 let vm: VmHost | null = null;
 let terminal: MessagePort | null = null;
@@ -107,9 +110,16 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
   const started = performance.now();
   publish({ stage: 'loading', problem: null, timings: {}, restored: false, source });
   const m = await loadManifest(opts.vmBaseUrl);
-  wasmModule ??= WebAssembly.compileStreaming(fetch(v86WasmUrl));
+  if (!wasmModule) {
+    wasmModule = WebAssembly.compileStreaming(fetch(v86WasmUrl));
+    void wasmModule.then(
+      () => bootMark('wasm-compiled'),
+      () => {},
+    );
+  }
   const bios = vmFile(opts.vmBaseUrl, m, 'seabios.bin');
   const state = await stateFor(source, opts.vmBaseUrl, m);
+  if (state) bootMark('state-fetched');
   if (source !== 'cold' && !state) return start(opts, FALLBACK[source]!);
   // A restored machine has the kernel in its memory already: no need to download it.
   const bzimage = state ? null : await vmFile(opts.vmBaseUrl, m, 'bzImage');
@@ -130,6 +140,7 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
     },
     onConsole: (bytes) => terminal?.postMessage(bytes, [bytes.buffer]),
     onProblem: (problem: HealthProblem) => publish({ stage: 'failed', problem }),
+    onMark: bootMark,
   }).catch((e: Error) => {
     if (source === 'cold') throw e;
     console.warn(`the ${source} state could not be restored (${e.message}); trying the next way`);
@@ -387,6 +398,7 @@ const api: VmWorkerApi = {
     return start(opts, opts.useSavedState === false ? 'shipped' : 'saved');
   },
   status: () => status,
+  bootTimeline: () => bootMarks(),
   reset(opts = {}) {
     // A reset gives a clean machine: never the user's own snapshot.
     return replaceMachine(opts.cold ? 'cold' : 'shipped');
