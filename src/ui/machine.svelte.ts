@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import { bootMark } from '../vm/bootTimeline';
+import { startEarlyFetch } from '../vm/earlyFetch';
 import { initialStatus, type ApiTraffic, type EngineEvent, type VmStatus, type VmWorkerApi } from '../worker/api';
 
 /**
@@ -55,8 +56,17 @@ export class Machine {
     );
   }
 
+  /** Starts the machine; the page fetches the files a restore needs meanwhile and hands them over. */
   boot(): Promise<VmStatus> {
-    return this.api.boot({ vmBaseUrl: new URL('vm/', document.baseURI).href });
+    const vmBaseUrl = new URL('vm/', document.baseURI).href;
+    const early = startEarlyFetch(vmBaseUrl);
+    for (const [name, file] of Object.entries(early.files)) {
+      void file
+        .then((f) => this.api.provide(name, f instanceof ArrayBuffer ? Comlink.transfer(f, [f]) : f))
+        // A module this browser cannot post to a worker: the worker fetches it itself.
+        .catch(() => this.api.provide(name, null));
+    }
+    return this.api.boot({ vmBaseUrl, manifest: early.manifest, pageFiles: Object.keys(early.files) });
   }
 
   async restart(): Promise<void> {
@@ -84,6 +94,7 @@ export class Machine {
 
   /** Keystrokes go straight to the guest's serial console. */
   input(data: string): void {
+    if (data.includes('\r') && !this.commands) bootMark('first-command');
     this.terminalPort.postMessage(new TextEncoder().encode(data));
     if (data.includes('\r')) this.commands++;
   }

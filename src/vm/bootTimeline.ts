@@ -47,6 +47,7 @@ export const PHASES: readonly [mark: string, phase: string][] = [
   ['console-answers', 'console answers'],
   ['agent-answers', 'agent answers'],
   ['prompt-drawn', 'prompt drawn'],
+  ['first-command', 'first command entered'],
 ];
 
 /**

@@ -8,7 +8,7 @@ import '../nodeBufferShim';
 import * as Comlink from 'comlink';
 import v86WasmUrl from 'v86/build/v86.wasm?url';
 import { DEVICE_SET, VmHost, type BootStage } from '../vm/vmHost';
-import { shippedState, stateKey, type VmManifest } from '../vm/manifest';
+import { shippedState, stateKey, vmFileUrl, WASM_FILE, type VmManifest } from '../vm/manifest';
 import type { HealthProblem } from '../vm/health';
 import {
   initialStatus,
@@ -42,6 +42,7 @@ import { readCgroups } from '../pictures/cgroups';
 import { readLayerStack } from '../pictures/layerStack';
 import { measureContainer } from '../pictures/containerFigures';
 import { bootMark, bootMarks } from '../vm/bootTimeline';
+import type { EarlyFile } from '../vm/earlyFetch';
 
 bootMark('worker-script');
 
@@ -68,6 +69,32 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
   return res.arrayBuffer();
 }
 
+/** Files the page fetches for this worker, resolved as provide() hands them over. */
+const fromPage = new Map<string, { promise: Promise<EarlyFile>; resolve: (f: EarlyFile) => void }>();
+function pageFile(name: string): { promise: Promise<EarlyFile>; resolve: (f: EarlyFile) => void } {
+  let d = fromPage.get(name);
+  if (!d) {
+    let resolve!: (f: EarlyFile) => void;
+    const promise = new Promise<EarlyFile>((r) => (resolve = r));
+    d = { promise, resolve };
+    fromPage.set(name, d);
+  }
+  return d;
+}
+
+function compileWasm(): Promise<WebAssembly.Module> {
+  if (!wasmModule) {
+    const own = () => WebAssembly.compileStreaming(fetch(v86WasmUrl));
+    const early = fromPage.get(WASM_FILE)?.promise;
+    wasmModule = early ? early.then((m) => (m instanceof WebAssembly.Module ? m : own())) : own();
+    void wasmModule.then(
+      () => bootMark('wasm-compiled'),
+      () => {},
+    );
+  }
+  return wasmModule;
+}
+
 async function loadManifest(base: string): Promise<VmManifest> {
   if (!manifest) {
     const res = await fetch(new URL('manifest.json', base), { cache: 'no-cache' });
@@ -81,8 +108,9 @@ async function loadManifest(base: string): Promise<VmManifest> {
 function vmFile(base: string, m: VmManifest, name: string): Promise<ArrayBuffer> {
   let p = fileCache.get(name);
   if (!p) {
-    const sha = m.files.find((x) => x.name === name)?.sha256.slice(0, 16) ?? '';
-    p = fetchBytes(new URL(`${name}?sha256=${sha}`, base).href);
+    const own = () => fetchBytes(vmFileUrl(m, name, base));
+    const early = fromPage.get(name)?.promise;
+    p = early ? early.then((b) => (b instanceof ArrayBuffer ? b : own())) : own();
     p.catch(() => fileCache.delete(name));
     fileCache.set(name, p);
   }
@@ -110,13 +138,7 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
   const started = performance.now();
   publish({ stage: 'loading', problem: null, timings: {}, restored: false, source });
   const m = await loadManifest(opts.vmBaseUrl);
-  if (!wasmModule) {
-    wasmModule = WebAssembly.compileStreaming(fetch(v86WasmUrl));
-    void wasmModule.then(
-      () => bootMark('wasm-compiled'),
-      () => {},
-    );
-  }
+  void compileWasm();
   const bios = vmFile(opts.vmBaseUrl, m, 'seabios.bin');
   const state = await stateFor(source, opts.vmBaseUrl, m);
   if (state) bootMark('state-fetched');
@@ -124,7 +146,7 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
   // A restored machine has the kernel in its memory already: no need to download it.
   const bzimage = state ? null : await vmFile(opts.vmBaseUrl, m, 'bzImage');
   const timings: Partial<Record<BootStage, number>> = { loading: Math.round(performance.now() - started) };
-  const mod = await wasmModule;
+  const mod = await compileWasm();
   const host = await VmHost.start({
     assets: {
       manifest: m,
@@ -232,11 +254,10 @@ function stepView(s: StepReport): BuildStepView {
 
 /** Boots a second, throwaway machine from its kernel (no saved state) and times it to ready. */
 async function timeColdBoot(base: string, m: VmManifest): Promise<number> {
-  wasmModule ??= WebAssembly.compileStreaming(fetch(v86WasmUrl));
   const [bios, bzimage, mod] = await Promise.all([
     vmFile(base, m, 'seabios.bin'),
     vmFile(base, m, 'bzImage'),
-    wasmModule,
+    compileWasm(),
   ]);
   const t0 = performance.now();
   const fresh = await VmHost.start({
@@ -394,11 +415,16 @@ const api: VmWorkerApi = {
   },
   async boot(opts) {
     bootOpts = opts;
+    manifest ??= opts.manifest ?? null;
+    for (const name of opts.pageFiles ?? []) pageFile(name);
     if (vm) return status;
     return start(opts, opts.useSavedState === false ? 'shipped' : 'saved');
   },
   status: () => status,
   bootTimeline: () => bootMarks(),
+  provide(name, file) {
+    pageFile(name).resolve(file);
+  },
   reset(opts = {}) {
     // A reset gives a clean machine: never the user's own snapshot.
     return replaceMachine(opts.cold ? 'cold' : 'shipped');
