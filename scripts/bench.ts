@@ -3,7 +3,7 @@
  * table and writes bench/results.json. Figures are medians of several runs.
  */
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { cpus } from 'node:os';
@@ -59,6 +59,80 @@ async function nodeColdBoot() {
     'node_cold_prompt_ms',
     Math.round(median(prompt)),
     'Node: new v86 machine to the shell prompt on the console (median of 3)',
+  );
+}
+
+/** CPU time of this process's threads (ms): the main thread, and all the others (V8's compilers, libuv). */
+function threadCpuMs(): { main: number; other: number } {
+  let main = 0;
+  let other = 0;
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ms = ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in USER_HZ ticks
+    if (Number(tid) === process.pid) main += ms;
+    else other += ms;
+  }
+  return { main, other };
+}
+
+/**
+ * Why a kernel boot was slow: v86's JIT hands V8 large translated modules
+ * that its optimizing compiler spends seconds of CPU on while the boot runs
+ * them once (see src/vm/bootJit.ts). Cold boots to the prompt with the JIT
+ * off while booting (what VmHost does) and on (v86's default), alternated,
+ * with the emulator thread's and the other threads' CPU time and the
+ * emulator loop's instructions per second.
+ */
+async function bootJit() {
+  const runs: Record<'off' | 'on', { wall: number[]; main: number[]; other: number[]; mips: number[] }> = {
+    off: { wall: [], main: [], other: [], mips: [] },
+    on: { wall: [], main: [], other: [], mips: [] },
+  };
+  for (let i = 0; i < 3; i++) {
+    for (const mode of ['off', 'on'] as const) {
+      const cpu0 = threadCpuMs();
+      const t0 = performance.now();
+      let promptAt = 0;
+      let text = '';
+      const vm = await VmHost.start({
+        assets: nodeAssets(),
+        jitWhileBooting: mode === 'on',
+        onConsole: (b) => {
+          text = (text + new TextDecoder().decode(b)).slice(-200);
+          if (!promptAt && text.includes('playground:~# ')) promptAt = performance.now() - t0;
+        },
+      });
+      while (!promptAt && performance.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 5));
+      const cpu1 = threadCpuMs();
+      const r = runs[mode];
+      r.wall.push(promptAt);
+      r.main.push(cpu1.main - cpu0.main);
+      r.other.push(cpu1.other - cpu0.other);
+      r.mips.push(vm.emulator.get_instruction_counter() / promptAt / 1000);
+      await vm.destroy();
+    }
+  }
+  for (const mode of ['off', 'on'] as const) {
+    const r = runs[mode];
+    const what = mode === 'off' ? 'JIT off until the machine is up (VmHost)' : "JIT on while booting (v86's default)";
+    record(
+      `boot_jit_${mode}_prompt_ms`,
+      Math.round(median(r.wall)),
+      `Node cold boot to the prompt, ${what} (median of 3, alternated)`,
+    );
+    record(`boot_jit_${mode}_main_cpu_ms`, Math.round(median(r.main)), `its CPU time on the emulator's thread`);
+    record(
+      `boot_jit_${mode}_other_cpu_ms`,
+      Math.round(median(r.other)),
+      `its CPU time on the other threads (V8's compilers)`,
+    );
+    record(`boot_jit_${mode}_mips`, round(median(r.mips), 1), `guest instructions per second of wall time to the prompt, in millions`);
+  }
+  record(
+    'boot_jit_speedup',
+    round(median(runs.on.wall) / median(runs.off.wall), 2),
+    'boot_jit_on_prompt_ms / boot_jit_off_prompt_ms, measured in one run',
   );
 }
 
@@ -580,6 +654,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
     await nodeRestore();
     await controlChannel();
   },
+  boot: bootJit,
   containers,
   builds,
   registry,

@@ -6,6 +6,7 @@ import { pageAdapter, pageHttpGet, PageNetworkError, refuseOutbound, type PageHt
 import { HealthMonitor, type HealthProblem } from './health';
 import { useInWorkerYield } from './browserYield';
 import { skipZeroingFreshMemory } from './freshMemory';
+import { setJitOff } from './bootJit';
 import type { VmManifest } from './manifest';
 
 export type BootStage = 'loading' | 'starting' | 'kernel' | 'userland' | 'restoring' | 'ready' | 'failed';
@@ -30,6 +31,8 @@ export interface VmHostOptions {
   onProblem?: (problem: HealthProblem) => void;
   /** How long a cold boot may take before it counts as hung. */
   bootTimeoutMs?: number;
+  /** Keep v86's JIT on during a cold boot (it is off until the machine is up, see bootJit.ts); for measuring. */
+  jitWhileBooting?: boolean;
   /** Moments of the start for the timeline (bootTimeline.ts): emulator-ready, restored, console-prompt, … */
   onMark?: (name: string) => void;
 }
@@ -56,8 +59,8 @@ export class VmHost implements Guest {
   readonly emulator: V86;
   stage: BootStage = 'loading';
   readonly timings: Record<string, number> = {};
-  /** Which of the v86 speed-ups in browserYield.ts and freshMemory.ts took effect. */
-  readonly speedups = { inWorkerYield: false, freshMemory: false };
+  /** Which of the v86 speed-ups in browserYield.ts, freshMemory.ts and bootJit.ts took effect. */
+  readonly speedups = { inWorkerYield: false, freshMemory: false, jitOffWhileBooting: false };
   private readonly health: HealthMonitor;
   private consoleBuf: number[] = [];
   private consoleLine = '';
@@ -150,6 +153,7 @@ export class VmHost implements Guest {
         this.speedups.inWorkerYield = useInWorkerYield(this.emulator);
         // v86 restores the initial state right after this event.
         if (this.opts.state) this.speedups.freshMemory = skipZeroingFreshMemory(this.emulator);
+        else if (this.opts.jitWhileBooting !== true) this.speedups.jitOffWhileBooting = setJitOff(this.emulator, true);
         resolve();
       }),
     );
@@ -190,6 +194,7 @@ export class VmHost implements Guest {
         clearTimeout(timer),
       );
       this.channel.setTime(Date.now());
+      if (this.speedups.jitOffWhileBooting) setJitOff(this.emulator, false);
     }
     this.setStage('ready');
     this.health.start();
