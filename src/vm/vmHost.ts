@@ -159,6 +159,9 @@ export class VmHost implements Guest {
     );
     if (this.opts.state) {
       this.setStage('restoring');
+      // The prompt was printed before the state was saved: ask the shell for a
+      // fresh one at once, while the agent is asked whether it is there.
+      this.consoleInput(new TextEncoder().encode('\n'));
       // The saved machine had a running agent; it answers the heartbeat at once.
       this.channel.assumeReady('restored');
       await this.channel.ping(5000).catch((e: Error) => {
@@ -167,9 +170,6 @@ export class VmHost implements Guest {
       mark('agent-answers');
       // The guest clock stopped when the state was saved.
       this.channel.setTime(Date.now());
-      // The prompt was printed before the state was saved: ask the shell for a
-      // fresh one, before anyone can type.
-      this.consoleInput(new TextEncoder().encode('\n'));
     } else {
       this.setStage('kernel');
       const timeout = this.opts.bootTimeoutMs ?? 60_000;
