@@ -36,6 +36,8 @@ describe('the start of the page', () => {
     expect(count(/\/assets\/v86-[\w-]+\.wasm$/)).toBe(1);
     // The kernel is for a cold boot only.
     expect(count(/\/vm\/bzImage/)).toBe(0);
+    // The worker's engine code is a chunk of its own, loaded beside the boot (src/worker/engineSide.ts).
+    expect(count(/\/assets\/engineSide-[\w-]+\.js$/)).toBe(1);
     const fetchedByPage = await page.evaluate(() =>
       performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\//, '')),
     );

@@ -21,30 +21,65 @@ import {
   type VmWorkerApi,
 } from './api';
 import * as store from './stateStore';
-import { Engine } from '../engine/engine';
-import { ImageStore } from '../engine/images/imageStore';
-import { serveConnection } from '../engine/api/routes';
-import { idbImageStores } from './idbStores';
-import { Registry } from '../registry/registry';
-import { localTransport } from '../registry/localTransport';
-import { readRegistryPicture } from '../pictures/registryPicture';
-import { readNetworkPicture } from '../pictures/networkPicture';
-import { publishedPorts } from '../engine/network/portBindings';
+import type * as EngineSide from './engineSide';
+import type { Engine as EngineT } from '../engine/engine';
+import type { StepReport } from '../engine/build/builder';
 import type { Transfer } from '../engine/distribution/transfer';
-import { Builder, type StepReport } from '../engine/build/builder';
-import { BuildContext } from '../engine/build/buildContext';
-import { layerChanges } from '../engine/images/layerChanges';
-import { loadImages as loadImagesFromArchive, saveImages } from '../engine/images/imageArchive';
 import type { EngineEvent } from '../engine/events';
-import { evaluateSince } from '../lessons/lessonRun';
-import { readNamespaces } from '../pictures/namespaces';
-import { readCgroups } from '../pictures/cgroups';
-import { readLayerStack } from '../pictures/layerStack';
-import { measureContainer } from '../pictures/containerFigures';
 import { bootMark, bootMarks } from '../vm/bootTimeline';
 import type { EarlyFile } from '../vm/earlyFetch';
 
 bootMark('worker-script');
+
+type Engine = EngineT;
+// The engine's code loads beside the boot, not before it (engineSide.ts): these are
+// set once it has, which is before any machine gets an engine (attachEngine waits for it).
+let Engine: typeof EngineSide.Engine,
+  ImageStore: typeof EngineSide.ImageStore,
+  serveConnection: typeof EngineSide.serveConnection,
+  idbImageStores: typeof EngineSide.idbImageStores,
+  Registry: typeof EngineSide.Registry,
+  localTransport: typeof EngineSide.localTransport,
+  readRegistryPicture: typeof EngineSide.readRegistryPicture,
+  readNetworkPicture: typeof EngineSide.readNetworkPicture,
+  publishedPorts: typeof EngineSide.publishedPorts,
+  Builder: typeof EngineSide.Builder,
+  BuildContext: typeof EngineSide.BuildContext,
+  layerChanges: typeof EngineSide.layerChanges,
+  loadImagesFromArchive: typeof EngineSide.loadImagesFromArchive,
+  saveImages: typeof EngineSide.saveImages,
+  evaluateSince: typeof EngineSide.evaluateSince,
+  readNamespaces: typeof EngineSide.readNamespaces,
+  readCgroups: typeof EngineSide.readCgroups,
+  readLayerStack: typeof EngineSide.readLayerStack,
+  measureContainer: typeof EngineSide.measureContainer;
+const engineSide = import('./engineSide').then((m) => {
+  ({
+    Engine,
+    ImageStore,
+    serveConnection,
+    idbImageStores,
+    Registry,
+    localTransport,
+    readRegistryPicture,
+    readNetworkPicture,
+    publishedPorts,
+    Builder,
+    BuildContext,
+    layerChanges,
+    loadImagesFromArchive,
+    saveImages,
+    evaluateSince,
+    readNamespaces,
+    readCgroups,
+    readLayerStack,
+    measureContainer,
+  } = m);
+  engineStores = idbImageStores('container-playground-engine');
+  images = new ImageStore(engineStores.blobs, engineStores.meta);
+  registryStores = idbImageStores('container-playground-registry');
+  registry = new Registry(registryStores.blobs, registryStores.meta);
+});
 
 let vm: VmHost | null = null;
 let terminal: MessagePort | null = null;
@@ -171,6 +206,7 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
   });
   if (!host) return start(opts, FALLBACK[source]!);
   vm = host;
+  await engineSide;
   attachEngine(host, opts);
   for (const bytes of pendingInput.splice(0)) host.consoleInput(bytes);
   const key = stateKey(m, DEVICE_SET);
@@ -187,13 +223,13 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
   return status;
 }
 
-/** Images persist in IndexedDB across machines; containers belong to one machine. */
-const engineStores = idbImageStores('container-playground-engine');
-const images = new ImageStore(engineStores.blobs, engineStores.meta);
+/** Images persist in IndexedDB across machines; containers belong to one machine. (Set when engineSide has loaded.) */
+let engineStores: ReturnType<typeof EngineSide.idbImageStores>;
+let images: InstanceType<typeof EngineSide.ImageStore>;
 
 /** The page's registry: its own database, seeded with the base images when first asked for anything. */
-const registryStores = idbImageStores('container-playground-registry');
-const registry = new Registry(registryStores.blobs, registryStores.meta);
+let registryStores: ReturnType<typeof EngineSide.idbImageStores>;
+let registry: InstanceType<typeof EngineSide.Registry>;
 let registrySeeded: Promise<void> | null = null;
 function seedRegistry(base: URL): Promise<void> {
   registrySeeded ??= registry
@@ -367,6 +403,7 @@ const api: VmWorkerApi = {
     return readLayerStack(currentEngine(), container);
   },
   async readRegistry() {
+    await engineSide;
     if (bootOpts) await seedRegistry(new URL('../images/', bootOpts.vmBaseUrl));
     return readRegistryPicture(currentEngine(), registry);
   },
@@ -444,6 +481,7 @@ const api: VmWorkerApi = {
   },
   async forgetEverything() {
     // Images, the registry and the saved machine; the page clears its own storage and reloads after this.
+    await engineSide;
     await Promise.all([
       engineStores.blobs.clear(),
       engineStores.meta.clear(),
