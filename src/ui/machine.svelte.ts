@@ -1,4 +1,6 @@
 import * as Comlink from 'comlink';
+import { bootMark } from '../vm/bootTimeline';
+import { startEarlyFetch } from '../vm/earlyFetch';
 import { initialStatus, type ApiTraffic, type EngineEvent, type VmStatus, type VmWorkerApi } from '../worker/api';
 
 /**
@@ -58,13 +60,33 @@ export class Machine {
     );
   }
 
+  /** Starts the machine; the page fetches the files a restore needs meanwhile and hands them over. */
   boot(opts: { useSavedState?: boolean } = {}): Promise<VmStatus> {
-    return this.api.boot({ vmBaseUrl: new URL('vm/', document.baseURI).href, ...opts });
+    const vmBaseUrl = new URL('vm/', document.baseURI).href;
+    const early = startEarlyFetch(vmBaseUrl);
+    for (const [name, file] of Object.entries(early.files)) {
+      void file
+        .then((f) => this.api.provide(name, f instanceof ArrayBuffer ? Comlink.transfer(f, [f]) : f))
+        // A module this browser cannot post to a worker: the worker fetches it itself.
+        .catch(() => this.api.provide(name, null));
+    }
+    return this.api.boot({ vmBaseUrl, manifest: early.manifest, pageFiles: Object.keys(early.files), ...opts });
   }
 
   async restart(): Promise<void> {
     this.readyAt = null;
     await this.api.reset();
+  }
+
+  private promptTail: string | null = '';
+  /** Called by the terminal once it has drawn `bytes`: the first prompt drawn is a mark of the start-up timeline. */
+  drawn(bytes: Uint8Array): void {
+    if (this.promptTail === null) return;
+    this.promptTail = (this.promptTail + new TextDecoder().decode(bytes)).slice(-64);
+    if (this.promptTail.includes('playground:~# ')) {
+      this.promptTail = null;
+      bootMark('prompt-drawn');
+    }
   }
 
   onOutput(listener: (b: Uint8Array) => void): () => void {
@@ -76,6 +98,7 @@ export class Machine {
 
   /** Keystrokes go straight to the guest's serial console. */
   input(data: string): void {
+    if (data.includes('\r') && !this.commands) bootMark('first-command');
     this.terminalPort.postMessage(new TextEncoder().encode(data));
     if (data.includes('\r')) this.commands++;
   }

@@ -9,7 +9,7 @@ import '../nodeBufferShim';
 import * as Comlink from 'comlink';
 import v86WasmUrl from 'v86/build/v86.wasm?url';
 import { DEVICE_SET, VmHost, type BootStage } from '../vm/vmHost';
-import { shippedState, stateKey, type VmManifest } from '../vm/manifest';
+import { shippedState, stateKey, vmFileUrl, WASM_FILE, type VmManifest } from '../vm/manifest';
 import type { HealthProblem } from '../vm/health';
 import {
   initialStatus,
@@ -22,27 +22,64 @@ import {
   type VmWorkerApi,
 } from './api';
 import * as store from './stateStore';
-import { Engine } from '../engine/engine';
-import { ImageStore } from '../engine/images/imageStore';
-import { serveConnection } from '../engine/api/routes';
-import { idbImageStores } from './idbStores';
-import { dbName } from './storageScope';
-import { Registry } from '../registry/registry';
-import { localTransport } from '../registry/localTransport';
-import { readRegistryPicture } from '../pictures/registryPicture';
-import { readNetworkPicture } from '../pictures/networkPicture';
-import { publishedPorts } from '../engine/network/portBindings';
+import type * as EngineSide from './engineSide';
+import type { Engine as EngineT } from '../engine/engine';
+import type { StepReport } from '../engine/build/builder';
 import type { Transfer } from '../engine/distribution/transfer';
-import { Builder, type StepReport } from '../engine/build/builder';
-import { BuildContext } from '../engine/build/buildContext';
-import { layerChanges } from '../engine/images/layerChanges';
-import { saveImages } from '../engine/images/imageArchive';
+import { dbName } from './storageScope';
 import type { EngineEvent } from '../engine/events';
-import { evaluateSince } from '../lessons/lessonRun';
-import { readNamespaces } from '../pictures/namespaces';
-import { readCgroups } from '../pictures/cgroups';
-import { readLayerStack } from '../pictures/layerStack';
-import { measureContainer } from '../pictures/containerFigures';
+import { bootMark, bootMarks } from '../vm/bootTimeline';
+import type { EarlyFile } from '../vm/earlyFetch';
+
+bootMark('worker-script');
+
+type Engine = EngineT;
+// The engine's code loads beside the boot, not before it (engineSide.ts): these are
+// set once it has, which is before any machine gets an engine (attachEngine waits for it).
+let Engine: typeof EngineSide.Engine,
+  ImageStore: typeof EngineSide.ImageStore,
+  serveConnection: typeof EngineSide.serveConnection,
+  idbImageStores: typeof EngineSide.idbImageStores,
+  Registry: typeof EngineSide.Registry,
+  localTransport: typeof EngineSide.localTransport,
+  readRegistryPicture: typeof EngineSide.readRegistryPicture,
+  readNetworkPicture: typeof EngineSide.readNetworkPicture,
+  publishedPorts: typeof EngineSide.publishedPorts,
+  Builder: typeof EngineSide.Builder,
+  BuildContext: typeof EngineSide.BuildContext,
+  layerChanges: typeof EngineSide.layerChanges,
+  saveImages: typeof EngineSide.saveImages,
+  evaluateSince: typeof EngineSide.evaluateSince,
+  readNamespaces: typeof EngineSide.readNamespaces,
+  readCgroups: typeof EngineSide.readCgroups,
+  readLayerStack: typeof EngineSide.readLayerStack,
+  measureContainer: typeof EngineSide.measureContainer;
+const engineSide = import('./engineSide').then((m) => {
+  ({
+    Engine,
+    ImageStore,
+    serveConnection,
+    idbImageStores,
+    Registry,
+    localTransport,
+    readRegistryPicture,
+    readNetworkPicture,
+    publishedPorts,
+    Builder,
+    BuildContext,
+    layerChanges,
+    saveImages,
+    evaluateSince,
+    readNamespaces,
+    readCgroups,
+    readLayerStack,
+    measureContainer,
+  } = m);
+  engineStores = idbImageStores(dbName('container-playground-engine'));
+  images = new ImageStore(engineStores.blobs, engineStores.meta);
+  registryStores = idbImageStores(dbName('container-playground-registry'));
+  registry = new Registry(registryStores.blobs, registryStores.meta);
+});
 
 let vm: VmHost | null = null;
 let terminal: MessagePort | null = null;
@@ -67,6 +104,32 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
   return res.arrayBuffer();
 }
 
+/** Files the page fetches for this worker, resolved as provide() hands them over. */
+const fromPage = new Map<string, { promise: Promise<EarlyFile>; resolve: (f: EarlyFile) => void }>();
+function pageFile(name: string): { promise: Promise<EarlyFile>; resolve: (f: EarlyFile) => void } {
+  let d = fromPage.get(name);
+  if (!d) {
+    let resolve!: (f: EarlyFile) => void;
+    const promise = new Promise<EarlyFile>((r) => (resolve = r));
+    d = { promise, resolve };
+    fromPage.set(name, d);
+  }
+  return d;
+}
+
+function compileWasm(): Promise<WebAssembly.Module> {
+  if (!wasmModule) {
+    const own = () => WebAssembly.compileStreaming(fetch(v86WasmUrl));
+    const early = fromPage.get(WASM_FILE)?.promise;
+    wasmModule = early ? early.then((m) => (m instanceof WebAssembly.Module ? m : own())) : own();
+    void wasmModule.then(
+      () => bootMark('wasm-compiled'),
+      () => {},
+    );
+  }
+  return wasmModule;
+}
+
 async function loadManifest(base: string): Promise<VmManifest> {
   if (!manifest) {
     const res = await fetch(new URL('manifest.json', base), { cache: 'no-cache' });
@@ -80,8 +143,9 @@ async function loadManifest(base: string): Promise<VmManifest> {
 function vmFile(base: string, m: VmManifest, name: string): Promise<ArrayBuffer> {
   let p = fileCache.get(name);
   if (!p) {
-    const sha = m.files.find((x) => x.name === name)?.sha256.slice(0, 16) ?? '';
-    p = fetchBytes(new URL(`${name}?sha256=${sha}`, base).href);
+    const own = () => fetchBytes(vmFileUrl(m, name, base));
+    const early = fromPage.get(name)?.promise;
+    p = early ? early.then((b) => (b instanceof ArrayBuffer ? b : own())) : own();
     p.catch(() => fileCache.delete(name));
     fileCache.set(name, p);
   }
@@ -109,14 +173,15 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
   const started = performance.now();
   publish({ stage: 'loading', problem: null, timings: {}, restored: false, source });
   const m = await loadManifest(opts.vmBaseUrl);
-  wasmModule ??= WebAssembly.compileStreaming(fetch(v86WasmUrl));
+  void compileWasm();
   const bios = vmFile(opts.vmBaseUrl, m, 'seabios.bin');
   const state = await stateFor(source, opts.vmBaseUrl, m);
+  if (state) bootMark('state-fetched');
   if (source !== 'cold' && !state) return start(opts, FALLBACK[source]!);
   // A restored machine has the kernel in its memory already: no need to download it.
   const bzimage = state ? null : await vmFile(opts.vmBaseUrl, m, 'bzImage');
   const timings: Partial<Record<BootStage, number>> = { loading: Math.round(performance.now() - started) };
-  const mod = await wasmModule;
+  const mod = await compileWasm();
   const host = await VmHost.start({
     assets: {
       manifest: m,
@@ -132,6 +197,7 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
     },
     onConsole: (bytes) => terminal?.postMessage(bytes, [bytes.buffer]),
     onProblem: (problem: HealthProblem) => publish({ stage: 'failed', problem }),
+    onMark: bootMark,
   }).catch((e: Error) => {
     if (source === 'cold') throw e;
     console.warn(`the ${source} state could not be restored (${e.message}); trying the next way`);
@@ -140,6 +206,7 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
   });
   if (!host) return start(opts, FALLBACK[source]!);
   vm = host;
+  await engineSide;
   attachEngine(host, opts);
   for (const bytes of pendingInput.splice(0)) host.consoleInput(bytes);
   const key = stateKey(m, DEVICE_SET);
@@ -156,13 +223,13 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
   return status;
 }
 
-/** Images persist in IndexedDB across machines; containers belong to one machine. */
-const engineStores = idbImageStores(dbName('container-playground-engine'));
-const images = new ImageStore(engineStores.blobs, engineStores.meta);
+/** Images persist in IndexedDB across machines; containers belong to one machine. (Set when engineSide has loaded.) */
+let engineStores: ReturnType<typeof EngineSide.idbImageStores>;
+let images: InstanceType<typeof EngineSide.ImageStore>;
 
 /** The page's registry: its own database, seeded with the base images when first asked for anything. */
-const registryStores = idbImageStores(dbName('container-playground-registry'));
-const registry = new Registry(registryStores.blobs, registryStores.meta);
+let registryStores: ReturnType<typeof EngineSide.idbImageStores>;
+let registry: InstanceType<typeof EngineSide.Registry>;
 let registrySeeded: Promise<void> | null = null;
 function seedRegistry(base: URL): Promise<void> {
   registrySeeded ??= registry
@@ -225,11 +292,10 @@ function stepView(s: StepReport): BuildStepView {
 
 /** Boots a second, throwaway machine from its kernel (no saved state) and times it to ready. */
 async function timeColdBoot(base: string, m: VmManifest): Promise<number> {
-  wasmModule ??= WebAssembly.compileStreaming(fetch(v86WasmUrl));
   const [bios, bzimage, mod] = await Promise.all([
     vmFile(base, m, 'seabios.bin'),
     vmFile(base, m, 'bzImage'),
-    wasmModule,
+    compileWasm(),
   ]);
   const t0 = performance.now();
   const fresh = await VmHost.start({
@@ -339,6 +405,7 @@ const api: VmWorkerApi = {
     return readLayerStack(currentEngine(), container);
   },
   async readRegistry() {
+    await engineSide;
     if (bootOpts) await seedRegistry(new URL('../images/', bootOpts.vmBaseUrl));
     return readRegistryPicture(currentEngine(), registry);
   },
@@ -389,10 +456,16 @@ const api: VmWorkerApi = {
   },
   async boot(opts) {
     bootOpts = opts;
+    manifest ??= opts.manifest ?? null;
+    for (const name of opts.pageFiles ?? []) pageFile(name);
     if (vm) return status;
     return start(opts, opts.useSavedState === false ? 'shipped' : 'saved');
   },
   status: () => status,
+  bootTimeline: () => bootMarks(),
+  provide(name, file) {
+    pageFile(name).resolve(file);
+  },
   reset(opts = {}) {
     // A reset gives a clean machine: never the user's own snapshot.
     return replaceMachine(opts.cold ? 'cold' : 'shipped');
@@ -412,6 +485,7 @@ const api: VmWorkerApi = {
   },
   async forgetEverything() {
     // Images, the registry and the saved machine; the page clears its own storage and reloads after this.
+    await engineSide;
     await Promise.all([
       engineStores.blobs.clear(),
       engineStores.meta.clear(),
