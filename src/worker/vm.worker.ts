@@ -28,7 +28,8 @@ import { serveConnection } from '../engine/api/routes';
 import { idbImageStores } from './idbStores';
 import { dbName } from './storageScope';
 import { Registry } from '../registry/registry';
-import { localTransport } from '../registry/localTransport';
+import { localTransport, type Registries } from '../registry/localTransport';
+import { DEFAULT_REGISTRY } from '../engine/images/reference';
 import { readRegistryPicture } from '../pictures/registryPicture';
 import { readNetworkPicture } from '../pictures/networkPicture';
 import { publishedPorts } from '../engine/network/portBindings';
@@ -160,12 +161,21 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
 const engineStores = idbImageStores(dbName('container-playground-engine'));
 const images = new ImageStore(engineStores.blobs, engineStores.meta);
 
-/** The page's registry: its own database, seeded with the base images when first asked for anything. */
+/**
+ * The page's registries, each with its own database: Docker Hub's stand-in
+ * (docker.io, seeded with the base images when first asked for anything)
+ * and a plain registry at localhost:5000, empty like a fresh `registry:2`.
+ */
 const registryStores = idbImageStores(dbName('container-playground-registry'));
-const registry = new Registry(registryStores.blobs, registryStores.meta);
+const hub = new Registry(registryStores.blobs, registryStores.meta);
+const localRegistryStores = idbImageStores(dbName('container-playground-registry-local'));
+const registries: Registries = {
+  [DEFAULT_REGISTRY]: hub,
+  'localhost:5000': new Registry(localRegistryStores.blobs, localRegistryStores.meta, undefined, undefined, 'open'),
+};
 let registrySeeded: Promise<void> | null = null;
 function seedRegistry(base: URL): Promise<void> {
-  registrySeeded ??= registry
+  registrySeeded ??= hub
     .seed(async (path) => new Uint8Array(await fetchBytes(new URL(path, base).href)))
     .catch((e: unknown) => {
       registrySeeded = null;
@@ -185,7 +195,7 @@ function attachEngine(host: VmHost, opts: BootOptions): void {
     images.importLayout(async (path) => new Uint8Array(await fetchBytes(new URL(path, base).href))),
   );
   e.events.subscribe((ev) => eventListeners.forEach((l) => l(ev)));
-  const toRegistry = localTransport(registry);
+  const toRegistry = localTransport(registries);
   e.distribution.connect(async (req) => {
     await seedRegistry(base);
     return toRegistry(req);
@@ -340,7 +350,7 @@ const api: VmWorkerApi = {
   },
   async readRegistry() {
     if (bootOpts) await seedRegistry(new URL('../images/', bootOpts.vmBaseUrl));
-    return readRegistryPicture(currentEngine(), registry);
+    return readRegistryPicture(currentEngine(), registries);
   },
   async lastStart() {
     return engine?.starts.last ?? null;
@@ -417,6 +427,8 @@ const api: VmWorkerApi = {
       engineStores.meta.clear(),
       registryStores.blobs.clear(),
       registryStores.meta.clear(),
+      localRegistryStores.blobs.clear(),
+      localRegistryStores.meta.clear(),
       store.clearState(),
     ]);
   },
