@@ -25,6 +25,8 @@ import * as store from './stateStore';
 import type * as EngineSide from './engineSide';
 import type { Engine as EngineT } from '../engine/engine';
 import type { StepReport } from '../engine/build/builder';
+import type { Registries } from '../registry/localTransport';
+import { DEFAULT_REGISTRY } from '../engine/images/reference';
 import type { Transfer } from '../engine/distribution/transfer';
 import { dbName } from './storageScope';
 import type { EngineEvent } from '../engine/events';
@@ -78,7 +80,12 @@ const engineSide = import('./engineSide').then((m) => {
   engineStores = idbImageStores(dbName('container-playground-engine'));
   images = new ImageStore(engineStores.blobs, engineStores.meta);
   registryStores = idbImageStores(dbName('container-playground-registry'));
-  registry = new Registry(registryStores.blobs, registryStores.meta);
+  hub = new Registry(registryStores.blobs, registryStores.meta);
+  localRegistryStores = idbImageStores(dbName('container-playground-registry-local'));
+  registries = {
+    [DEFAULT_REGISTRY]: hub,
+    'localhost:5000': new Registry(localRegistryStores.blobs, localRegistryStores.meta, undefined, undefined, 'open'),
+  };
 });
 
 let vm: VmHost | null = null;
@@ -227,12 +234,19 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
 let engineStores: ReturnType<typeof EngineSide.idbImageStores>;
 let images: InstanceType<typeof EngineSide.ImageStore>;
 
-/** The page's registry: its own database, seeded with the base images when first asked for anything. */
+/**
+ * The page's registries, each with its own database: Docker Hub's stand-in
+ * (docker.io, seeded with the base images when first asked for anything)
+ * and a plain registry at localhost:5000, empty like a fresh `registry:2`.
+ * (Set when engineSide has loaded.)
+ */
 let registryStores: ReturnType<typeof EngineSide.idbImageStores>;
-let registry: InstanceType<typeof EngineSide.Registry>;
+let localRegistryStores: ReturnType<typeof EngineSide.idbImageStores>;
+let hub: InstanceType<typeof EngineSide.Registry>;
+let registries: Registries;
 let registrySeeded: Promise<void> | null = null;
 function seedRegistry(base: URL): Promise<void> {
-  registrySeeded ??= registry
+  registrySeeded ??= hub
     .seed(async (path) => new Uint8Array(await fetchBytes(new URL(path, base).href)))
     .catch((e: unknown) => {
       registrySeeded = null;
@@ -252,7 +266,7 @@ function attachEngine(host: VmHost, opts: BootOptions): void {
     images.importLayout(async (path) => new Uint8Array(await fetchBytes(new URL(path, base).href))),
   );
   e.events.subscribe((ev) => eventListeners.forEach((l) => l(ev)));
-  const toRegistry = localTransport(registry);
+  const toRegistry = localTransport(registries);
   e.distribution.connect(async (req) => {
     await seedRegistry(base);
     return toRegistry(req);
@@ -407,7 +421,7 @@ const api: VmWorkerApi = {
   async readRegistry() {
     await engineSide;
     if (bootOpts) await seedRegistry(new URL('../images/', bootOpts.vmBaseUrl));
-    return readRegistryPicture(currentEngine(), registry);
+    return readRegistryPicture(currentEngine(), registries);
   },
   async lastStart() {
     return engine?.starts.last ?? null;
@@ -491,6 +505,8 @@ const api: VmWorkerApi = {
       engineStores.meta.clear(),
       registryStores.blobs.clear(),
       registryStores.meta.clear(),
+      localRegistryStores.blobs.clear(),
+      localRegistryStores.meta.clear(),
       store.clearState(),
     ]);
   },
