@@ -265,3 +265,20 @@ describe('bugs found by hand (issue 16)', () => {
     expect((await engine.image('scratch')).config.rootfs.diff_ids).toEqual([]);
   });
 });
+
+describe('a start’s speed', () => {
+  it('answers the wait of a --rm run once the exit is known, while the guest still tears down', async () => {
+    const { engine, guest } = setup();
+    const c = await engine.create({ image: 'busybox', cmd: ['true'], autoRemove: true });
+    await engine.start(c.Id);
+    const waited = engine.wait(c.Id);
+    const finishTeardown = guest.exit(engine.get(c.Id).State.Pid, 0, { holdTeardown: true });
+    expect(await waited).toBe(0);
+    for (let i = 0; i < 5; i++) await tick();
+    expect(await kindOf(() => engine.get(c.Id))).toMatch(/^notFound/);
+    expect(await engine.wait(c.Id)).toBe(0);
+    finishTeardown();
+    // No second teardown from the engine: the start script does it.
+    expect(guest.scripts(/rm -rf \/var\/lib\/docker\/overlay2/)).toHaveLength(1);
+  });
+});

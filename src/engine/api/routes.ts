@@ -112,7 +112,8 @@ async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, io:
 
 function findContainer(engine: Engine, ref: string): string | undefined {
   try {
-    return engine.containers.find(ref)?.Id;
+    // A full id names its container even once it is gone (the wait of a --rm run).
+    return engine.containers.find(ref)?.Id ?? (/^[0-9a-f]{64}$/.test(ref) ? ref : undefined);
   } catch {
     return undefined;
   }

@@ -6,7 +6,10 @@ import type { GuestStamps } from './startRecord';
 export interface StartedContainer {
   /** The container's first process, as the host (the guest kernel's root pid namespace) numbers it. */
   pid: number;
-  /** Resolves when the container's first process ends: its exit status, whether the OOM killer struck, whether `teardown` ran. */
+  /**
+   * Resolves when the container's first process ends: its exit status, whether the OOM killer struck,
+   * whether `teardown` runs (it goes on in the guest after this resolves).
+   */
   exited: Promise<{ exitCode: number; oomKilled: boolean; tornDown: boolean }>;
   /** The guest's clock at the script's beginning and at each step's end (the start step's: its pid reported). */
   stamps: GuestStamps;
@@ -67,6 +70,8 @@ echo ok ${i} $EPOCHREALTIME`,
     sh`${start.argv}`,
     sh`status=$?`,
     opts.after && quietly(opts.after),
+    // The exit is known here: the engine answers the client now, while the guest tears down (--rm).
+    sh`echo exit $status`,
     opts.teardown &&
       sh`${quietly(opts.teardown)}
 echo torn-down`,
@@ -78,6 +83,8 @@ echo torn-down`,
   let lastArrival = NaN;
   const guestMs = (s: string | undefined) => (s ? Number(s) * 1000 : NaN);
   let oomKilled = false;
+  let resolveExit!: (e: Awaited<StartedContainer['exited']>) => void;
+  const reported = new Promise<Awaited<StartedContainer['exited']>>((r) => (resolveExit = r));
   let tornDown = false;
 
   // vmctr's stdout: "pid N", then one json-file line per line of container output.
@@ -109,6 +116,8 @@ echo torn-down`,
         } else if (line.startsWith('begin ')) stamps.begin = guestMs(line.slice(6));
         lastArrival = now;
       } else if (line.startsWith('oom_kill ')) oomKilled = Number(line.slice(9)) > 0;
+      else if (/^exit \d+$/.test(line))
+        resolveExit({ exitCode: Number(line.slice(5)), oomKilled, tornDown: !!opts.teardown });
       else if (line === 'torn-down') tornDown = true;
       else if (onOutput && line.startsWith('{')) {
         try {
@@ -126,7 +135,8 @@ echo torn-down`,
     run = p.done;
     input = { write: (d) => p.write(d), closeStdin: () => p.closeStdin() };
   } else run = execScript(guest, script, { onStdout });
-  const exited = run.then((res) => ({ exitCode: res.exitCode, oomKilled, tornDown }));
+  // The "exit" line, or (if the script ended without one) the script's own end.
+  const exited = Promise.race([reported, run.then((res) => ({ exitCode: res.exitCode, oomKilled, tornDown }))]);
   // The script ending before vmctr printed the pid: a step failed, or the container never started.
   const failedToStart = run.then((res) => {
     if (pidSeen) return new Promise<never>(() => {});

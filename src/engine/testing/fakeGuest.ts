@@ -54,15 +54,22 @@ export class FakeGuest implements Guest {
     return [...this.running.keys()];
   }
 
-  /** The container's first process ends with this status (128 + n for a signal). */
-  exit(pid: number, exitCode: number, opts: { oomKilled?: boolean } = {}): void {
+  /**
+   * The container's first process ends with this status (128 + n for a signal).
+   * With `holdTeardown`, the script reports the exit but its teardown goes on
+   * until the returned function is called.
+   */
+  exit(pid: number, exitCode: number, opts: { oomKilled?: boolean; holdTeardown?: boolean } = {}): () => void {
     const r = this.running.get(pid);
     if (!r) throw new Error(`no container process ${pid}`);
     this.running.delete(pid);
-    const lines = [`oom_kill ${opts.oomKilled ? 1 : 0}`];
-    if (r.script.includes('echo torn-down')) lines.push('torn-down');
-    r.onStdout?.(enc.encode(lines.map((l) => l + '\n').join('')));
-    r.finish({ stdout: new Uint8Array(), stderr: new Uint8Array(), exitCode, signal: 0 });
+    r.onStdout?.(enc.encode(`oom_kill ${opts.oomKilled ? 1 : 0}\nexit ${exitCode}\n`));
+    const finish = () => {
+      if (r.script.includes('echo torn-down')) r.onStdout?.(enc.encode('torn-down\n'));
+      r.finish({ stdout: new Uint8Array(), stderr: new Uint8Array(), exitCode, signal: 0 });
+    };
+    if (!opts.holdTeardown) finish();
+    return finish;
   }
 
   exec(argv: readonly string[], opts: GuestExecOptions = {}): Promise<GuestExecResult> {
