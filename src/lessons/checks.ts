@@ -208,14 +208,15 @@ async function containerCheck(check: Extract<Check, { container: string }>, ctx:
   }
   if (check.fromImage) {
     const image = await ctx.engine.image(check.fromImage).catch(() => null);
+    // What it runs is said even when the wanted image is not here: "runs app:2" explains a failed rollback.
+    if (image?.id !== c.Image) {
+      const runs = (await ctx.engine.images.list()).find((i) => i.id === c.Image);
+      failures.push(diff(k('check.what.runsImage', { name }), check.fromImage, runs?.tags[0] ?? c.Image.slice(7, 19)));
+    }
     if (!image)
       failures.push(
         diff(k('check.what.image', { ref: check.fromImage }), k('check.value.exists'), k('check.value.none')),
       );
-    else if (image.id !== c.Image) {
-      const runs = (await ctx.engine.images.list()).find((i) => i.id === c.Image);
-      failures.push(diff(k('check.what.runsImage', { name }), check.fromImage, runs?.tags[0] ?? c.Image.slice(7, 19)));
-    }
   }
   const needsRunning = (check.cgroup || check.namespace || check.exec || check.layer) && !c.State.Running;
   if (needsRunning) {
