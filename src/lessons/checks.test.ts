@@ -33,3 +33,22 @@ describe('a container check of the image it runs', () => {
     ]);
   });
 });
+
+describe('all of several checks', () => {
+  it('says a difference that two of them find only once', async () => {
+    const { engine } = fakeEngine(readBase);
+    await engine.create({ image: 'busybox', cmd: ['true'], name: 'prod' });
+    const r = await evaluate(
+      {
+        all: [
+          { container: 'prod', fromImage: 'app:1.1.0' },
+          { image: 'app:1.1.0', exists: true },
+        ],
+      },
+      { engine, events: [] },
+    );
+    expect(r.ok).toBe(false);
+    expect(r.failures.filter((f) => JSON.stringify(f.what).includes('check.what.image'))).toHaveLength(1);
+    expect(r.failures).toHaveLength(2);
+  });
+});

@@ -129,7 +129,15 @@ const clip = (s: string) => {
 export async function evaluate(check: Check, ctx: CheckContext): Promise<CheckResult> {
   if ('all' in check) {
     const failures: Failure[] = [];
-    for (const c of check.all) failures.push(...(await evaluate(c, ctx)).failures);
+    // Two parts of one goal can find the same difference (a missing image): it is said once.
+    const said = new Set<string>();
+    for (const c of check.all) {
+      for (const f of (await evaluate(c, ctx)).failures) {
+        const key = JSON.stringify(f);
+        if (!said.has(key)) failures.push(f);
+        said.add(key);
+      }
+    }
     return { ok: failures.length === 0, failures };
   }
   if ('any' in check) {
