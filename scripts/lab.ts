@@ -5,9 +5,14 @@
  *   npm run lab -- sh '<script>'     run a script on the control channel; its
  *                                    output is printed and its status returned
  *   npm run lab -- docker <args>     the guest's docker CLI, as if typed in it
+ *   npm run lab -- docker-run-plan <docker run args>
+ *                                    runs the container, then prints its start's plan with each
+ *                                    step's time in the guest (JSON, as docker inspect prints)
  *   npm run lab -- console           the guest's serial console on this terminal
- *   npm run lab -- parse <Dockerfile> the Dockerfile as Docker's parser splits it, as
- *                                    JSON; `file:line:col: message` and status 1 on an error
+ *   npm run lab -- parse [--strict] <Dockerfile>
+ *                                    the syntax tree Docker's parser makes, as JSON; what a
+ *                                    build would refuse as `file:line:col: warning: …`;
+ *                                    status 1 on a syntax error (with --strict, on those too)
  *   npm run lab -- lesson check <dir> validates a lesson folder, then proves it on the
  *                                    machine: clicking every command block passes no exercise
  *                                    but the walkthrough, each wrong attempt fails its check
@@ -24,7 +29,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import i18next from 'i18next';
-import { DockerfileError, parseOrThrow } from '../src/engine/build/dockerfile';
+import { parseReport } from '../src/engine/build/dockerfile';
 import type { Engine } from '../src/engine/engine';
 import en from '../src/i18n/en.json';
 import type { Failure } from '../src/lessons/checks';
@@ -38,8 +43,9 @@ import { bootNodeVm, ROOT } from '../src/node/nodeVm';
 
 const USAGE = `usage: npm run lab -- [--cold] [--boot-log] sh '<script>'
        npm run lab -- [--cold] docker <args>
+       npm run lab -- [--cold] docker-run-plan <docker run args>
        npm run lab -- [--cold] console
-       npm run lab -- parse <Dockerfile>
+       npm run lab -- parse [--strict] <Dockerfile>
        npm run lab -- [--cold] lesson check <lesson dir>`;
 
 /** A lesson folder from disk, validated (a LessonError lists every problem). */
@@ -89,8 +95,10 @@ async function proveLesson(engine: Engine, lesson: Lesson): Promise<number> {
   return problems.length ? 1 : 0;
 }
 
-/** `lab parse`: no machine needed, only the parser. */
-function parse(file: string | undefined): number {
+/** `lab parse [--strict]`: no machine needed, only the parser (see parseReport). */
+function parse(args: string[]): number {
+  const strict = args.includes('--strict');
+  const file = args.find((a) => a !== '--strict');
   if (!file) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
@@ -102,23 +110,10 @@ function parse(file: string | undefined): number {
     process.stderr.write(`${file}: ${(e as Error).message}\n`);
     return 1;
   }
-  try {
-    const out = parseOrThrow(text, file).map((i) => ({
-      instruction: i.instruction,
-      args: i.args,
-      flags: i.flags,
-      line: i.line,
-      ...(i.json ? { json: true } : {}),
-    }));
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-    return 0;
-  } catch (e) {
-    if (e instanceof DockerfileError) {
-      process.stderr.write(`${e.message}\n`);
-      return 1;
-    }
-    throw e;
-  }
+  const r = parseReport(text, file, { strict });
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  return r.status;
 }
 
 /**
@@ -154,7 +149,7 @@ async function main(argv: string[]): Promise<number> {
   const at = argv.findIndex((a) => !a.startsWith('--'));
   const flags = new Set(at < 0 ? argv : argv.slice(0, at));
   const [cmd, ...rest] = at < 0 ? [] : argv.slice(at);
-  if (cmd === 'parse') return parse(rest[0]);
+  if (cmd === 'parse') return parse(rest);
   let lesson: Lesson | null = null;
   if (cmd === 'lesson') {
     if (rest[0] !== 'check' || !rest[1]) {
@@ -167,7 +162,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${(e as Error).message}\n`);
       return 1;
     }
-  } else if (cmd !== 'sh' && cmd !== 'console' && cmd !== 'docker') {
+  } else if (cmd !== 'sh' && cmd !== 'console' && cmd !== 'docker' && cmd !== 'docker-run-plan') {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -212,6 +207,15 @@ async function main(argv: string[]): Promise<number> {
       });
       if (r.exitCode !== 0) throw new Error(`could not copy the build context: ${new TextDecoder().decode(r.stderr)}`);
     }
+  }
+  if (cmd === 'docker-run-plan') {
+    // The container's own output goes to stderr: stdout is the record, JSON as `docker inspect` prints.
+    const r = await execScript(vm, sh`docker run ${rest}`, { onStdout: (c) => process.stderr.write(c) });
+    process.stderr.write(new TextDecoder().decode(r.stderr));
+    const record = engine.starts.last;
+    process.stdout.write(JSON.stringify(record ? [record] : [], null, 4) + '\n');
+    await vm.destroy();
+    return record ? r.exitCode : 1;
   }
   // `sh` takes the user's script as it is; `docker` quotes each argument.
   const script = cmd === 'docker' ? sh`docker ${dockerArgs}`.text : rest.join(' ');

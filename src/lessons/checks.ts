@@ -146,16 +146,16 @@ const clip = (s: string) => {
 export async function evaluate(check: Check, ctx: CheckContext): Promise<CheckResult> {
   if ('all' in check) {
     const failures: Failure[] = [];
-    for (const c of check.all) failures.push(...(await evaluate(c, ctx)).failures);
-    // Two parts of a goal can miss for one reason (a container both must join is not there): say it once.
+    // Two parts of one goal can find the same difference (a missing image): it is said once.
     const said = new Set<string>();
-    const once = failures.filter((f) => {
-      const key = JSON.stringify(f);
-      if (said.has(key)) return false;
-      said.add(key);
-      return true;
-    });
-    return { ok: failures.length === 0, failures: once };
+    for (const c of check.all) {
+      for (const f of (await evaluate(c, ctx)).failures) {
+        const key = JSON.stringify(f);
+        if (!said.has(key)) failures.push(f);
+        said.add(key);
+      }
+    }
+    return { ok: failures.length === 0, failures };
   }
   if ('any' in check) {
     const results = [];
@@ -233,14 +233,15 @@ async function containerCheck(check: Extract<Check, { container: string }>, ctx:
   }
   if (check.fromImage) {
     const image = await ctx.engine.image(check.fromImage).catch(() => null);
+    // What it runs is said even when the wanted image is not here: "runs app:2" explains a failed rollback.
+    if (image?.id !== c.Image) {
+      const runs = (await ctx.engine.images.list()).find((i) => i.id === c.Image);
+      failures.push(diff(k('check.what.runsImage', { name }), check.fromImage, runs?.tags[0] ?? c.Image.slice(7, 19)));
+    }
     if (!image)
       failures.push(
         diff(k('check.what.image', { ref: check.fromImage }), k('check.value.exists'), k('check.value.none')),
       );
-    else if (image.id !== c.Image) {
-      const runs = (await ctx.engine.images.list()).find((i) => i.id === c.Image);
-      failures.push(diff(k('check.what.runsImage', { name }), check.fromImage, runs?.tags[0] ?? c.Image.slice(7, 19)));
-    }
   }
   const needsRunning =
     (check.cgroup || check.namespace || check.exec || check.layer || check.capabilities || check.seccomp) &&

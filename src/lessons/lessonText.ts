@@ -5,7 +5,9 @@
  * that prediction (asked before the command that follows it). Everything else
  * is prose, rendered (and sanitized) by the page.
  */
-import { Lexer, type Token } from 'marked';
+import type { Config, DOMPurify, WindowLike } from 'dompurify';
+import createDOMPurify from 'dompurify';
+import { Lexer, marked, type Token } from 'marked';
 
 export type LessonBlock =
   | { kind: 'prose'; markdown: string }
@@ -64,4 +66,68 @@ export function lessonShape(text: LessonText): string[] {
           : [],
     );
   return [...shape(text.intro), ...text.steps.flatMap((s, i) => [`step ${i + 1}`, ...shape(s.blocks)])];
+}
+
+/**
+ * What a lesson's prose may contain once rendered. A loaded lesson is an
+ * instructor's (or anyone's) file, so besides script it may not ask for
+ * input (`form`, `input`, `button`…), style itself or the page (`style`
+ * elements and attributes, `class`, `id`), reach the top layer (`dialog`,
+ * `popover`), embed anything (`iframe`, `object`, media) or load anything
+ * from another site: images only from `data:` or this site.
+ */
+export const PROSE_SANITIZE: Config = {
+  USE_PROFILES: { html: true },
+  FORBID_TAGS: [
+    'form',
+    'input',
+    'button',
+    'textarea',
+    'select',
+    'option',
+    'style',
+    'iframe',
+    'frame',
+    'object',
+    'embed',
+    'link',
+    'meta',
+    'base',
+    'dialog',
+    'video',
+    'audio',
+    'source',
+    'track',
+    'picture',
+    'template',
+  ],
+  FORBID_ATTR: ['style', 'action', 'formaction', 'class', 'id', 'popover', 'target', 'srcset', 'ping'],
+  ALLOW_DATA_ATTR: false,
+};
+
+/** Whether an image source is data: or on this site. */
+export function allowedImageSource(src: string, origin: string): boolean {
+  if (/^data:image\//i.test(src.trim())) return true;
+  try {
+    return new URL(src, `${origin}/`).origin === origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A sanitizer for lesson prose in one window (the page, or jsdom in tests):
+ * PROSE_SANITIZE, and images from elsewhere dropped.
+ */
+export function proseSanitizer(win: WindowLike, origin: string): (html: string) => string {
+  const purify: DOMPurify = createDOMPurify(win);
+  purify.addHook('afterSanitizeAttributes', (node) => {
+    if (node.nodeName === 'IMG' && !allowedImageSource(node.getAttribute('src') ?? '', origin)) node.remove();
+  });
+  return (html) => purify.sanitize(html, PROSE_SANITIZE) as string;
+}
+
+/** A prose block's markdown as the HTML the page shows. */
+export function renderProse(markdown: string, sanitize: (html: string) => string): string {
+  return sanitize(marked.parse(markdown, { async: false }));
 }

@@ -1,4 +1,6 @@
 import * as Comlink from 'comlink';
+import { bootMark } from '../vm/bootTimeline';
+import { startEarlyFetch } from '../vm/earlyFetch';
 import { initialStatus, type ApiTraffic, type EngineEvent, type VmStatus, type VmWorkerApi } from '../worker/api';
 
 /**
@@ -22,8 +24,12 @@ export class Machine {
   private backlog: Uint8Array[] = [];
   private backlogBytes = 0;
 
-  constructor() {
-    const worker = new Worker(new URL('../worker/vm.worker.ts', import.meta.url), { type: 'module' });
+  /** `storage: 'embed'`: an embedded frame's machine, with databases of its own (see src/worker/storageScope.ts). */
+  constructor(opts: { storage?: 'page' | 'embed' } = {}) {
+    const worker = new Worker(new URL('../worker/vm.worker.ts', import.meta.url), {
+      type: 'module',
+      name: opts.storage ?? 'page',
+    });
     this.api = Comlink.wrap<VmWorkerApi>(worker);
     const { port1, port2 } = new MessageChannel();
     this.terminalPort = port1;
@@ -54,13 +60,33 @@ export class Machine {
     );
   }
 
-  boot(): Promise<VmStatus> {
-    return this.api.boot({ vmBaseUrl: new URL('vm/', document.baseURI).href });
+  /** Starts the machine; the page fetches the files a restore needs meanwhile and hands them over. */
+  boot(opts: { useSavedState?: boolean } = {}): Promise<VmStatus> {
+    const vmBaseUrl = new URL('vm/', document.baseURI).href;
+    const early = startEarlyFetch(vmBaseUrl);
+    for (const [name, file] of Object.entries(early.files)) {
+      void file
+        .then((f) => this.api.provide(name, f instanceof ArrayBuffer ? Comlink.transfer(f, [f]) : f))
+        // A module this browser cannot post to a worker: the worker fetches it itself.
+        .catch(() => this.api.provide(name, null));
+    }
+    return this.api.boot({ vmBaseUrl, manifest: early.manifest, pageFiles: Object.keys(early.files), ...opts });
   }
 
   async restart(): Promise<void> {
     this.readyAt = null;
     await this.api.reset();
+  }
+
+  private promptTail: string | null = '';
+  /** Called by the terminal once it has drawn `bytes`: the first prompt drawn is a mark of the start-up timeline. */
+  drawn(bytes: Uint8Array): void {
+    if (this.promptTail === null) return;
+    this.promptTail = (this.promptTail + new TextDecoder().decode(bytes)).slice(-64);
+    if (this.promptTail.includes('playground:~# ')) {
+      this.promptTail = null;
+      bootMark('prompt-drawn');
+    }
   }
 
   onOutput(listener: (b: Uint8Array) => void): () => void {
@@ -72,6 +98,7 @@ export class Machine {
 
   /** Keystrokes go straight to the guest's serial console. */
   input(data: string): void {
+    if (data.includes('\r') && !this.commands) bootMark('first-command');
     this.terminalPort.postMessage(new TextEncoder().encode(data));
     if (data.includes('\r')) this.commands++;
   }

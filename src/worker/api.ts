@@ -1,3 +1,4 @@
+import type { StartRecord } from '../engine/runtime/startRecord';
 import type { BootStage } from '../vm/vmHost';
 import type { HealthProblem } from '../vm/health';
 import type { ApiTraffic } from '../engine/api/routes';
@@ -11,6 +12,9 @@ import type { ContainerFigures } from '../pictures/containerFigures';
 import type { RegistryPictureView } from '../pictures/registryPicture';
 import type { NetworkPictureView } from '../pictures/networkPicture';
 import type { Transfer } from '../engine/distribution/transfer';
+import type { TimelineMark } from '../vm/bootTimeline';
+import type { EarlyFile } from '../vm/earlyFetch';
+import type { VmManifest } from '../vm/manifest';
 
 /** The container's figures (see measureContainer) beside the virtual machine's. */
 export interface VmVsContainerFigures extends ContainerFigures {
@@ -116,6 +120,10 @@ export interface BootOptions {
   vmBaseUrl: string;
   /** Restore the user's own saved snapshot if there is one (default true). */
   useSavedState?: boolean;
+  /** The VM image's manifest, when the page has it already (it is bundled into the page). */
+  manifest?: VmManifest;
+  /** Files the page is fetching for the worker (see src/vm/earlyFetch.ts); each comes by provide(). */
+  pageFiles?: string[];
 }
 
 /**
@@ -131,6 +139,10 @@ export interface VmWorkerApi {
   onApiTraffic(listener: (t: ApiTraffic) => void): void;
   boot(opts: BootOptions): Promise<VmStatus>;
   status(): VmStatus;
+  /** The worker's start-up marks on the absolute clock (see src/vm/bootTimeline.ts). */
+  bootTimeline(): TimelineMark[];
+  /** A file the page fetched for the worker (named in BootOptions.pageFiles); null if the page could not get it. */
+  provide(name: string, file: EarlyFile): void;
   /** Throws the machine away for a clean one (the site's state, or a kernel boot with cold). */
   reset(opts?: { cold?: boolean }): Promise<VmStatus>;
   /** Saves the running machine to the browser's storage; returns its size. */
@@ -175,6 +187,10 @@ export interface VmWorkerApi {
    * v86 machine booted from its kernel in this page, timed, then thrown away.
    */
   measureVmVsContainer(opts: { coldBoot: boolean }): Promise<VmVsContainerFigures>;
+  /** The last container start's plan with each step's time in the guest (null before the first start). */
+  lastStart(): Promise<StartRecord | null>;
+  /** Each container start, as it answers. */
+  onStart(listener: (r: StartRecord) => void): void;
   /** Runs a shell script on the control channel. */
   run(script: string, timeoutMs?: number): Promise<RunResult>;
   resize(rows: number, cols: number): void;

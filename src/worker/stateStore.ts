@@ -3,9 +3,10 @@
  * another image, device set or v86 build is never offered for restore.
  */
 import { idbDatabase } from './idb';
+import { dbName } from './storageScope';
 
 const STORE = 'vm-states';
-const run = idbDatabase('container-playground', [STORE]);
+const run = idbDatabase(dbName('container-playground'), [STORE]);
 const tx = <T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T>) => run<T>(STORE, mode, fn);
 
 interface StoredState {

@@ -4,11 +4,12 @@
  * drives it through the Comlink API in ./api.ts and gets terminal bytes over a
  * MessagePort of their own.
  */
+import type { StartRecord } from '../engine/runtime/startRecord';
 import '../nodeBufferShim';
 import * as Comlink from 'comlink';
 import v86WasmUrl from 'v86/build/v86.wasm?url';
 import { DEVICE_SET, VmHost, type BootStage } from '../vm/vmHost';
-import { shippedState, stateKey, type VmManifest } from '../vm/manifest';
+import { shippedState, stateKey, vmFileUrl, WASM_FILE, type VmManifest } from '../vm/manifest';
 import type { HealthProblem } from '../vm/health';
 import {
   initialStatus,
@@ -21,26 +22,71 @@ import {
   type VmWorkerApi,
 } from './api';
 import * as store from './stateStore';
-import { Engine } from '../engine/engine';
-import { ImageStore } from '../engine/images/imageStore';
-import { serveConnection } from '../engine/api/routes';
-import { idbImageStores } from './idbStores';
-import { Registry } from '../registry/registry';
-import { localTransport } from '../registry/localTransport';
-import { readRegistryPicture } from '../pictures/registryPicture';
-import { readNetworkPicture } from '../pictures/networkPicture';
-import { publishedPorts } from '../engine/network/portBindings';
+import type * as EngineSide from './engineSide';
+import type { Engine as EngineT } from '../engine/engine';
+import type { StepReport } from '../engine/build/builder';
+import type { Registries } from '../registry/localTransport';
+import { DEFAULT_REGISTRY } from '../engine/images/reference';
 import type { Transfer } from '../engine/distribution/transfer';
-import { Builder, type StepReport } from '../engine/build/builder';
-import { BuildContext } from '../engine/build/buildContext';
-import { layerChanges } from '../engine/images/layerChanges';
-import { saveImages } from '../engine/images/imageArchive';
+import { dbName } from './storageScope';
 import type { EngineEvent } from '../engine/events';
-import { evaluateSince } from '../lessons/lessonRun';
-import { readNamespaces } from '../pictures/namespaces';
-import { readCgroups } from '../pictures/cgroups';
-import { readLayerStack } from '../pictures/layerStack';
-import { measureContainer } from '../pictures/containerFigures';
+import { bootMark, bootMarks } from '../vm/bootTimeline';
+import type { EarlyFile } from '../vm/earlyFetch';
+
+bootMark('worker-script');
+
+type Engine = EngineT;
+// The engine's code loads beside the boot, not before it (engineSide.ts): these are
+// set once it has, which is before any machine gets an engine (attachEngine waits for it).
+let Engine: typeof EngineSide.Engine,
+  ImageStore: typeof EngineSide.ImageStore,
+  serveConnection: typeof EngineSide.serveConnection,
+  idbImageStores: typeof EngineSide.idbImageStores,
+  Registry: typeof EngineSide.Registry,
+  localTransport: typeof EngineSide.localTransport,
+  readRegistryPicture: typeof EngineSide.readRegistryPicture,
+  readNetworkPicture: typeof EngineSide.readNetworkPicture,
+  publishedPorts: typeof EngineSide.publishedPorts,
+  Builder: typeof EngineSide.Builder,
+  BuildContext: typeof EngineSide.BuildContext,
+  layerChanges: typeof EngineSide.layerChanges,
+  saveImages: typeof EngineSide.saveImages,
+  evaluateSince: typeof EngineSide.evaluateSince,
+  readNamespaces: typeof EngineSide.readNamespaces,
+  readCgroups: typeof EngineSide.readCgroups,
+  readLayerStack: typeof EngineSide.readLayerStack,
+  measureContainer: typeof EngineSide.measureContainer;
+const engineSide = import('./engineSide').then((m) => {
+  ({
+    Engine,
+    ImageStore,
+    serveConnection,
+    idbImageStores,
+    Registry,
+    localTransport,
+    readRegistryPicture,
+    readNetworkPicture,
+    publishedPorts,
+    Builder,
+    BuildContext,
+    layerChanges,
+    saveImages,
+    evaluateSince,
+    readNamespaces,
+    readCgroups,
+    readLayerStack,
+    measureContainer,
+  } = m);
+  engineStores = idbImageStores(dbName('container-playground-engine'));
+  images = new ImageStore(engineStores.blobs, engineStores.meta);
+  registryStores = idbImageStores(dbName('container-playground-registry'));
+  hub = new Registry(registryStores.blobs, registryStores.meta);
+  localRegistryStores = idbImageStores(dbName('container-playground-registry-local'));
+  registries = {
+    [DEFAULT_REGISTRY]: hub,
+    'localhost:5000': new Registry(localRegistryStores.blobs, localRegistryStores.meta, undefined, undefined, 'open'),
+  };
+});
 
 let vm: VmHost | null = null;
 let terminal: MessagePort | null = null;
@@ -65,6 +111,32 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
   return res.arrayBuffer();
 }
 
+/** Files the page fetches for this worker, resolved as provide() hands them over. */
+const fromPage = new Map<string, { promise: Promise<EarlyFile>; resolve: (f: EarlyFile) => void }>();
+function pageFile(name: string): { promise: Promise<EarlyFile>; resolve: (f: EarlyFile) => void } {
+  let d = fromPage.get(name);
+  if (!d) {
+    let resolve!: (f: EarlyFile) => void;
+    const promise = new Promise<EarlyFile>((r) => (resolve = r));
+    d = { promise, resolve };
+    fromPage.set(name, d);
+  }
+  return d;
+}
+
+function compileWasm(): Promise<WebAssembly.Module> {
+  if (!wasmModule) {
+    const own = () => WebAssembly.compileStreaming(fetch(v86WasmUrl));
+    const early = fromPage.get(WASM_FILE)?.promise;
+    wasmModule = early ? early.then((m) => (m instanceof WebAssembly.Module ? m : own())) : own();
+    void wasmModule.then(
+      () => bootMark('wasm-compiled'),
+      () => {},
+    );
+  }
+  return wasmModule;
+}
+
 async function loadManifest(base: string): Promise<VmManifest> {
   if (!manifest) {
     const res = await fetch(new URL('manifest.json', base), { cache: 'no-cache' });
@@ -78,8 +150,9 @@ async function loadManifest(base: string): Promise<VmManifest> {
 function vmFile(base: string, m: VmManifest, name: string): Promise<ArrayBuffer> {
   let p = fileCache.get(name);
   if (!p) {
-    const sha = m.files.find((x) => x.name === name)?.sha256.slice(0, 16) ?? '';
-    p = fetchBytes(new URL(`${name}?sha256=${sha}`, base).href);
+    const own = () => fetchBytes(vmFileUrl(m, name, base));
+    const early = fromPage.get(name)?.promise;
+    p = early ? early.then((b) => (b instanceof ArrayBuffer ? b : own())) : own();
     p.catch(() => fileCache.delete(name));
     fileCache.set(name, p);
   }
@@ -107,14 +180,15 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
   const started = performance.now();
   publish({ stage: 'loading', problem: null, timings: {}, restored: false, source });
   const m = await loadManifest(opts.vmBaseUrl);
-  wasmModule ??= WebAssembly.compileStreaming(fetch(v86WasmUrl));
+  void compileWasm();
   const bios = vmFile(opts.vmBaseUrl, m, 'seabios.bin');
   const state = await stateFor(source, opts.vmBaseUrl, m);
+  if (state) bootMark('state-fetched');
   if (source !== 'cold' && !state) return start(opts, FALLBACK[source]!);
   // A restored machine has the kernel in its memory already: no need to download it.
   const bzimage = state ? null : await vmFile(opts.vmBaseUrl, m, 'bzImage');
   const timings: Partial<Record<BootStage, number>> = { loading: Math.round(performance.now() - started) };
-  const mod = await wasmModule;
+  const mod = await compileWasm();
   const host = await VmHost.start({
     assets: {
       manifest: m,
@@ -130,6 +204,7 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
     },
     onConsole: (bytes) => terminal?.postMessage(bytes, [bytes.buffer]),
     onProblem: (problem: HealthProblem) => publish({ stage: 'failed', problem }),
+    onMark: bootMark,
   }).catch((e: Error) => {
     if (source === 'cold') throw e;
     console.warn(`the ${source} state could not be restored (${e.message}); trying the next way`);
@@ -138,6 +213,7 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
   });
   if (!host) return start(opts, FALLBACK[source]!);
   vm = host;
+  await engineSide;
   attachEngine(host, opts);
   for (const bytes of pendingInput.splice(0)) host.consoleInput(bytes);
   const key = stateKey(m, DEVICE_SET);
@@ -154,16 +230,23 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
   return status;
 }
 
-/** Images persist in IndexedDB across machines; containers belong to one machine. */
-const engineStores = idbImageStores('container-playground-engine');
-const images = new ImageStore(engineStores.blobs, engineStores.meta);
+/** Images persist in IndexedDB across machines; containers belong to one machine. (Set when engineSide has loaded.) */
+let engineStores: ReturnType<typeof EngineSide.idbImageStores>;
+let images: InstanceType<typeof EngineSide.ImageStore>;
 
-/** The page's registry: its own database, seeded with the base images when first asked for anything. */
-const registryStores = idbImageStores('container-playground-registry');
-const registry = new Registry(registryStores.blobs, registryStores.meta);
+/**
+ * The page's registries, each with its own database: Docker Hub's stand-in
+ * (docker.io, seeded with the base images when first asked for anything)
+ * and a plain registry at localhost:5000, empty like a fresh `registry:2`.
+ * (Set when engineSide has loaded.)
+ */
+let registryStores: ReturnType<typeof EngineSide.idbImageStores>;
+let localRegistryStores: ReturnType<typeof EngineSide.idbImageStores>;
+let hub: InstanceType<typeof EngineSide.Registry>;
+let registries: Registries;
 let registrySeeded: Promise<void> | null = null;
 function seedRegistry(base: URL): Promise<void> {
-  registrySeeded ??= registry
+  registrySeeded ??= hub
     .seed(async (path) => new Uint8Array(await fetchBytes(new URL(path, base).href)))
     .catch((e: unknown) => {
       registrySeeded = null;
@@ -172,6 +255,7 @@ function seedRegistry(base: URL): Promise<void> {
   return registrySeeded;
 }
 const transferListeners: ((t: Transfer) => void)[] = [];
+const startListeners: ((r: StartRecord) => void)[] = [];
 
 /** The running machine's engine; a new machine gets a new one (its containers died with the old). */
 let engine: Engine | null = null;
@@ -182,12 +266,13 @@ function attachEngine(host: VmHost, opts: BootOptions): void {
     images.importLayout(async (path) => new Uint8Array(await fetchBytes(new URL(path, base).href))),
   );
   e.events.subscribe((ev) => eventListeners.forEach((l) => l(ev)));
-  const toRegistry = localTransport(registry);
+  const toRegistry = localTransport(registries);
   e.distribution.connect(async (req) => {
     await seedRegistry(base);
     return toRegistry(req);
   });
   e.distribution.onTransfer((t) => transferListeners.forEach((l) => l(t)));
+  e.starts.onStart((r) => startListeners.forEach((l) => l(r)));
   host.api.serve((stream) => serveConnection(e, stream, (t) => trafficListeners.forEach((l) => l(t))));
   engine = e;
   // A moment after the prompt, unpack the base images, so the first docker run starts at once.
@@ -221,11 +306,10 @@ function stepView(s: StepReport): BuildStepView {
 
 /** Boots a second, throwaway machine from its kernel (no saved state) and times it to ready. */
 async function timeColdBoot(base: string, m: VmManifest): Promise<number> {
-  wasmModule ??= WebAssembly.compileStreaming(fetch(v86WasmUrl));
   const [bios, bzimage, mod] = await Promise.all([
     vmFile(base, m, 'seabios.bin'),
     vmFile(base, m, 'bzImage'),
-    wasmModule,
+    compileWasm(),
   ]);
   const t0 = performance.now();
   const fresh = await VmHost.start({
@@ -315,7 +399,9 @@ const api: VmWorkerApi = {
   async readCgroups() {
     const e = currentEngine();
     const readings = await readCgroups(e.guest);
-    return { at: performance.now(), readings, containers: runningContainers(e) };
+    // Every container, stopped ones too: an OOM-killed container keeps its cgroup (and its name) until removed.
+    const containers = e.list(true).map((c) => ({ id: c.Id, name: c.Name, pid: c.State.Pid }));
+    return { at: performance.now(), readings, containers };
   },
   async measureVmVsContainer({ coldBoot }) {
     const m = manifest;
@@ -335,8 +421,15 @@ const api: VmWorkerApi = {
     return readLayerStack(currentEngine(), container);
   },
   async readRegistry() {
+    await engineSide;
     if (bootOpts) await seedRegistry(new URL('../images/', bootOpts.vmBaseUrl));
-    return readRegistryPicture(currentEngine(), registry);
+    return readRegistryPicture(currentEngine(), registries);
+  },
+  async lastStart() {
+    return engine?.starts.last ?? null;
+  },
+  onStart(listener) {
+    startListeners.push(listener);
   },
   onTransfers(listener) {
     transferListeners.push(listener);
@@ -379,10 +472,16 @@ const api: VmWorkerApi = {
   },
   async boot(opts) {
     bootOpts = opts;
+    manifest ??= opts.manifest ?? null;
+    for (const name of opts.pageFiles ?? []) pageFile(name);
     if (vm) return status;
     return start(opts, opts.useSavedState === false ? 'shipped' : 'saved');
   },
   status: () => status,
+  bootTimeline: () => bootMarks(),
+  provide(name, file) {
+    pageFile(name).resolve(file);
+  },
   reset(opts = {}) {
     // A reset gives a clean machine: never the user's own snapshot.
     return replaceMachine(opts.cold ? 'cold' : 'shipped');
@@ -402,11 +501,14 @@ const api: VmWorkerApi = {
   },
   async forgetEverything() {
     // Images, the registry and the saved machine; the page clears its own storage and reloads after this.
+    await engineSide;
     await Promise.all([
       engineStores.blobs.clear(),
       engineStores.meta.clear(),
       registryStores.blobs.clear(),
       registryStores.meta.clear(),
+      localRegistryStores.blobs.clear(),
+      localRegistryStores.meta.clear(),
       store.clearState(),
     ]);
   },

@@ -1,12 +1,18 @@
 import { execScript, spawnScript, type Guest, type GuestExecResult, type GuestProcess } from '../guest';
 import { joinScripts, sh, type Script } from '../shell';
 import { stepCommand, type Step } from './containerPlan';
+import type { GuestStamps } from './startRecord';
 
 export interface StartedContainer {
   /** The container's first process, as the host (the guest kernel's root pid namespace) numbers it. */
   pid: number;
-  /** Resolves when the container's first process ends: its exit status, whether the OOM killer struck, whether `teardown` ran. */
+  /**
+   * Resolves when the container's first process ends: its exit status, whether the OOM killer struck,
+   * whether `teardown` runs (it goes on in the guest after this resolves).
+   */
   exited: Promise<{ exitCode: number; oomKilled: boolean; tornDown: boolean }>;
+  /** The guest's clock at the script's beginning and at each step's end (the start step's: its pid reported). */
+  stamps: GuestStamps;
   /** With --tty or --stdin: the first process's input (keystrokes with a terminal). */
   input?: Pick<GuestProcess, 'write' | 'closeStdin'>;
 }
@@ -47,28 +53,38 @@ export async function runPlan(
   const start = steps.at(-1);
   if (!start || start.kind !== 'start') throw new Error('a plan ends with its start step');
   const prep = steps.slice(0, -1) as Exclude<Step, { kind: 'start' }>[];
-  // "ok N" after each step tells which one failed, if one does.
+  // "ok N" after each step tells which one failed, if one does, and when it ended by the guest's clock
+  // ($EPOCHREALTIME is busybox sh's own variable: reading it starts no program).
   const quietly = (part: Script) => sh`{
 ${part}
 } >/dev/null 2>&1`;
   const script = joinScripts([
     opts.before && quietly(opts.before),
+    sh`echo begin $EPOCHREALTIME`,
     sh`set -e`,
     ...prep.map(
       (s, i) => sh`${stepCommand(s)}
-echo ok ${i}`,
+echo ok ${i} $EPOCHREALTIME`,
     ),
     sh`set +e`,
     sh`${start.argv}`,
     sh`status=$?`,
     opts.after && quietly(opts.after),
+    // The exit is known here: the engine answers the client now, while the guest tears down (--rm).
+    sh`echo exit $status`,
     opts.teardown &&
       sh`${quietly(opts.teardown)}
 echo torn-down`,
     sh`exit $status`,
   ]);
   let okSteps = 0;
+  // Guest clock readings (ms), and when each line arrived here, for the one step the shell cannot stamp.
+  const stamps: GuestStamps = { begin: NaN, ends: [] };
+  let lastArrival = NaN;
+  const guestMs = (s: string | undefined) => (s ? Number(s) * 1000 : NaN);
   let oomKilled = false;
+  let resolveExit!: (e: Awaited<StartedContainer['exited']>) => void;
+  const reported = new Promise<Awaited<StartedContainer['exited']>>((r) => (resolveExit = r));
   let tornDown = false;
 
   // vmctr's stdout: "pid N", then one json-file line per line of container output.
@@ -85,12 +101,23 @@ echo torn-down`,
       const line = stdout.slice(0, nl);
       stdout = stdout.slice(nl + 1);
       if (!pidSeen) {
-        const m = /^pid (\d+)$/.exec(line);
+        const now = performance.now();
+        const m = /^pid (\d+)(?: ([\d.]+))?$/.exec(line);
+        const ok = /^ok \d+(?: ([\d.]+))?$/.exec(line);
         if (m) {
           pidSeen = true;
+          // vmctr prints no time of its own (yet): the guest clock of the last step plus what passed here meanwhile.
+          const last = stamps.ends.at(-1) ?? stamps.begin;
+          stamps.ends.push(m[2] ? guestMs(m[2]) : last + (now - lastArrival));
           resolvePid(Number(m[1]));
-        } else if (/^ok \d+$/.test(line)) okSteps++;
+        } else if (ok) {
+          okSteps++;
+          stamps.ends.push(guestMs(ok[1]));
+        } else if (line.startsWith('begin ')) stamps.begin = guestMs(line.slice(6));
+        lastArrival = now;
       } else if (line.startsWith('oom_kill ')) oomKilled = Number(line.slice(9)) > 0;
+      else if (/^exit \d+$/.test(line))
+        resolveExit({ exitCode: Number(line.slice(5)), oomKilled, tornDown: !!opts.teardown });
       else if (line === 'torn-down') tornDown = true;
       else if (onOutput && line.startsWith('{')) {
         try {
@@ -108,7 +135,8 @@ echo torn-down`,
     run = p.done;
     input = { write: (d) => p.write(d), closeStdin: () => p.closeStdin() };
   } else run = execScript(guest, script, { onStdout });
-  const exited = run.then((res) => ({ exitCode: res.exitCode, oomKilled, tornDown }));
+  // The "exit" line, or (if the script ended without one) the script's own end.
+  const exited = Promise.race([reported, run.then((res) => ({ exitCode: res.exitCode, oomKilled, tornDown }))]);
   // The script ending before vmctr printed the pid: a step failed, or the container never started.
   const failedToStart = run.then((res) => {
     if (pidSeen) return new Promise<never>(() => {});
@@ -116,5 +144,5 @@ echo torn-down`,
     if (okSteps < prep.length) return Promise.reject(new PlanStepError(prep[okSteps]!, okSteps, detail));
     return Promise.reject(new PlanStepError(start, steps.length - 1, detail));
   });
-  return { pid: await Promise.race([pid, failedToStart]), exited, ...(input ? { input } : {}) };
+  return { pid: await Promise.race([pid, failedToStart]), exited, stamps, ...(input ? { input } : {}) };
 }
