@@ -88,7 +88,16 @@ describe('the page holds against hostile content', () => {
     };
     json.id = 'x-consent';
     json.start = ['touch /tmp/consent-start-ran'];
-    json.exercises[0]!.check = { all: [{ sh: 'touch /tmp/consent-check-ran', exitCode: 0 }, json.exercises[0]!.check] };
+    json.exercises[0]!.check = {
+      all: [
+        {
+          sh: 'touch /tmp/consent-check-ran',
+          exitCode: 0,
+          because: { en: 'the marker could not be written', zh: '标记文件写不进去' },
+        },
+        json.exercises[0]!.check,
+      ],
+    };
     const zip = Buffer.from(
       zipSync({
         'x-consent/lesson.json': strToU8(JSON.stringify(json)),
@@ -103,13 +112,17 @@ describe('the page holds against hostile content', () => {
     expect(await consent.getByTestId('consent-start').textContent()).toBe('touch /tmp/consent-start-ran');
     expect(await consent.getByTestId('consent-check').allTextContents()).toContain('touch /tmp/consent-check-ran');
     expect(await page.getByTestId('lesson').count()).toBe(0);
-    // Daemon traffic is what makes a lesson look at its exercises: none of its checks may run yet.
+    // Neither daemon traffic nor time may start its commands before the student allows them.
     await typeCommand(page, 'docker ps');
     await page.waitForTimeout(2000);
     expect((await guest(page, 'ls /tmp/consent-* 2>/dev/null; true')).stdout).toBe('');
     await consent.getByTestId('consent-allow').click();
     await expect.poll(() => page.getByTestId('lesson').getAttribute('data-lesson')).toBe('x-consent');
-    await typeCommand(page, 'docker ps');
+    const check = page
+      .locator(`[data-testid=exercise][data-exercise="${json.exercises[0]!.id}"]`)
+      .getByTestId('check-exercise');
+    await expect.poll(() => check.isEnabled(), { timeout: 30_000 }).toBe(true);
+    await check.click();
     await expect
       .poll(async () => (await guest(page, 'ls /tmp/consent-* 2>/dev/null; true')).stdout, { timeout: 20_000 })
       .toContain('/tmp/consent-check-ran');
