@@ -16,7 +16,7 @@ import { LayerCache } from './runtime/layerCache';
 import { layerDiff } from './runtime/layerDiff';
 import { commitConfig, parseChanges, type CommitOptions } from './images/commitConfig';
 import { layerFromTar } from './images/layerArchive';
-import { runPlan } from './runtime/runPlan';
+import { adoptRun, runPlan, runTag, type StartedContainer } from './runtime/runPlan';
 import { Distribution } from './distribution/distribution';
 import { EngineError } from './engineError';
 
@@ -486,6 +486,7 @@ export class Engine {
         ...(c.plan.some((s) => s.kind === 'network') ? { after: sandboxDown(c.Id) } : {}),
         // With --rm, the same round trip removes the container once it exits.
         ...(c.HostConfig.AutoRemove ? { teardown: this.teardownScript(c, true) } : {}),
+        tag: runTag(c.Id),
       },
     ).catch((e: Error) => {
       c.State.Error = e.message;
@@ -506,7 +507,13 @@ export class Engine {
     if (started.input) c.input = started.input;
     this.events.emit('container', 'start', c.Id, { name: c.Name, image: c.Config.Image });
     await this.refreshHosts(this.networks.of(c.Id).map((x) => x.network));
-    c.exited = started.exited.then(
+    this.watchExit(c, started.exited);
+    return c;
+  }
+
+  /** Records the container's exit when its run ends (a run started here, or adopted from a saved machine). */
+  private watchExit(c: Container, exited: StartedContainer['exited']): void {
+    c.exited = exited.then(
       async ({ exitCode, oomKilled, tornDown }) => {
         Object.assign(c.State, {
           Status: 'exited',
@@ -539,7 +546,35 @@ export class Engine {
         return 255;
       },
     );
-    return c;
+  }
+
+  /**
+   * The daemon's state as snapshot.ts keeps and restores it: the live maps
+   * themselves, and how to take over a running container's run.
+   */
+  internals() {
+    return {
+      containers: this.containers,
+      execs: this.execs,
+      removedExitCodes: this.removedExitCodes,
+      cgroupParentReady: () => this.cgroupParentReady !== null,
+      markRestored: (o: { cgroupParent: boolean; imagesSeeded: boolean }) => {
+        if (o.cgroupParent) this.cgroupParentReady = Promise.resolve();
+        // The base images were put in the store and announced by the machine that was saved.
+        if (o.imagesSeeded) this.seeded = Promise.resolve();
+      },
+      imagesSeeded: () => this.seeded !== null,
+      adopt: (c: Container): boolean => {
+        const run = adoptRun(this.guest, runTag(c.Id), (line) => {
+          const entry: LogEntry = { stream: line.stream, text: line.log, time: line.time };
+          for (const f of this.followers.get(c.Id) ?? []) f(entry);
+        });
+        if (!run) return false;
+        if (c.Config.Tty || c.Config.OpenStdin || c.pipeStdin) c.input = run.input;
+        this.watchExit(c, run.exited);
+        return true;
+      },
+    };
   }
 
   /** Waits for the container to stop; resolves with its exit code. */

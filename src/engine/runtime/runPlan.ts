@@ -41,7 +41,8 @@ export async function runPlan(
   guest: Guest,
   steps: readonly Step[],
   onOutput?: (line: OutputLine) => void,
-  opts: { before?: string; after?: string; teardown?: string } = {},
+  /** `tag`: names the run on the channel, so a restored machine's engine can adopt it (adoptRun). */
+  opts: { before?: string; after?: string; teardown?: string; tag?: string } = {},
 ): Promise<StartedContainer> {
   const start = steps.at(-1);
   if (!start || start.kind !== 'start') throw new Error('a plan ends with its start step');
@@ -58,55 +59,91 @@ export async function runPlan(
     ...(opts.teardown ? [`{\n${opts.teardown}\n} >/dev/null 2>&1`, 'echo torn-down'] : []),
     'exit $status',
   ].join('\n');
-  let okSteps = 0;
-  let oomKilled = false;
-  let tornDown = false;
-
-  // vmctr's stdout: "pid N", then one json-file line per line of container output.
-  let stdout = '';
-  let pidSeen = false;
-  let resolvePid!: (pid: number) => void;
-  const pid = new Promise<number>((resolve) => (resolvePid = resolve));
-  const lineDecoder = new TextDecoder();
-  const interactive = start.argv.includes('--tty') || start.argv.includes('--stdin');
-  const onStdout = (chunk: Uint8Array) => {
-    stdout += lineDecoder.decode(chunk, { stream: true });
-    let nl: number;
-    while ((nl = stdout.indexOf('\n')) >= 0) {
-      const line = stdout.slice(0, nl);
-      stdout = stdout.slice(nl + 1);
-      if (!pidSeen) {
-        const m = /^pid (\d+)$/.exec(line);
-        if (m) {
-          pidSeen = true;
-          resolvePid(Number(m[1]));
-        } else if (/^ok \d+$/.test(line)) okSteps++;
-      } else if (line.startsWith('oom_kill ')) oomKilled = Number(line.slice(9)) > 0;
-      else if (line === 'torn-down') tornDown = true;
-      else if (onOutput && line.startsWith('{')) {
-        try {
-          onOutput(JSON.parse(line) as OutputLine);
-        } catch {
-          // a line vmctr did not finish writing: the log file still has it
-        }
-      }
-    }
-  };
+  const out = containerOutput(onOutput);
   let run: Promise<GuestExecResult>;
   let input: StartedContainer['input'];
   const argv = ['/bin/sh', '-c', script];
-  if (interactive) {
-    const p = guest.spawn(argv, { onStdout });
+  const tag = opts.tag ? { tag: opts.tag } : {};
+  if (interactive(start.argv)) {
+    const p = guest.spawn(argv, { onStdout: out.onStdout, ...tag });
     run = p.done;
     input = { write: (d) => p.write(d), closeStdin: () => p.closeStdin() };
-  } else run = guest.exec(argv, { onStdout });
-  const exited = run.then((res) => ({ exitCode: res.exitCode, oomKilled, tornDown }));
+  } else run = guest.exec(argv, { onStdout: out.onStdout, ...tag });
+  const exited = run.then((res) => ({ exitCode: res.exitCode, oomKilled: out.oomKilled, tornDown: out.tornDown }));
   // The script ending before vmctr printed the pid: a step failed, or the container never started.
   const failedToStart = run.then((res) => {
-    if (pidSeen) return new Promise<never>(() => {});
+    if (out.pidSeen) return new Promise<never>(() => {});
     const detail = decoder.decode(res.stderr).trim() || `exit status ${res.exitCode}`;
-    if (okSteps < prep.length) return Promise.reject(new PlanStepError(prep[okSteps]!, okSteps, detail));
+    if (out.okSteps < prep.length) return Promise.reject(new PlanStepError(prep[out.okSteps]!, out.okSteps, detail));
     return Promise.reject(new PlanStepError(start, steps.length - 1, detail));
   });
-  return { pid: await Promise.race([pid, failedToStart]), exited, ...(input ? { input } : {}) };
+  return { pid: await Promise.race([out.pid, failedToStart]), exited, ...(input ? { input } : {}) };
+}
+
+/** The tag of a container's run on the guest channel (see Guest.adopt). */
+export const runTag = (containerId: string) => `run:${containerId}`;
+
+const interactive = (startArgv: readonly string[]) => startArgv.includes('--tty') || startArgv.includes('--stdin');
+
+/**
+ * Reads the run script's stdout: "ok N" per preparation step, vmctr's
+ * "pid N", then one json-file line per line of container output, and at the
+ * end "oom_kill N" and (with --rm) "torn-down".
+ */
+function containerOutput(onOutput?: (line: OutputLine) => void, afterPid = false) {
+  let stdout = '';
+  let resolvePid!: (pid: number) => void;
+  const lineDecoder = new TextDecoder();
+  const state = {
+    okSteps: 0,
+    pidSeen: afterPid,
+    oomKilled: false,
+    tornDown: false,
+    pid: new Promise<number>((resolve) => (resolvePid = resolve)),
+    onStdout: (chunk: Uint8Array) => {
+      stdout += lineDecoder.decode(chunk, { stream: true });
+      let nl: number;
+      while ((nl = stdout.indexOf('\n')) >= 0) {
+        const line = stdout.slice(0, nl);
+        stdout = stdout.slice(nl + 1);
+        if (!state.pidSeen) {
+          const m = /^pid (\d+)$/.exec(line);
+          if (m) {
+            state.pidSeen = true;
+            resolvePid(Number(m[1]));
+          } else if (/^ok \d+$/.test(line)) state.okSteps++;
+        } else if (line.startsWith('oom_kill ')) state.oomKilled = Number(line.slice(9)) > 0;
+        else if (line === 'torn-down') state.tornDown = true;
+        else if (onOutput && line.startsWith('{')) {
+          try {
+            onOutput(JSON.parse(line) as OutputLine);
+          } catch {
+            // a line vmctr did not finish writing: the log file still has it
+          }
+        }
+      }
+    },
+  };
+  return state;
+}
+
+/** A container's run taken over from a saved machine (see Guest.adopt): what runPlan returned for it, minus the pid. */
+export interface AdoptedRun {
+  exited: StartedContainer['exited'];
+  input?: StartedContainer['input'];
+}
+
+/**
+ * Adopts the run of a container that was running when the machine was saved
+ * (`tag` as runPlan was given it): its output and exit reach the restored
+ * engine as they reached the old one. Null if the guest has no such run.
+ */
+export function adoptRun(guest: Guest, tag: string, onOutput?: (line: OutputLine) => void): AdoptedRun | null {
+  const out = containerOutput(onOutput, true);
+  const p = guest.adopt?.(tag, { onStdout: out.onStdout });
+  if (!p) return null;
+  return {
+    exited: p.done.then((res) => ({ exitCode: res.exitCode, oomKilled: out.oomKilled, tornDown: out.tornDown })),
+    input: { write: (d) => p.write(d), closeStdin: () => p.closeStdin() },
+  };
 }
