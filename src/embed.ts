@@ -6,7 +6,7 @@ import { parseEmbedParams } from './embed/embedParams';
 import { Machine } from './ui/machine.svelte';
 
 // One exercise in an instructor's page: the same machine, a smaller frame, and a postMessage API.
-const machine = new Machine();
+const machine = new Machine({ ephemeral: true });
 machine.boot().catch((e: Error) => console.error('boot failed:', e.message));
 (window as unknown as { playground: Machine }).playground = machine;
 

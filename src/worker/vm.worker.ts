@@ -8,11 +8,12 @@ import '../nodeBufferShim';
 import * as Comlink from 'comlink';
 import v86WasmUrl from 'v86/build/v86.wasm?url';
 import { DEVICE_SET, VmHost, type BootStage } from '../vm/vmHost';
-import { shippedState, stateKey, type VmManifest } from '../vm/manifest';
+import { shippedState, type VmManifest } from '../vm/manifest';
 import type { HealthProblem } from '../vm/health';
 import {
   initialStatus,
   type ApiTraffic,
+  type BuildOutcome,
   type BuildStepView,
   type ContainerRef,
   type BootOptions,
@@ -20,7 +21,12 @@ import {
   type VmStatus,
   type VmWorkerApi,
 } from './api';
-import * as store from './stateStore';
+import { Persistence, RESUME_ID } from './persistence';
+import { identityOf, reattach } from './machineSnapshot';
+import { MachineFileError, packMachine, unpackMachine } from './machineFile';
+import { gunzip } from './stateStore';
+import { refusal } from './machineSnapshot';
+import pkg from '../../package.json';
 import { Engine } from '../engine/engine';
 import { ImageStore } from '../engine/images/imageStore';
 import { serveConnection } from '../engine/api/routes';
@@ -94,8 +100,18 @@ function vmFile(base: string, m: VmManifest, name: string): Promise<ArrayBuffer>
 type Source = NonNullable<VmStatus['source']>;
 const FALLBACK: Record<Source, Source | null> = { saved: 'shipped', shipped: 'cold', cold: null };
 
+/** The snapshot a 'saved' start restores: the machine to resume, or a checkpoint. */
+let wantedSnapshot = RESUME_ID;
+/** The snapshot being restored by the current start, if any. */
+let restoring: Awaited<ReturnType<Persistence['load']>> = null;
+
 async function stateFor(source: Source, base: string, m: VmManifest): Promise<ArrayBuffer | null> {
-  if (source === 'saved') return store.loadState(stateKey(m, DEVICE_SET)).catch(() => null);
+  restoring = null;
+  if (source === 'saved') {
+    if (bootOpts?.ephemeral) return null;
+    restoring = await persistence.load(wantedSnapshot).catch(() => null);
+    return restoring?.state ?? null;
+  }
   if (source === 'shipped') {
     const file = shippedState(m, DEVICE_SET);
     return file ? vmFile(base, m, file).catch(() => null) : null;
@@ -124,33 +140,46 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
       wasm: async (imports) => (await WebAssembly.instantiate(mod, imports)).exports,
     },
     state: state ? state.slice(0) : undefined,
+    ...(restoring ? { channels: restoring.record.channels } : {}),
     onStage: (stage) => {
       timings[stage] = Math.round(performance.now() - started);
       publish({ stage, timings: { ...timings }, restored: !!state, source });
     },
-    onConsole: (bytes) => terminal?.postMessage(bytes, [bytes.buffer]),
+    onConsole: (bytes) => {
+      persistence.noteOutput();
+      terminal?.postMessage(bytes, [bytes.buffer]);
+    },
     onProblem: (problem: HealthProblem) => publish({ stage: 'failed', problem }),
   }).catch((e: Error) => {
     if (source === 'cold') throw e;
     console.warn(`the ${source} state could not be restored (${e.message}); trying the next way`);
-    if (source === 'saved') void store.clearState();
+    if (source === 'saved' && restoring) persistence.refuse(restoring.record.meta, 'corrupt', e.message);
     return null;
   });
   if (!host) return start(opts, FALLBACK[source]!);
   vm = host;
-  attachEngine(host, opts);
+  const e = attachEngine(host, opts);
+  if (source === 'saved' && restoring) {
+    const { meta, engine: saved } = restoring.record;
+    try {
+      persistence.resumed(meta, reattach(host, e, saved));
+    } catch (err) {
+      // Never half-restored: a guest whose daemon state is lost is thrown away with it.
+      persistence.refuse(meta, 'engine', (err as Error).message);
+      vm = null;
+      engine = null;
+      await host.destroy().catch(() => {});
+      return start(opts, FALLBACK[source]!);
+    }
+  } else persistence.fresh();
   for (const bytes of pendingInput.splice(0)) host.consoleInput(bytes);
-  const key = stateKey(m, DEVICE_SET);
-  if (source === 'cold' && !shippedState(m, DEVICE_SET)) {
+  if (source === 'cold' && !shippedState(m, DEVICE_SET) && !opts.ephemeral) {
     // Without a shipped state, keep this boot so the next visit restores it.
-    const bytes = await saveCurrent(key).catch((e: Error) => {
-      console.warn(`could not save the machine state: ${e.message}`);
-      return null;
-    });
-    publish({ savedStateBytes: bytes });
-  } else {
-    publish({ savedStateBytes: await store.storedStateSize(key).catch(() => null) });
+    await persistence
+      .saveResume('boot')
+      .catch((err: Error) => console.warn(`could not save the machine: ${err.message}`));
   }
+  publish({ savedStateBytes: (await persistence.store.get(RESUME_ID).catch(() => null))?.meta.bytes ?? null });
   return status;
 }
 
@@ -176,7 +205,7 @@ const transferListeners: ((t: Transfer) => void)[] = [];
 /** The running machine's engine; a new machine gets a new one (its containers died with the old). */
 let engine: Engine | null = null;
 
-function attachEngine(host: VmHost, opts: BootOptions): void {
+function attachEngine(host: VmHost, opts: BootOptions): Engine {
   const base = new URL('../images/', opts.vmBaseUrl);
   const e = new Engine(host, images, () =>
     images.importLayout(async (path) => new Uint8Array(await fetchBytes(new URL(path, base).href))),
@@ -188,12 +217,18 @@ function attachEngine(host: VmHost, opts: BootOptions): void {
     return toRegistry(req);
   });
   e.distribution.onTransfer((t) => transferListeners.forEach((l) => l(t)));
-  host.api.serve((stream) => serveConnection(e, stream, (t) => trafficListeners.forEach((l) => l(t))));
+  host.api.serve(
+    persistence.trackApi((stream) => serveConnection(e, stream, (t) => trafficListeners.forEach((l) => l(t)))),
+  );
   engine = e;
   // A moment after the prompt, unpack the base images, so the first docker run starts at once.
   setTimeout(() => {
-    if (engine === e) e.prefetchBaseLayers().catch((err: Error) => console.warn(`prefetch: ${err.message}`));
+    if (engine === e)
+      void persistence
+        .busy(() => e.prefetchBaseLayers())
+        .catch((err: Error) => console.warn(`prefetch: ${err.message}`));
   }, 1500);
+  return e;
 }
 
 function currentEngine(): Engine {
@@ -253,15 +288,68 @@ async function replaceMachine(source: Source): Promise<VmStatus> {
   return start(bootOpts, source);
 }
 
-async function saveCurrent(key: string): Promise<number> {
-  if (!vm) throw new Error('no machine is running');
-  return store.saveState(key, await vm.saveState());
+/** The machine's snapshots: when they are taken, where they are kept, what the page is told. */
+const persistence = new Persistence(
+  { vm: () => vm, engine: () => engine, manifest: () => manifest, publish: (p) => publish({ persist: p }) },
+  { version: `${pkg.version}+${/-([\w-]{6,})\.js/.exec(self.location.pathname)?.[1] ?? 'dev'}` },
+);
+
+async function restoreSnapshot(id: string): Promise<VmStatus> {
+  wantedSnapshot = id;
+  try {
+    return await replaceMachine('saved');
+  } finally {
+    wantedSnapshot = RESUME_ID;
+  }
+}
+
+/** A build from the page's editor (the same builder and cache as `docker build` in the terminal). */
+async function build(
+  req: Parameters<VmWorkerApi['build']>[0],
+  onLog: Parameters<VmWorkerApi['build']>[1],
+  onStep: Parameters<VmWorkerApi['build']>[2],
+): Promise<BuildOutcome> {
+  const steps: BuildStepView[] = [];
+  try {
+    const r = await new Builder(currentEngine()).build({
+      context: BuildContext.fromFiles(req.files),
+      ...(req.dockerfile ? { dockerfile: req.dockerfile } : {}),
+      tags: req.tag ? [req.tag] : [],
+      buildArgs: req.buildArgs ?? {},
+      noCache: !!req.noCache,
+      ...(req.target ? { target: req.target } : {}),
+      onLog: (text) => onLog(text),
+      onStep: (s) => {
+        steps.push(stepView(s));
+        onStep(steps.at(-1)!);
+      },
+    });
+    return { ok: true, imageId: r.image.id, tags: r.image.tags, steps, warnings: r.warnings };
+  } catch (e) {
+    const err = e as Error & { line?: number; column?: number };
+    return {
+      ok: false,
+      error: err.message,
+      ...(err.line ? { line: err.line } : {}),
+      ...(err.column ? { column: err.column } : {}),
+      steps,
+    };
+  }
+}
+
+async function loadArchive(archive: Uint8Array): Promise<string[]> {
+  const e = currentEngine();
+  await e.ensureImages();
+  const { loaded } = await loadImagesFromArchive(images, archive);
+  for (const l of loaded) e.events.emit('image', 'load', l, { name: l });
+  return loaded;
 }
 
 const api: VmWorkerApi = {
   attachTerminal(port) {
     terminal = port;
     port.onmessage = (e: MessageEvent<Uint8Array>) => {
+      persistence.noteInput(e.data);
       if (vm?.stage === 'ready') vm.consoleInput(e.data);
       // Typed while the machine is (re)starting: delivered once it is up.
       else if (pendingInput.length < 1024) pendingInput.push(e.data);
@@ -277,36 +365,11 @@ const api: VmWorkerApi = {
   onEngineEvents(listener) {
     eventListeners.push(listener);
   },
-  async build(req, onLog, onStep) {
-    const steps: BuildStepView[] = [];
-    try {
-      const r = await new Builder(currentEngine()).build({
-        context: BuildContext.fromFiles(req.files),
-        ...(req.dockerfile ? { dockerfile: req.dockerfile } : {}),
-        tags: req.tag ? [req.tag] : [],
-        buildArgs: req.buildArgs ?? {},
-        noCache: !!req.noCache,
-        ...(req.target ? { target: req.target } : {}),
-        onLog: (text) => onLog(text),
-        onStep: (s) => {
-          steps.push(stepView(s));
-          onStep(steps.at(-1)!);
-        },
-      });
-      return { ok: true, imageId: r.image.id, tags: r.image.tags, steps, warnings: r.warnings };
-    } catch (e) {
-      const err = e as Error & { line?: number; column?: number };
-      return {
-        ok: false,
-        error: err.message,
-        ...(err.line ? { line: err.line } : {}),
-        ...(err.column ? { column: err.column } : {}),
-        steps,
-      };
-    }
+  build(req, onLog, onStep) {
+    return persistence.busy(() => build(req, onLog, onStep));
   },
   async evaluateCheck(check, sinceMs) {
-    return evaluateSince(currentEngine(), check, sinceMs);
+    return persistence.busy(() => evaluateSince(currentEngine(), check, sinceMs));
   },
   async readNamespaces() {
     const e = currentEngine();
@@ -374,12 +437,8 @@ const api: VmWorkerApi = {
     const tar = await saveImages(images, [{ image, tags: image.tags }]);
     return Comlink.transfer(tar, [tar.buffer]);
   },
-  async loadImages(archive) {
-    const e = currentEngine();
-    await e.ensureImages();
-    const { loaded } = await loadImagesFromArchive(images, archive);
-    for (const l of loaded) e.events.emit('image', 'load', l, { name: l });
-    return loaded;
+  loadImages(archive) {
+    return persistence.busy(() => loadArchive(archive));
   },
   async boot(opts) {
     bootOpts = opts;
@@ -392,17 +451,98 @@ const api: VmWorkerApi = {
     return replaceMachine(opts.cold ? 'cold' : 'shipped');
   },
   async saveState() {
-    if (!manifest) throw new Error('no machine is running');
-    const bytes = await saveCurrent(stateKey(manifest, DEVICE_SET));
-    publish({ savedStateBytes: bytes });
-    return bytes;
+    const meta = await persistence.saveResume('request');
+    if (!meta) throw new Error('no machine is running');
+    publish({ savedStateBytes: meta.bytes });
+    return meta.bytes;
   },
   restoreSavedState() {
-    return replaceMachine('saved');
+    return restoreSnapshot(RESUME_ID);
   },
   async clearSavedState() {
-    await store.clearState();
+    await persistence.store.delete(RESUME_ID);
     publish({ savedStateBytes: null });
+  },
+  snapshot(why) {
+    return bootOpts?.ephemeral ? Promise.resolve(null) : persistence.saveResume(why);
+  },
+  checkpoint(label) {
+    return bootOpts?.ephemeral ? Promise.resolve(null) : persistence.checkpoint(label);
+  },
+  async listSnapshots() {
+    // A frame with its own throwaway machine has no snapshots, and must not see the full page's.
+    return bootOpts?.ephemeral ? [] : persistence.store.list();
+  },
+  restoreSnapshot(id) {
+    if (bootOpts?.ephemeral) return Promise.reject(new Error('this machine keeps no snapshots'));
+    return restoreSnapshot(id);
+  },
+  async startFresh() {
+    await persistence.setAsideResume();
+    publish({ savedStateBytes: null });
+    return replaceMachine('shipped');
+  },
+  async exportMachine(work) {
+    const e = currentEngine();
+    const host = vm;
+    if (!host || !manifest) throw new Error('no machine is running');
+    // A snapshot taken now, and kept as the machine to resume too.
+    const meta = await persistence.saveResume('download');
+    const rec = meta && (await persistence.store.get(meta.id));
+    if (!rec) throw new Error('the machine stayed busy; try again in a moment');
+    const file = packMachine(
+      {
+        ...rec,
+        gz: new Uint8Array(rec.gz),
+        work,
+        containers: e.list(true).length,
+        running: e.list(false).length,
+        createdAt: rec.meta.createdAt,
+      },
+      identityOf(manifest),
+      persistence.site.version,
+    );
+    return Comlink.transfer(file, [file.buffer]);
+  },
+  async importMachine(bytes) {
+    if (!manifest || !bootOpts) throw new Error('no machine is running');
+    const file = unpackMachine(bytes);
+    const why = refusal({ ...file.manifest, format: file.manifest.snapshotFormat }, identityOf(manifest));
+    if (why) throw new MachineFileError(`this machine cannot run on this site: ${why.detail}`);
+    // Checked whole before anything is replaced.
+    const raw = await gunzip(file.gz.slice().buffer).catch(() => {
+      throw new MachineFileError('the machine state in the file is damaged');
+    });
+    await persistence.store.put({
+      meta: {
+        id: RESUME_ID,
+        kind: 'resume',
+        label: 'file',
+        createdAt: Date.parse(file.manifest.createdAt) || Date.now(),
+        stateKey: file.manifest.stateKey,
+        site: { version: file.manifest.site, v86: file.manifest.v86, image: file.manifest.image },
+        bytes: file.gz.byteLength,
+        rawBytes: raw.byteLength,
+        pausedMs: 0,
+        containers: file.manifest.containers,
+        running: file.manifest.running,
+      },
+      gz: file.gz.slice().buffer,
+      engine: file.engine,
+      channels: file.channels,
+    });
+    const s = await restoreSnapshot(RESUME_ID);
+    if (status.persist.resumed === null)
+      throw new MachineFileError(status.persist.refused?.detail ?? 'the machine could not be restored');
+    return { status: s, work: file.work };
+  },
+  async suspend() {
+    await persistence.saveResume('handover').catch(() => null);
+    const old = vm;
+    vm = null;
+    engine = null;
+    await old?.destroy().catch(() => {});
+    publish({ stage: 'loading' });
   },
   async forgetEverything() {
     // Images, the registry and the saved machine; the page clears its own storage and reloads after this.
@@ -411,12 +551,13 @@ const api: VmWorkerApi = {
       engineStores.meta.clear(),
       registryStores.blobs.clear(),
       registryStores.meta.clear(),
-      store.clearState(),
+      persistence.store.clear(),
     ]);
   },
   async run(script, timeoutMs): Promise<RunResult> {
-    if (!vm) throw new Error('the machine is not running');
-    const r = await vm.channel.sh(script, timeoutMs ? { timeoutMs } : {});
+    const host = vm;
+    if (!host) throw new Error('the machine is not running');
+    const r = await persistence.busy(() => host.channel.sh(script, timeoutMs ? { timeoutMs } : {}));
     const d = new TextDecoder();
     return { stdout: d.decode(r.stdout), stderr: d.decode(r.stderr), exitCode: r.exitCode };
   },
