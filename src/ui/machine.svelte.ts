@@ -1,5 +1,15 @@
 import * as Comlink from 'comlink';
 import { initialStatus, type ApiTraffic, type EngineEvent, type VmStatus, type VmWorkerApi } from '../worker/api';
+import { onExercisePassed } from './lessons/progress.svelte';
+import { claimMachine, type MachineClaim } from './tabLock';
+
+export interface MachineOptions {
+  /**
+   * A frame that must not share the full page's machine (an embedded
+   * exercise): no snapshots, no tab lock; its machine starts from the site's.
+   */
+  ephemeral?: boolean;
+}
 
 /**
  * The page's handle on the machine in the worker: status as reactive state,
@@ -15,6 +25,14 @@ export class Machine {
   commands = $state(0);
   /** Set once a boot finished (cold or restored) in this page. */
   readyAt = $state<number | null>(null);
+  /**
+   * The machine is open in another tab of this site ('waiting': this tab has
+   * none yet; 'moved': this tab handed it over), or null when it is here.
+   */
+  elsewhere = $state<'waiting' | 'moved' | null>(null);
+  /** A new version of the site is installed: the next load runs it. */
+  updateReady = $state(false);
+  private claim: MachineClaim | null = null;
   readonly api: Comlink.Remote<VmWorkerApi>;
   private readonly terminalPort: MessagePort;
   private outputListeners: ((b: Uint8Array) => void)[] = [];
@@ -22,7 +40,7 @@ export class Machine {
   private backlog: Uint8Array[] = [];
   private backlogBytes = 0;
 
-  constructor() {
+  constructor(private readonly opts: MachineOptions = {}) {
     const worker = new Worker(new URL('../worker/vm.worker.ts', import.meta.url), { type: 'module' });
     this.api = Comlink.wrap<VmWorkerApi>(worker);
     const { port1, port2 } = new MessageChannel();
@@ -54,8 +72,76 @@ export class Machine {
     );
   }
 
-  boot(): Promise<VmStatus> {
+  /**
+   * Starts this tab's machine: the one the student left (their snapshot),
+   * unless another tab of the site has it open; then this tab waits for the
+   * student to take it over (see takeOver).
+   */
+  async boot(): Promise<VmStatus> {
+    if (this.opts.ephemeral) {
+      return this.api.boot({ vmBaseUrl: new URL('vm/', document.baseURI).href, ephemeral: true });
+    }
+    this.claim ??= claimMachine({
+      // Another tab asks for the machine: save it, stop it, let go.
+      handOver: async () => {
+        await this.api.suspend().catch(() => {});
+        this.readyAt = null;
+        this.elsewhere = 'moved';
+      },
+      lost: () => {
+        this.elsewhere = 'moved';
+        void this.api.suspend().catch(() => {});
+      },
+    });
+    if (!(await this.claim.tryAcquire())) {
+      this.elsewhere = 'waiting';
+      return this.status;
+    }
+    this.watchForSaves();
     return this.api.boot({ vmBaseUrl: new URL('vm/', document.baseURI).href });
+  }
+
+  /** "Take it over": the other tab saves and lets go (or is overruled after a few seconds); this tab resumes. */
+  async takeOver(): Promise<VmStatus> {
+    if (!this.claim) return this.boot();
+    await this.claim.takeOver();
+    this.elsewhere = null;
+    this.watchForSaves();
+    // From the snapshot the other tab just saved (a tab that handed over and takes back alike).
+    return this.api.boot({ vmBaseUrl: new URL('vm/', document.baseURI).href });
+  }
+
+  private watching = false;
+
+  /** The machine is saved when the page is hidden or left, and after an exercise passes. */
+  private watchForSaves(): void {
+    if (this.watching) return;
+    this.watching = true;
+    const save = (why: string) => {
+      if (this.elsewhere === null && this.status.stage === 'ready') void this.api.snapshot(why).catch(() => {});
+    };
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') save('hidden');
+    });
+    window.addEventListener('pagehide', () => save('pagehide'));
+    onExercisePassed(() => save('passed'));
+    // A new deploy: its service worker takes over this page; the next load runs it.
+    const sw = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
+    if (sw?.controller) sw.addEventListener('controllerchange', () => (this.updateReady = true));
+    // Ask the browser not to evict this site's storage under pressure (the student's machine lives there).
+    void navigator.storage?.persist?.().catch(() => false);
+  }
+
+  /** "Start fresh": the site's machine instead of the one resumed (which is kept as a checkpoint). */
+  async startFresh(): Promise<void> {
+    this.readyAt = null;
+    await this.api.startFresh();
+  }
+
+  /** Saves the machine, then reloads the page (the new version of the site runs after it). */
+  async reloadForUpdate(): Promise<void> {
+    await this.api.snapshot('update').catch(() => null);
+    location.reload();
   }
 
   async restart(): Promise<void> {

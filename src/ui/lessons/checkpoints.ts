@@ -1,0 +1,49 @@
+/**
+ * Checkpoints for the lesson player: the machine as it was when an exercise
+ * was first opened, so "Reset this exercise" and "Start this lesson over"
+ * give back exactly that machine (files, containers, the daemon's state) in
+ * about a second, instead of replaying commands. The worker keeps the last
+ * MAX_CHECKPOINTS (src/worker/persistence.ts).
+ */
+import type { Machine } from '../machine.svelte';
+
+export const MAX_CHECKPOINTS = 8;
+
+export const checkpointLabel = (lesson: string, exercise: string) => `${lesson}/${exercise}`;
+
+/** A checkpoint's label as the list shows it. */
+export function checkpointTitle(label: string, beforeFresh: string): string {
+  return label === 'before-fresh' ? beforeFresh : label.replace('/', ' · ');
+}
+
+/** Takes the exercise's checkpoint when it is first opened (once; again only if it was pruned). */
+export async function checkpointExercise(machine: Machine, lesson: string, exercise: string): Promise<void> {
+  if (machine.status.stage !== 'ready' || machine.elsewhere) return;
+  const label = checkpointLabel(lesson, exercise);
+  const kept = await machine.api.listSnapshots();
+  if (kept.some((s) => s.kind === 'checkpoint' && s.label === label)) return;
+  await machine.api.checkpoint(label);
+}
+
+/** Restores the newest checkpoint of one of these labels; false if there is none. */
+async function restoreLabelled(machine: Machine, labels: string[], oldest = false): Promise<boolean> {
+  const kept = (await machine.api.listSnapshots()).filter((s) => s.kind === 'checkpoint' && labels.includes(s.label));
+  const pick = oldest ? kept.at(-1) : kept[0];
+  if (!pick) return false;
+  const s = await machine.api.restoreSnapshot(pick.id);
+  return s.stage === 'ready' && s.persist.resumed !== null;
+}
+
+/** "Reset this exercise": its checkpoint if there is one; false to let the caller run the exercise's setup instead. */
+export function restoreExercise(machine: Machine, lesson: string, exercise: string): Promise<boolean> {
+  return restoreLabelled(machine, [checkpointLabel(lesson, exercise)]);
+}
+
+/** "Start this lesson over": the machine as the lesson's first opened exercise found it; false if none is kept. */
+export function restoreLessonStart(machine: Machine, lesson: string, exercises: string[]): Promise<boolean> {
+  return restoreLabelled(
+    machine,
+    exercises.map((e) => checkpointLabel(lesson, e)),
+    true,
+  );
+}
