@@ -789,6 +789,8 @@ export class Engine {
     const io = {
       onStdout: (b: Uint8Array) => onOutput('stdout', b),
       onStderr: (b: Uint8Array) => onOutput('stderr', b),
+      // A session of the client's: a machine snapshot may be taken while it runs (it ends with the page).
+      tag: `exec:${id}`,
     };
     let r;
     if (e.opts.tty) {

@@ -244,3 +244,27 @@ describe('ControlChannel snapshots', () => {
     expect(ch.quiet).toBe(true);
   });
 });
+
+describe('ControlChannel hold', () => {
+  it('keeps new untagged requests back until released, so the channel can become quiet', async () => {
+    const agent = new FakeAgent();
+    const ch = new ControlChannel(agent);
+    const running = ch.sh('echo before');
+    await tick();
+    const release = ch.hold();
+    const later = ch.sh('echo later');
+    void ch.spawn(['sh'], { tag: 'run:c' }).done.catch(() => {});
+    await tick();
+    const execs = () => agent.received.filter((f) => f.type === FrameType.Exec);
+    expect(execs().map((f) => argvOf(f).at(-1))).toEqual(['echo before', 'sh']);
+    agent.reply(execs()[0]!.id, new Uint8Array(0), 0);
+    await running;
+    expect(ch.untaggedRequests).toBe(0);
+    release();
+    await tick();
+    const sent = execs().at(-1)!;
+    expect(argvOf(sent).at(-1)).toBe('echo later');
+    agent.reply(sent.id, new TextEncoder().encode('L'), 0);
+    expect(new TextDecoder().decode((await later).stdout)).toBe('L');
+  });
+});

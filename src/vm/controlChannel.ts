@@ -83,6 +83,8 @@ export class ControlChannel {
   agentVersion: string | null = null;
   /** Requests inherited from a snapshot, by id, until adopted or released. */
   private readonly orphans = new Map<number, Orphan>();
+  /** Requests made while the channel is held (see hold), sent on release. */
+  private held: (() => void)[] | null = null;
   /** Byte counts that tell whether both ends sit at a frame boundary (see `quiet`). */
   private readonly bytes = { queued: 0, written: 0, credited: 0, received: 0, parsed: 0 };
 
@@ -118,6 +120,21 @@ export class ControlChannel {
     let n = 0;
     for (const p of this.pending.values()) if (!p.tag) n++;
     return n;
+  }
+
+  /**
+   * Keeps new untagged requests (exec without a tag) from going out until the
+   * returned function is called, so the ones in flight can finish and the
+   * channel become quiet for a snapshot. Tagged requests, spawns, signals
+   * and heartbeats still go.
+   */
+  hold(): () => void {
+    this.held ??= [];
+    return () => {
+      const queued = this.held ?? [];
+      this.held = null;
+      for (const send of queued) send();
+    };
   }
 
   /** The channel's state for a machine snapshot; take it in the same task as the guest's state. */
@@ -178,6 +195,12 @@ export class ControlChannel {
 
   exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
     if (this.closedReason) return Promise.reject(new ChannelClosedError(this.closedReason));
+    if (this.held && !opts.tag) {
+      const queue = this.held;
+      return new Promise<ExecResult>((resolve, reject) =>
+        queue.push(() => this.exec(argv, opts).then(resolve, reject)),
+      );
+    }
     const id = this.allocId();
     return new Promise<ExecResult>((resolve, reject) => {
       const p: Pending = {

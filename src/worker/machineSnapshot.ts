@@ -82,6 +82,27 @@ export function notQuiet(vm: VmHost): string | null {
   return null;
 }
 
+/**
+ * Takes the machine's state once it is between requests: new untagged guest
+ * requests are held back meanwhile (a picture's read waits a moment), the
+ * ones in flight finish, then the state is captured. Rejects after timeoutMs
+ * with what kept it busy (`busy`: the caller's own reasons, such as a build).
+ */
+export async function captureQuiet(
+  vm: VmHost,
+  engine: Engine,
+  busy: () => string | null,
+  timeoutMs: number,
+): Promise<CapturedMachine> {
+  const release = vm.channel.hold();
+  try {
+    await waitQuiet(vm, busy, timeoutMs);
+    return await captureMachine(vm, engine);
+  } finally {
+    release();
+  }
+}
+
 /** Waits until notQuiet says nothing (or rejects after timeoutMs with what kept it busy). */
 export async function waitQuiet(vm: VmHost, busy: () => string | null, timeoutMs: number): Promise<void> {
   const t0 = Date.now();

@@ -8,7 +8,7 @@ import type { Engine } from '../engine/engine';
 import type { VmManifest } from '../vm/manifest';
 import type { VmHost } from '../vm/vmHost';
 import type { ApiHandler, ApiStream } from '../vm/apiChannel';
-import { captureMachine, identityOf, refusal, SNAPSHOT_FORMAT, waitQuiet } from './machineSnapshot';
+import { captureQuiet, identityOf, refusal, SNAPSHOT_FORMAT } from './machineSnapshot';
 import { gunzip, gzip, SnapshotStore, type SnapshotMeta, type SnapshotRecord } from './stateStore';
 import type { PersistStatus } from './api';
 
@@ -19,8 +19,9 @@ export const MAX_CHECKPOINTS = 8;
 const IDLE_MS = 2000;
 /** Automatic snapshots at most this often. */
 const MIN_INTERVAL_MS = 30_000;
-/** How long a snapshot waits for the machine to be between requests. */
+/** How long an automatic snapshot waits for the machine to be between requests; one asked for waits longer. */
 const QUIET_TIMEOUT_MS = 5000;
+const ASKED_TIMEOUT_MS = 30_000;
 
 /** Docker API requests that last as long as a container or a client (they survive a snapshot; their clients are disconnected). */
 const LASTING = /^(?:POST|GET) \/(?:v[\d.]+\/)?(?:containers\/[^/]+\/(?:attach|wait|logs)|events|exec\/[^/]+\/start)\b/;
@@ -50,7 +51,7 @@ export function initialPersistStatus(): PersistStatus {
 export class Persistence {
   readonly store: SnapshotStore;
   status: PersistStatus = initialPersistStatus();
-  /** Engine work the page asked for (a build, a check): a snapshot waits for it. */
+  /** Engine work of several guest requests the page asked for (a build, a load): a snapshot waits for it. */
   private busyOps = 0;
   /** Open Docker API requests that are not LASTING, by connection id. */
   private readonly busyConnections = new Set<number>();
@@ -163,30 +164,39 @@ export class Persistence {
   }
 
   /** The machine to resume from, saved now. Null when there is no machine or it stayed busy. */
-  saveResume(why: string): Promise<SnapshotMeta | null> {
+  saveResume(
+    why: string,
+    patient = why !== 'idle' && why !== 'hidden' && why !== 'pagehide',
+  ): Promise<SnapshotMeta | null> {
     // One save at a time; a request during a save gets that save.
-    this.saving ??= this.take(RESUME_ID, 'resume', why).finally(() => (this.saving = null));
+    this.saving ??= this.take(RESUME_ID, 'resume', why, patient ? ASKED_TIMEOUT_MS : QUIET_TIMEOUT_MS).finally(
+      () => (this.saving = null),
+    );
     return this.saving;
   }
 
   /** A checkpoint named by its label (an exercise "lesson/exercise"); the oldest beyond MAX_CHECKPOINTS go. */
   async checkpoint(label: string): Promise<SnapshotMeta | null> {
     const id = `cp:${label}:${Date.now()}`;
-    const meta = await this.take(id, 'checkpoint', label);
+    const meta = await this.take(id, 'checkpoint', label, ASKED_TIMEOUT_MS);
     const checkpoints = (await this.store.list()).filter((m) => m.kind === 'checkpoint');
     for (const old of checkpoints.slice(MAX_CHECKPOINTS)) await this.store.delete(old.id);
     return meta;
   }
 
-  private async take(id: string, kind: SnapshotMeta['kind'], label: string): Promise<SnapshotMeta | null> {
+  private async take(
+    id: string,
+    kind: SnapshotMeta['kind'],
+    label: string,
+    quietTimeoutMs: number,
+  ): Promise<SnapshotMeta | null> {
     const vm = this.machine.vm();
     const engine = this.machine.engine();
     const m = this.machine.manifest();
     if (!vm || !engine || !m || vm.stage !== 'ready') return null;
     this.set({ saving: true });
     try {
-      await waitQuiet(vm, this.busyReason, QUIET_TIMEOUT_MS);
-      const snap = await captureMachine(vm, engine);
+      const snap = await captureQuiet(vm, engine, this.busyReason, quietTimeoutMs);
       const gz = await gzip(snap.state);
       const idn = identityOf(m);
       const engineBytes = JSON.stringify(snap.engine).length;

@@ -223,10 +223,7 @@ function attachEngine(host: VmHost, opts: BootOptions): Engine {
   engine = e;
   // A moment after the prompt, unpack the base images, so the first docker run starts at once.
   setTimeout(() => {
-    if (engine === e)
-      void persistence
-        .busy(() => e.prefetchBaseLayers())
-        .catch((err: Error) => console.warn(`prefetch: ${err.message}`));
+    if (engine === e) e.prefetchBaseLayers().catch((err: Error) => console.warn(`prefetch: ${err.message}`));
   }, 1500);
   return e;
 }
@@ -369,7 +366,7 @@ const api: VmWorkerApi = {
     return persistence.busy(() => build(req, onLog, onStep));
   },
   async evaluateCheck(check, sinceMs) {
-    return persistence.busy(() => evaluateSince(currentEngine(), check, sinceMs));
+    return evaluateSince(currentEngine(), check, sinceMs);
   },
   async readNamespaces() {
     const e = currentEngine();
@@ -557,7 +554,7 @@ const api: VmWorkerApi = {
   async run(script, timeoutMs): Promise<RunResult> {
     const host = vm;
     if (!host) throw new Error('the machine is not running');
-    const r = await persistence.busy(() => host.channel.sh(script, timeoutMs ? { timeoutMs } : {}));
+    const r = await host.channel.sh(script, timeoutMs ? { timeoutMs } : {});
     const d = new TextDecoder();
     return { stdout: d.decode(r.stdout), stderr: d.decode(r.stderr), exitCode: r.exitCode };
   },
