@@ -10,6 +10,7 @@ import { cpus } from 'node:os';
 import { preview } from 'vite';
 import { tmpdir } from 'node:os';
 import { createNodeEngine } from '../src/node/nodeEngine';
+import { sh as shellScript } from '../src/engine/shell';
 import { bootNodeVm, nodeAssets, ROOT } from '../src/node/nodeVm';
 import { VmHost } from '../src/vm/vmHost';
 import type { Page } from 'playwright-core';
@@ -300,7 +301,7 @@ async function network() {
   };
   await sh('docker run -d --name n1 busybox sleep 600 && docker run -d --name n2 busybox sleep 600');
   const ip = (await sh("docker inspect -f '{{.NetworkSettings.IPAddress}}' n2")).trim();
-  const ping = await sh(`docker exec n1 ping -c 20 -i 0.2 ${ip}`);
+  const ping = await sh(shellScript`docker exec n1 ping -c 20 -i 0.2 ${ip}`.text);
   const avg = /= [\d.]+\/([\d.]+)\//.exec(ping)?.[1];
   record(
     'ping_container_rtt_ms',
@@ -526,6 +527,50 @@ async function pictures() {
   }
 }
 
+/**
+ * What Docker's confinement costs (issue 16): a syscall loop in a container
+ * under Docker's seccomp profile and with seccomp=unconfined, measured in the
+ * guest by vmprobe; and the size of the kernel that carries the options.
+ * getppid is answered from the kernel's per-syscall cache of the filter's
+ * verdict; personality(0xffffffff) is checked by argument, so it runs the filter.
+ */
+async function security() {
+  const vm = await bootNodeVm({});
+  const store = mkdtempSync(join(tmpdir(), 'bench-engine-'));
+  await createNodeEngine(vm, store);
+  const loop = async (flags: string[], call: string) => {
+    const xs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await vm.channel.sh(
+        shellScript`docker run --rm -v /sbin/vmtools:/usr/bin/vmprobe:ro ${flags} busybox vmprobe loop 20000 ${call}`
+          .text,
+        { timeoutMs: 120_000 },
+      );
+      const m = /loop (\d+) ns\/call/.exec(new TextDecoder().decode(r.stdout));
+      if (!m) throw new Error(`vmprobe loop: ${new TextDecoder().decode(r.stderr)}`);
+      xs.push(Number(m[1]));
+    }
+    return median(xs);
+  };
+  await vm.channel.sh('docker run --rm busybox true'); // unpacks the layer once
+  for (const call of ['getppid', 'personality']) {
+    const filtered = await loop([], call);
+    const unconfined = await loop(['--security-opt', 'seccomp=unconfined'], call);
+    record(
+      `seccomp_${call}_ns`,
+      filtered,
+      `one ${call}() in a container under Docker's seccomp profile, guest ns (median of 5 × 20000)`,
+    );
+    record(`unconfined_${call}_ns`, unconfined, `the same with --security-opt seccomp=unconfined`);
+    record(`seccomp_${call}_ratio`, round(filtered / unconfined, 2), `seccomp_${call}_ns / unconfined_${call}_ns`);
+  }
+  const size = (f: string) => readFileSync(join(ROOT, 'public', 'vm', f)).length;
+  record('bzimage_bytes', size('bzImage'), 'public/vm/bzImage: the kernel with its initramfs (seccomp, modules on)');
+  record('state_zst_bytes', size('state.bin.zst'), 'public/vm/state.bin.zst: the saved machine, zstd -19');
+  await vm.destroy();
+  rmSync(store, { recursive: true, force: true });
+}
+
 /** `npm run bench -- builds page` runs only those sections; no names runs them all. */
 const SECTIONS: Record<string, () => Promise<void>> = {
   node: async () => {
@@ -534,6 +579,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
     await controlChannel();
   },
   containers,
+  security,
   builds,
   registry,
   network,

@@ -28,7 +28,8 @@ import en from '../src/i18n/en.json';
 import type { Failure } from '../src/lessons/checks';
 import { loadLesson, LessonError, type Lesson } from '../src/lessons/lessonBundle';
 import { runLesson } from '../src/lessons/lessonRun';
-import { shellQuote } from '../src/engine/runtime/containerPlan';
+import { execScript } from '../src/engine/guest';
+import { sh } from '../src/engine/shell';
 import { createNodeEngine } from '../src/node/nodeEngine';
 import { bootNodeVm, ROOT } from '../src/node/nodeVm';
 
@@ -183,14 +184,15 @@ async function main(argv: string[]): Promise<number> {
     const ctx = await hostContext(rest);
     dockerArgs = ctx.args;
     if (ctx.upload) {
-      const q = shellQuote(ctx.upload.dir);
-      const r = await vm.channel.exec(['/bin/sh', '-c', `rm -rf ${q} && mkdir -p ${q} && tar -x -C ${q}`], {
+      const dir = ctx.upload.dir;
+      const r = await execScript(vm, sh`rm -rf ${dir} && mkdir -p ${dir} && tar -x -C ${dir}`, {
         stdin: ctx.upload.tar,
       });
       if (r.exitCode !== 0) throw new Error(`could not copy the build context: ${new TextDecoder().decode(r.stderr)}`);
     }
   }
-  const script = cmd === 'docker' ? ['docker', ...dockerArgs].map(shellQuote).join(' ') : rest.join(' ');
+  // `sh` takes the user's script as it is; `docker` quotes each argument.
+  const script = cmd === 'docker' ? sh`docker ${dockerArgs}`.text : rest.join(' ');
   const r = await vm.channel.sh(script, {
     onStdout: (c) => process.stdout.write(c),
     onStderr: (c) => process.stderr.write(c),

@@ -65,8 +65,13 @@ if [ "$(cat "$B/linux.stamp" 2>/dev/null)" != "$KSTAMP" ]; then
   rm -rf "$KSRC" && tar -xJf "$KTAR" -C "$B" && echo "$KSTAMP" > "$B/linux.stamp"
 fi
 
-log "compiling vmtools: vmagent, vmctr, vmnet, docker, docker-api-relay, docker-proxy (static i386)"
-gcc -m32 -static -Os -s -Wall -Wextra -Werror -o "$B/vmtools" "$HERE"/guest/*.c
+# vmctr's seccomp filter names syscalls as Docker's profile does; their i386
+# numbers come from this kernel's own table.
+awk '$1 ~ /^[0-9]+$/ && $2 == "i386" { printf "{\"%s\", %s},\n", $3, $1 }' \
+  "$KSRC/arch/x86/entry/syscalls/syscall_32.tbl" > "$B/syscalls_i386.h"
+
+log "compiling vmtools: vmagent, vmctr, vmnet, docker, docker-api-relay, docker-proxy, docker-init, vmprobe (static i386)"
+gcc -m32 -static -Os -s -Wall -Wextra -Wformat=2 -Werror -I"$B" -o "$B/vmtools" "$HERE"/guest/*.c "$HERE"/guest/docker/*.c
 
 log "writing the initramfs list"
 BUSYBOX="$B/pkg-busybox-static/bin/busybox"
@@ -83,6 +88,8 @@ LIST="$B/initramfs.list"
   echo "slink /usr/bin/docker-api-relay /sbin/vmtools 0777 0 0"
   echo "slink /usr/bin/docker-proxy /sbin/vmtools 0777 0 0"
   echo "slink /usr/bin/vmnet /sbin/vmtools 0777 0 0"
+  echo "slink /usr/bin/docker-init /sbin/vmtools 0777 0 0"
+  echo "slink /usr/bin/vmprobe /sbin/vmtools 0777 0 0"
   echo "file /init $HERE/rootfs/init 0755 0 0"
   (cd "$HERE/rootfs" && find etc -type f | LC_ALL=C sort) | while read -r f; do
     mode=0644; [ -x "$HERE/rootfs/$f" ] && mode=0755

@@ -1,11 +1,13 @@
 /**
- * `docker system df` and the prunes: what images, containers, volumes and the
- * build cache take, and what can go.
+ * `docker system df` and `docker container prune`: what images, containers,
+ * volumes and the build cache take, and what can go. (Images are pruned by
+ * the image service.)
  */
+import { VOLUMES_DIR } from './containers/mounts';
 import type { Engine } from './engine';
-import { sh } from './guest';
-import { containerPaths, shellQuote } from './runtime/containerPlan';
-import { VOLUMES_DIR } from './engine';
+import { runScript } from './guest';
+import { containerPaths } from './runtime/containerPlan';
+import { sh } from './shell';
 
 export interface DiskUsage {
   LayersSize: number;
@@ -20,7 +22,7 @@ export interface DiskUsage {
 async function duBytes(engine: Engine, paths: string[]): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
   if (!paths.length) return sizes;
-  const r = await sh(engine.guest, `du -sk ${paths.map(shellQuote).join(' ')} 2>/dev/null; true`);
+  const r = await runScript(engine.guest, sh`du -sk ${paths} 2>/dev/null; true`);
   for (const line of r.out.split('\n')) {
     const m = /^(\d+)\s+(.*)$/.exec(line);
     if (m) sizes.set(m[2]!, Number(m[1]) * 1024);
@@ -43,7 +45,7 @@ export async function diskUsage(engine: Engine): Promise<DiskUsage> {
     engine,
     containers.map((c) => containerPaths(c.Id).upper),
   );
-  const vols = await sh(engine.guest, `ls ${VOLUMES_DIR} 2>/dev/null; true`);
+  const vols = await runScript(engine.guest, sh`ls ${VOLUMES_DIR} 2>/dev/null; true`);
   const volumeNames = vols.out.split('\n').filter(Boolean);
   const volumeSizes = await duBytes(
     engine,
@@ -94,27 +96,4 @@ export async function pruneContainers(
     space += sizes.get(containerPaths(c.Id).upper) ?? 0;
   }
   return { ContainersDeleted: deleted, SpaceReclaimed: space };
-}
-
-/**
- * `docker image prune`: images no tag names and no container uses (with
- * `all`, every image no container uses), then the blobs nothing refers to.
- */
-export async function pruneImages(
-  engine: Engine,
-  all = false,
-): Promise<{ ImagesDeleted: { Untagged?: string; Deleted?: string }[]; SpaceReclaimed: number }> {
-  const used = new Set(engine.list(true).map((c) => c.Image));
-  const deleted: { Untagged?: string; Deleted?: string }[] = [];
-  for (const image of await engine.images.all()) {
-    if (used.has(image.id) || (!all && image.tags.length)) continue;
-    for (const t of image.tags) {
-      await engine.images.untag(t);
-      deleted.push({ Untagged: t });
-    }
-    await engine.images.deleteImage(image);
-    deleted.push({ Deleted: image.id });
-    engine.events.emit('image', 'delete', image.id, {});
-  }
-  return { ImagesDeleted: deleted, SpaceReclaimed: await engine.images.collectGarbage() };
 }

@@ -3,6 +3,8 @@
  * and get its output and exit status. The worker and the Node lab implement it
  * over the v86 control channel; unit tests implement it with a test double.
  */
+import type { Script } from './shell';
+
 export interface GuestExecOptions {
   stdin?: Uint8Array | string;
   onStdout?: (chunk: Uint8Array) => void;
@@ -44,8 +46,33 @@ export interface Guest {
 
 const decoder = new TextDecoder();
 
-/** Runs a shell script in the guest and returns its text output. */
-export async function sh(guest: Guest, script: string, opts?: GuestExecOptions) {
-  const r = await guest.exec(['/bin/sh', '-c', script], opts);
+export type ScriptResult = GuestExecResult & { out: string; err: string };
+
+/** Runs a script made by the quoting helper (shell.ts) in the guest and returns its text output. */
+export function runScript(guest: Guest, script: Script, opts?: GuestExecOptions): Promise<ScriptResult> {
+  return runShellText(guest, script.text, opts);
+}
+
+/** Starts a script whose stdin stays open (a container with a terminal or -i). */
+export function spawnScript(guest: Guest, script: Script, opts?: Omit<GuestExecOptions, 'stdin'>): GuestProcess {
+  return guest.spawn(['/bin/sh', '-c', script.text], opts);
+}
+
+/** Runs a script with these bytes on its stdin, or streaming its output, and returns the raw result. */
+export function execScript(guest: Guest, script: Script, opts?: GuestExecOptions): Promise<GuestExecResult> {
+  return guest.exec(['/bin/sh', '-c', script.text], opts);
+}
+
+/**
+ * Runs shell text that arrives whole from elsewhere (a lesson's own check,
+ * the lab's `sh` command): nothing is interpolated into it here. Scripts
+ * the engine builds go through runScript.
+ */
+export function sh(guest: Guest, script: string, opts?: GuestExecOptions): Promise<ScriptResult> {
+  return runShellText(guest, script, opts);
+}
+
+async function runShellText(guest: Guest, text: string, opts?: GuestExecOptions): Promise<ScriptResult> {
+  const r = await guest.exec(['/bin/sh', '-c', text], opts);
   return { ...r, out: decoder.decode(r.stdout), err: decoder.decode(r.stderr) };
 }

@@ -11,7 +11,9 @@
  * reach the engine as before the page went away.
  */
 import type { Container } from './containers/container';
-import type { Engine, ExecRecord } from './engine';
+import type { ExecRecord } from './containers/exec';
+import { setGuestLost } from './containers/state';
+import type { Engine } from './engine';
 import type { EngineEvent } from './events';
 import type { Endpoint, Network } from './network/networks';
 
@@ -35,19 +37,17 @@ export interface EngineSnapshot {
 const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 export function exportEngine(engine: Engine): EngineSnapshot {
-  const x = engine.internals();
+  const x = engine.snapshotParts();
+  const store = x.containers.saved();
   return {
     version: ENGINE_SNAPSHOT_VERSION,
-    containers: [...x.containers.values()].map((c) => {
-      const { exited: _exited, input: _input, ...rest } = c;
-      return plain(rest);
-    }),
+    containers: store.containers.map(({ exited: _exited, input: _input, ...rest }) => plain(rest)),
     networks: engine.networks.list().map((n) => plain({ ...n, endpoints: [...n.endpoints.values()] })),
-    execs: plain([...x.execs.values()]),
-    removedExitCodes: [...x.removedExitCodes],
+    execs: plain(x.execs.saved()),
+    removedExitCodes: store.removedExitCodes,
     events: plain(engine.events.recent),
-    cgroupParent: x.cgroupParentReady(),
-    imagesSeeded: x.imagesSeeded(),
+    cgroupParent: x.cgroups.made,
+    imagesSeeded: x.images.seededAlready,
   };
 }
 
@@ -62,7 +62,8 @@ function check(ok: unknown, what: string): asserts ok {
 /**
  * Puts a saved daemon state into a new engine on the machine restored with
  * it. Checks it whole first (nothing is changed if it is not usable), then
- * adopts each running container's run. Returns how many it adopted.
+ * adopts each running container's run. Returns how many it adopted, and the
+ * names of running containers whose run the guest did not have.
  */
 export function restoreEngine(engine: Engine, saved: unknown): { adopted: number; lost: string[] } {
   const s = saved as Partial<EngineSnapshot> | null;
@@ -81,34 +82,28 @@ export function restoreEngine(engine: Engine, saved: unknown): { adopted: number
     s.networks.some((n) => n.name === 'bridge'),
     'the bridge network is missing',
   );
+  const x = engine.snapshotParts();
+  check(x.containers.list(true).length === 0, 'the engine already has containers');
 
-  const x = engine.internals();
-  check(x.containers.size === 0, 'the engine already has containers');
   engine.networks.replaceAll(
     s.networks.map((n) => ({ ...plain(n), endpoints: new Map(n.endpoints.map((e) => [e.containerId, plain(e)])) })),
   );
-  for (const c of s.containers) x.containers.set(c.Id, plain(c) as Container);
-  // Execs that were running belong to clients of the old page: the restore ends them (SIGKILL).
-  for (const e of s.execs) x.execs.set(e.id, e.running ? { ...plain(e), running: false, exitCode: 137 } : plain(e));
-  for (const [id, code] of s.removedExitCodes) x.removedExitCodes.set(id, code);
+  const containers = s.containers.map((c) => plain(c) as Container);
+  x.containers.restore(containers, s.removedExitCodes);
+  x.execs.restore(plain(s.execs));
   engine.events.recent.push(...plain(s.events));
-  x.markRestored({ cgroupParent: !!s.cgroupParent, imagesSeeded: !!s.imagesSeeded });
+  if (s.cgroupParent) x.cgroups.markMade();
+  // The base images were put in the store and announced by the machine that was saved.
+  if (s.imagesSeeded) x.images.markSeeded();
 
   let adopted = 0;
   const lost: string[] = [];
-  for (const c of x.containers.values()) {
+  for (const c of containers) {
     if (!c.State.Running) continue;
     if (x.adopt(c)) adopted++;
     else {
       // Its run is not in the restored guest: say so rather than show a container that cannot be reached.
-      Object.assign(c.State, {
-        Status: 'exited',
-        Running: false,
-        Paused: false,
-        Pid: 0,
-        ExitCode: 255,
-        Error: 'the container was not found running in the restored machine',
-      });
+      setGuestLost(c.State, 'the container was not found running in the restored machine');
       lost.push(c.Name);
     }
   }

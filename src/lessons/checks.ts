@@ -6,7 +6,8 @@
  * keys with values, so the page can say it in either language.
  */
 import type { Engine } from '../engine/engine';
-import { sh } from '../engine/guest';
+import { runScript, sh } from '../engine/guest';
+import { sh as script } from '../engine/shell';
 import { ImageTree } from '../engine/images/imageTree';
 import type { EngineEvent } from '../engine/events';
 
@@ -134,7 +135,7 @@ async function containerCheck(check: Extract<Check, { container: string }>, ctx:
     if (!c.State.Running) failures.push({ key: 'check.notRunningForCgroup', params: { name } });
     else {
       for (const [file, want] of Object.entries(check.cgroup)) {
-        const r = await sh(ctx.engine.guest, `cat /sys/fs/cgroup/docker/${c.Id}/${file}`);
+        const r = await runScript(ctx.engine.guest, script`cat /sys/fs/cgroup/docker/${c.Id}/${file}`);
         const actual = r.exitCode === 0 ? r.out.trim() : '(missing)';
         if (!matches(want, actual))
           failures.push({ key: 'check.cgroupValue', params: { name, file, expected: want, actual } });
@@ -145,7 +146,10 @@ async function containerCheck(check: Extract<Check, { container: string }>, ctx:
     if (!c.State.Running) failures.push({ key: 'check.notRunningForNamespace', params: { name } });
     else {
       const kind = check.namespace.kind;
-      const r = await sh(ctx.engine.guest, `readlink /proc/1/ns/${kind}; readlink /proc/${c.State.Pid}/ns/${kind}`);
+      const r = await runScript(
+        ctx.engine.guest,
+        script`readlink /proc/1/ns/${kind}; readlink /proc/${c.State.Pid}/ns/${kind}`,
+      );
       const [host, mine] = r.out.trim().split('\n');
       const shared = !!host && host === mine;
       if (shared !== check.namespace.shared) {

@@ -5,7 +5,8 @@
  * memory, and the size of the busybox image's layers.
  */
 import type { Engine } from '../engine/engine';
-import { sh } from '../engine/guest';
+import { runScript } from '../engine/guest';
+import { sh } from '../engine/shell';
 import { containerPaths } from '../engine/runtime/containerPlan';
 
 export interface ContainerFigures {
@@ -25,9 +26,9 @@ export async function measureContainer(engine: Engine): Promise<ContainerFigures
   const idle = await engine.create({ image: 'busybox', cmd: ['sleep', '60'] });
   try {
     await engine.start(idle.Id);
-    const r = await sh(
+    const r = await runScript(
       engine.guest,
-      `cat ${containerPaths(idle.Id).cgroup}/memory.current; grep MemTotal /proc/meminfo`,
+      sh`cat ${containerPaths(idle.Id).cgroup}/memory.current; grep MemTotal /proc/meminfo`,
     );
     const [current, total] = r.out.split('\n');
     const busybox = await engine.image('busybox');

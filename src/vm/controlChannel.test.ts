@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ControlChannel, ExecTimeoutError, type ChannelPort } from './controlChannel';
-import { FrameDecoder, FrameType, encodeFrame, type Frame } from './protocol';
+import { FrameDecoder, FrameType, HEADER_SIZE, REQUEST_PART, encodeFrame, type Frame } from './protocol';
 
 /**
  * A stand-in for the guest agent that speaks the wire protocol, so the host
@@ -14,6 +14,9 @@ class FakeAgent implements ChannelPort {
   unacked = 0;
   maxUnacked = 0;
   holdCredits = false;
+  /** As vmagent: bytes are credited only when the frame they belong to has arrived whole. */
+  creditWholeFramesOnly = false;
+  private framedBytes = 0;
   writes: number[] = [];
 
   onData(listener: (b: Uint8Array) => void): void {
@@ -24,13 +27,18 @@ class FakeAgent implements ChannelPort {
     this.writes.push(bytes.length);
     this.unacked += bytes.length;
     this.maxUnacked = Math.max(this.maxUnacked, this.unacked);
-    for (const f of this.decoder.push(bytes)) this.received.push(f);
+    for (const f of this.decoder.push(bytes)) {
+      this.received.push(f);
+      this.framedBytes += HEADER_SIZE + f.payload.length;
+    }
     if (!this.holdCredits) this.releaseCredits();
   }
 
   releaseCredits(): void {
-    const n = this.unacked;
-    this.unacked = 0;
+    const n = this.creditWholeFramesOnly ? this.framedBytes : this.unacked;
+    this.unacked -= n;
+    this.framedBytes = 0;
+    if (n === 0) return;
     const b = new Uint8Array(4);
     new DataView(b.buffer).setUint32(0, n, true);
     queueMicrotask(() => this.emit(encodeFrame(FrameType.Credit, 0, b)));
@@ -266,5 +274,53 @@ describe('ControlChannel hold', () => {
     expect(argvOf(sent).at(-1)).toBe('echo later');
     agent.reply(sent.id, new TextEncoder().encode('L'), 0);
     expect(new TextDecoder().decode((await later).stdout)).toBe('L');
+  });
+});
+
+describe('ControlChannel large requests', () => {
+  // A script or argv larger than the window once made one frame the agent could
+  // never take whole: no credit came back, and the heartbeat stalled behind it.
+  it('sends a 100 KB script in frames the agent can take, and a heartbeat passes between them', async () => {
+    const agent = new FakeAgent();
+    agent.creditWholeFramesOnly = true;
+    const ch = new ControlChannel(agent);
+    const script = 'echo ' + 'x'.repeat(100_000);
+    void ch.sh(script);
+    void ch.ping(1000).catch(() => {});
+    for (let i = 0; i < 200 && !agent.received.some((f) => f.type === FrameType.Exec); i++) {
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    const parts = agent.received.filter((f) => f.type === FrameType.ExecPart);
+    const exec = agent.received.find((f) => f.type === FrameType.Exec)!;
+    expect(exec).toBeDefined();
+    expect(parts.length).toBeGreaterThan(10);
+    expect(Math.max(...parts.map((f) => f.payload.length))).toBeLessThanOrEqual(REQUEST_PART);
+    const whole = new Uint8Array([...parts.flatMap((f) => [...f.payload]), ...exec.payload]);
+    expect(new TextDecoder().decode(whole).split('\0').slice(0, -1)).toEqual(['/bin/sh', '-c', script]);
+    const pingAt = agent.received.findIndex((f) => f.type === FrameType.Ping);
+    expect(pingAt).toBeLessThan(agent.received.indexOf(exec));
+  });
+
+  it('sends an argv of 64 KB in many arguments the same way', async () => {
+    const agent = new FakeAgent();
+    agent.creditWholeFramesOnly = true;
+    const ch = new ControlChannel(agent);
+    const argv = ['printf', '%s\n', ...Array.from({ length: 1024 }, (_, i) => `${i}`.padEnd(63, '.'))];
+    void ch.exec(argv);
+    for (let i = 0; i < 200 && !agent.received.some((f) => f.type === FrameType.Exec); i++) {
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    const frames = agent.received.filter((f) => f.type === FrameType.ExecPart || f.type === FrameType.Exec);
+    expect(frames.at(-1)!.type).toBe(FrameType.Exec);
+    const whole = new Uint8Array(frames.flatMap((f) => [...f.payload]));
+    expect(argvOf({ type: 0, flags: 0, id: 0, payload: whole })).toEqual(argv);
+  });
+
+  it('keeps a short request in one Exec frame', async () => {
+    const agent = new FakeAgent();
+    const ch = new ControlChannel(agent);
+    void ch.sh('true');
+    await tick();
+    expect(agent.received.map((f) => f.type)).toEqual([FrameType.Exec]);
   });
 });

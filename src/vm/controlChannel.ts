@@ -1,7 +1,16 @@
 import type { GuestExecOptions, GuestExecResult, GuestProcess } from '../engine/guest';
-import { FrameWriter } from './frameWriter';
+import { FrameWriter, WINDOW_BYTES } from './frameWriter';
 import { concat } from '../engine/bytes';
-import { EXEC_STDIN, FrameDecoder, FrameType, HEADER_SIZE, encodeArgv, encodeFrame, type Frame } from './protocol';
+import {
+  EXEC_STDIN,
+  FrameDecoder,
+  FrameType,
+  HEADER_SIZE,
+  REQUEST_PART,
+  encodeExec,
+  encodeFrame,
+  type Frame,
+} from './protocol';
 
 /** The byte pipe the channel runs over (a virtio console port in v86). */
 export interface ChannelPort {
@@ -44,7 +53,7 @@ interface Pending {
 }
 
 const SIGKILL = 9;
-const STDIN_FRAME = 8 * 1024;
+const STDIN_FRAME = REQUEST_PART;
 /** Frames kept for a request no one has adopted yet (after a restore), at most. */
 const ORPHAN_FRAMES = 256;
 
@@ -221,7 +230,7 @@ export class ControlChannel {
         }, opts.timeoutMs);
       }
       const hasStdin = opts.stdin !== undefined;
-      this.send(encodeFrame(FrameType.Exec, id, encodeArgv(argv), hasStdin ? EXEC_STDIN : 0));
+      this.sendExec(id, argv, hasStdin ? EXEC_STDIN : 0);
       if (hasStdin) {
         const data = typeof opts.stdin === 'string' ? new TextEncoder().encode(opts.stdin) : opts.stdin!;
         for (let off = 0; off < data.length; off += STDIN_FRAME) {
@@ -250,7 +259,7 @@ export class ControlChannel {
         ...(opts.tag ? { tag: opts.tag } : {}),
       });
     });
-    this.send(encodeFrame(FrameType.Exec, id, encodeArgv(argv), EXEC_STDIN));
+    this.sendExec(id, argv, EXEC_STDIN);
     return this.handleFor(id, done);
   }
 
@@ -330,7 +339,17 @@ export class ControlChannel {
     return id;
   }
 
+  /** A long argv goes as bulk parts, so heartbeats pass between them; a short one as one frame. */
+  private sendExec(id: number, argv: readonly string[], flags: number): void {
+    const frames = encodeExec(id, argv, flags);
+    for (const f of frames) this.send(f, frames.length > 1);
+  }
+
   private send(frame: Uint8Array, bulk = false): void {
+    // vmagent credits a frame once all of it has arrived: one larger than the
+    // writer's window would wait for credit that never comes, and stall every request.
+    if (frame.length > WINDOW_BYTES)
+      throw new RangeError(`frame of ${frame.length} bytes exceeds the ${WINDOW_BYTES}-byte window`);
     this.bytes.queued += frame.length;
     this.writer.send(frame, bulk);
   }

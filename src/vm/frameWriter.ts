@@ -11,7 +11,8 @@
 
 /** v86 hands each host write to one guest receive buffer of one page. */
 export const MAX_WRITE = 4096;
-const WINDOW_BYTES = 16 * 1024;
+/** Exported for the frame-size check: a frame larger than this could never be credited. */
+export const WINDOW_BYTES = 16 * 1024;
 const WINDOW_WRITES = 8;
 
 export class FrameWriter {

@@ -5,12 +5,20 @@
  * Every frame: 'V' 'K' | type u8 | flags u8 | id u32le | length u32le | payload.
  * Requests go host → guest, replies guest → host, tagged with the request id,
  * so several requests can be in flight at once.
+ *
+ * The guest credits a frame's bytes only once the whole frame has arrived,
+ * and the host sends at most a window of uncredited bytes (frameWriter.ts):
+ * so no request frame may be larger than that window. A long argv (a script
+ * of 100 KB) goes as ExecPart frames of at most REQUEST_PART bytes, then the
+ * Exec frame with the rest; a heartbeat can pass between them.
  */
 
 import { concat } from '../engine/bytes';
 
 export const HEADER_SIZE = 12;
 export const MAX_PAYLOAD = 1 << 20;
+/** The largest payload of a host → guest frame: well inside the writer's window. */
+export const REQUEST_PART = 8 * 1024;
 
 export const FrameType = {
   // host → guest
@@ -21,6 +29,8 @@ export const FrameType = {
   Ping: 5,
   Resize: 6,
   SetTime: 7,
+  /** The first bytes of an Exec's argv; the Exec frame with the same id carries the rest. */
+  ExecPart: 8,
   // guest → host
   Stdout: 0x81,
   Stderr: 0x82,
@@ -64,6 +74,21 @@ export function encodeArgv(argv: readonly string[]): Uint8Array {
     return enc.encode(a + '\0');
   });
   return concat(parts);
+}
+
+/**
+ * An Exec request as frames the guest can take: the argv split into ExecPart
+ * frames of REQUEST_PART bytes, the last piece in the Exec frame itself.
+ */
+export function encodeExec(id: number, argv: readonly string[], flags = 0): Uint8Array[] {
+  const bytes = encodeArgv(argv);
+  const frames: Uint8Array[] = [];
+  let off = 0;
+  for (; bytes.length - off > REQUEST_PART; off += REQUEST_PART) {
+    frames.push(encodeFrame(FrameType.ExecPart, id, bytes.subarray(off, off + REQUEST_PART)));
+  }
+  frames.push(encodeFrame(FrameType.Exec, id, bytes.subarray(off), flags));
+  return frames;
 }
 
 /**

@@ -40,7 +40,7 @@ import type { Transfer } from '../engine/distribution/transfer';
 import { Builder, type StepReport } from '../engine/build/builder';
 import { BuildContext } from '../engine/build/buildContext';
 import { layerChanges } from '../engine/images/layerChanges';
-import { loadImages as loadImagesFromArchive, saveImages } from '../engine/images/imageArchive';
+import { saveImages } from '../engine/images/imageArchive';
 import type { EngineEvent } from '../engine/events';
 import { evaluateSince } from '../lessons/lessonRun';
 import { readNamespaces } from '../pictures/namespaces';
@@ -334,14 +334,6 @@ async function build(
   }
 }
 
-async function loadArchive(archive: Uint8Array): Promise<string[]> {
-  const e = currentEngine();
-  await e.ensureImages();
-  const { loaded } = await loadImagesFromArchive(images, archive);
-  for (const l of loaded) e.events.emit('image', 'load', l, { name: l });
-  return loaded;
-}
-
 const api: VmWorkerApi = {
   attachTerminal(port) {
     terminal = port;
@@ -435,7 +427,7 @@ const api: VmWorkerApi = {
     return Comlink.transfer(tar, [tar.buffer]);
   },
   loadImages(archive) {
-    return persistence.busy(() => loadArchive(archive));
+    return persistence.busy(() => currentEngine().imageService.load(archive));
   },
   async boot(opts) {
     bootOpts = opts;

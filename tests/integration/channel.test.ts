@@ -56,6 +56,17 @@ describe('the control channel on the real guest', () => {
     expect(r.out.trim()).toBe('0');
   });
 
+  it('runs an exec whose argv totals 64 KB, and answers heartbeats while it arrives', async () => {
+    const args = Array.from({ length: 1024 }, (_, i) => `${i}:`.padEnd(63, 'a'));
+    const run = ctx.vm.channel.exec(['/bin/sh', '-c', 'echo $#; echo "$1 ${1024}"', 'sh', ...args], {
+      timeoutMs: 30_000,
+    });
+    const rtt = await ctx.vm.channel.ping(6000);
+    const r = await run;
+    expect(new TextDecoder().decode(r.stdout)).toBe(`1024\n${args[0]} ${args[1023]}\n`);
+    expect(rtt).toBeLessThan(6000);
+  });
+
   it('answers heartbeats', async () => {
     const rtt = await ctx.vm.channel.ping(2000);
     expect(rtt).toBeGreaterThanOrEqual(0);

@@ -19,6 +19,15 @@ describe('npm run lab (the headless entry point)', () => {
     expect(r.code).toBe(3);
   });
 
+  // Once, a script over ~16 KB made one control frame the guest could never take whole: no answer,
+  // "no heartbeat for 6 s", the machine declared dead.
+  it('runs a 100 KB script', () => {
+    const r = lab('sh', `printf %s '${'x'.repeat(100_000)}' | wc -c`);
+    expect(r.err).toBe('');
+    expect(r.out.trim()).toBe('100000');
+    expect(r.code).toBe(0);
+  });
+
   it('exits with a clear error when the guest kernel panics', () => {
     const r = lab('sh', 'echo c > /proc/sysrq-trigger; sleep 10');
     expect(r.code).toBe(70);

@@ -28,11 +28,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define AGENT_VERSION "vmagent 2"
+#define AGENT_VERSION "vmagent 3"
 extern char **environ;
 #define HDR 12
 #define MAX_PAYLOAD (1u << 20)
 #define MAX_JOBS 256
+/* An Exec's argv may come in ExecPart frames before it (a long script): at most this much in all,
+ * twice what the kernel's execve takes (a quarter of the 8 MiB stack). */
+#define MAX_ARGV_BYTES (4u << 20)
 #define CHUNK 32768
 /* After a process exits, how long its pipes may stay open (held by a
  * background child) before the exit is reported anyway. */
@@ -40,7 +43,7 @@ extern char **environ;
 
 enum {
   T_EXEC = 1, T_STDIN = 2, T_STDIN_EOF = 3, T_SIGNAL = 4, T_PING = 5,
-  T_RESIZE = 6, T_SETTIME = 7,
+  T_RESIZE = 6, T_SETTIME = 7, T_EXEC_PART = 8,
   T_STDOUT = 0x81, T_STDERR = 0x82, T_EXIT = 0x83, T_PONG = 0x84,
   T_CREDIT = 0x85, T_HELLO = 0x86, T_ERROR = 0x87,
 };
@@ -60,6 +63,28 @@ struct job {
 };
 
 static struct job jobs[MAX_JOBS];
+
+/* argv bytes of requests still arriving in ExecPart frames, by request id. */
+struct partial { int used; uint32_t id; unsigned char *p; size_t len; int too_big; };
+static struct partial partials[MAX_JOBS];
+
+static struct partial *partial_of(uint32_t id, int create) {
+  struct partial *free_slot = NULL;
+  for (int i = 0; i < MAX_JOBS; i++) {
+    if (partials[i].used && partials[i].id == id) return &partials[i];
+    if (!partials[i].used && !free_slot) free_slot = &partials[i];
+  }
+  if (!create || !free_slot) return NULL;
+  memset(free_slot, 0, sizeof *free_slot);
+  free_slot->used = 1;
+  free_slot->id = id;
+  return free_slot;
+}
+
+static void partial_free(struct partial *pa) {
+  free(pa->p);
+  memset(pa, 0, sizeof *pa);
+}
 static int chan = -1;
 static uint32_t credit_owed;
 
@@ -123,24 +148,51 @@ static struct job *find_job(uint32_t id) {
   return NULL;
 }
 
+static void spawn_job(uint32_t id, uint32_t flags, char **argv);
+
 static void send_error(uint32_t id, const char *what) {
   char msg[256];
   snprintf(msg, sizeof msg, "%s: %s", what, strerror(errno));
   send_frame(T_ERROR, id, msg, strlen(msg));
 }
 
-static void start_job(uint32_t id, uint32_t flags, unsigned char *payload, uint32_t len) {
-  /* payload: NUL-terminated argv strings. */
-  char *argv[256];
-  int argc = 0;
-  uint32_t off = 0;
-  while (off < len && argc < 255) {
-    argv[argc++] = (char *)payload + off;
-    off += strnlen((char *)payload + off, len - off) + 1;
-  }
+static void start_job(uint32_t id, uint32_t flags, unsigned char *payload, size_t len) {
+  /* payload: NUL-terminated argv strings, as many as there are. */
+  size_t argc = 0;
+  for (size_t off = 0; off < len; off += strnlen((char *)payload + off, len - off) + 1) argc++;
+  char **argv = calloc(argc + 1, sizeof *argv);
+  if (!argv) { send_error(id, "exec"); return; }
+  argc = 0;
+  for (size_t off = 0; off < len; off += strnlen((char *)payload + off, len - off) + 1) argv[argc++] = (char *)payload + off;
   argv[argc] = NULL;
-  if (argc == 0) { errno = EINVAL; send_error(id, "exec"); return; }
+  /* The last string may lack its NUL if the host sent a truncated argv: then it is refused. */
+  if (argc == 0 || payload[len - 1] != 0) { free(argv); errno = EINVAL; send_error(id, "exec"); return; }
+  spawn_job(id, flags, argv);
+  free(argv);
+}
 
+/* An ExecPart: argv bytes kept until the Exec frame that ends them. */
+static void exec_part(uint32_t id, unsigned char *p, uint32_t len) {
+  struct partial *pa = partial_of(id, 1);
+  if (!pa) return; /* no slot: the Exec will report the missing start */
+  if (pa->too_big || pa->len + len > MAX_ARGV_BYTES) { pa->too_big = 1; return; }
+  unsigned char *np = realloc(pa->p, pa->len + len);
+  if (!np) { pa->too_big = 1; return; }
+  memcpy(np + pa->len, p, len);
+  pa->p = np;
+  pa->len += len;
+}
+
+static void exec_frame(uint32_t id, uint32_t flags, unsigned char *p, uint32_t len) {
+  struct partial *pa = partial_of(id, 0);
+  if (!pa) { start_job(id, flags, p, len); return; }
+  exec_part(id, p, len);
+  if (pa->too_big) { partial_free(pa); errno = E2BIG; send_error(id, "exec"); return; }
+  start_job(id, flags, pa->p, pa->len);
+  partial_free(pa);
+}
+
+static void spawn_job(uint32_t id, uint32_t flags, char **argv) {
   struct job *j = NULL;
   for (int i = 0; i < MAX_JOBS; i++) if (!jobs[i].used) { j = &jobs[i]; break; }
   if (!j) { errno = EAGAIN; send_error(id, "too many requests"); return; }
@@ -243,7 +295,8 @@ static void set_time(unsigned char *p, uint32_t len) {
 
 static void handle_frame(int type, uint32_t flags, uint32_t id, unsigned char *p, uint32_t len) {
   switch (type) {
-  case T_EXEC: start_job(id, flags, p, len); break;
+  case T_EXEC_PART: exec_part(id, p, len); break;
+  case T_EXEC: exec_frame(id, flags, p, len); break;
   /* Credited on receipt, not when the child reads it: a child that never
    * reads its stdin must not stall the channel (and the heartbeat) for all. */
   case T_STDIN: feed_stdin(id, p, len); break;
@@ -253,6 +306,8 @@ static void handle_frame(int type, uint32_t flags, uint32_t id, unsigned char *p
     break;
   }
   case T_SIGNAL: {
+    struct partial *pa = partial_of(id, 0);
+    if (pa) partial_free(pa); /* given up before its argv was complete */
     struct job *j = find_job(id);
     if (j && !j->reaped && len >= 1) kill(-j->pid, p[0]);
     break;

@@ -12,6 +12,8 @@ int apirelay_main(int argc, char **argv);
 int portproxy_main(int argc, char **argv);
 int netsetup_main(int argc, char **argv);
 int docker_main(int argc, char **argv);
+int init_main(int argc, char **argv);
+int probe_main(int argc, char **argv);
 
 int main(int argc, char **argv) {
   const char *name = strrchr(argv[0], '/');
@@ -22,6 +24,8 @@ int main(int argc, char **argv) {
   if (!strcmp(name, "docker-proxy")) return portproxy_main(argc, argv);
   if (!strcmp(name, "vmnet")) return netsetup_main(argc, argv);
   if (!strcmp(name, "docker")) return docker_main(argc, argv);
-  fprintf(stderr, "vmtools: call me as vmagent, vmctr, vmnet, docker, docker-api-relay or docker-proxy\n");
+  if (!strcmp(name, "docker-init")) return init_main(argc, argv);
+  if (!strcmp(name, "vmprobe")) return probe_main(argc, argv);
+  fprintf(stderr, "vmtools: call me as vmagent, vmctr, vmnet, docker, docker-api-relay, docker-proxy, docker-init or vmprobe\n");
   return 127;
 }

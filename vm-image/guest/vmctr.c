@@ -5,8 +5,11 @@
  *   vmctr run  --rootfs DIR --cgroup DIR --log FILE [--hostname H] [--env K=V]...
  *              [--workdir D] [--user UID[:GID]] [--userns] [--net new|none|host|/var/run/netns/NAME]
  *              [--mount SRC:DST[:ro]]... [--tty [--tty-size ROWSxCOLS]] [--stdin]
- *              [--host-exec PATH] -- CMD...
- *   vmctr exec --pid PID [--env K=V]... [--workdir D] [--user UID[:GID]] [--tty [--tty-size RxC]] -- CMD...
+ *              [--ipc host|PATH] [--pidns host|PATH] [--init] [SECURITY] [--host-exec PATH] -- CMD...
+ *   vmctr exec --pid PID [--env K=V]... [--workdir D] [--user UID[:GID]] [--tty [--tty-size RxC]]
+ *              [SECURITY] -- CMD...
+ *
+ *   SECURITY: [--caps CAP_X,CAP_Y|ALL] [--seccomp default|unconfined] [--no-new-privileges] [--privileged]
  *
  * `run` joins the cgroup the engine prepared, clones the container's first
  * process into new mount, UTS, IPC, PID and cgroup namespaces (network unless
@@ -19,13 +22,24 @@
  * exits with the container's status when it ends, so the engine learns the
  * exit code from this process's own.
  *
+ * `--ipc PATH` and `--pidns PATH` join another container's IPC and PID
+ * namespaces (docker run --ipc/--pid container:NAME), `host` keeps the host's.
+ * `--init` runs docker-init (this binary) as PID 1 in front of CMD.
+ *
+ * What the process may do, as runc sets it: the capabilities in --caps (the
+ * engine computes Docker's list; without --caps, Docker's default 14), the
+ * seccomp filter of Docker's default profile (unless unconfined), Docker's
+ * masked and read-only paths; --privileged: every capability, the host's
+ * devices, a writable /sys, no filter and nothing masked.
+ *
  * `exec` enters every namespace of a running container and its cgroup, then
- * runs CMD there with this process's stdio.
+ * runs CMD there with this process's stdio, with the same SECURITY as the container.
  *
  * Why C: busybox's unshare has no cgroup namespace and nothing to keep the
  * exit status of a detached container; these need a few syscalls in order.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -46,7 +60,10 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <sys/prctl.h>
 #include <unistd.h>
+
+#include "security.h"
 
 #define MAX_ENV 256
 /* Host ids a --userns container's root and users map to (Docker's remap default range size). */
@@ -55,7 +72,14 @@
 
 struct opts {
   const char *rootfs, *cgroup, *log, *hostname, *workdir, *user, *net, *host_exec;
+  /* --ipc, --pidns: "new", "host" or the path of a namespace to join */
+  const char *ipc, *pidns;
   int userns;
+  /* The capability set (bounding, permitted, effective), the seccomp filter, no_new_privs, --privileged. */
+  uint64_t caps;
+  int seccomp, no_new_privs, privileged;
+  /* --init: docker-init (this very binary, opened before pivot_root) runs as PID 1 in front of the command. */
+  int init, init_fd;
   /* --tty: the process gets a terminal; this process relays its stdin and output. */
   int tty;
   /* --stdin: the process reads this process's stdin (docker run -i, a build's COPY) */
@@ -193,10 +217,25 @@ static void apply_process(struct opts *o) {
     mkdir_p(o->workdir, 0755); /* exec's workdir may be missing too; harmless when present */
     if (chdir(o->workdir) < 0) die(126, "chdir %s", o->workdir);
   }
+  /* runc's order: the bounding set, then the filter (loaded while CAP_SYS_ADMIN
+   * is still held, so no_new_privs is only set when asked for), then the user,
+   * then the remaining sets. The filter allows setuid, capset and execve. */
+  if (caps_drop_bounding(o->caps) < 0) die(125, "drop capabilities from the bounding set");
+  if (o->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die(125, "set no_new_privs");
+  if (o->seccomp && seccomp_load(o->caps) < 0) die(125, "load the seccomp filter");
   if (o->user && *o->user) {
     if (setgroups(ngroups, groups) < 0 && errno != EPERM) die(126, "setgroups");
     if (setgid(gid) < 0) die(126, "setgid %u", gid);
     if (setuid(uid) < 0) die(126, "setuid %u", uid);
+  }
+  if (caps_apply(o->caps) < 0) die(125, "set capabilities");
+  if (o->init_fd >= 0) {
+    /* argv[-2] and argv[-1] are ours (see vmctr_main): docker-init -- CMD... */
+    char **argv = o->argv - 2;
+    argv[0] = "docker-init";
+    argv[1] = "--";
+    fexecve(o->init_fd, argv, environ);
+    die(126, "exec docker-init");
   }
   if (o->host_exec_fd >= 0) fexecve(o->host_exec_fd, o->argv, environ);
   else execvp(o->argv[0], o->argv);
@@ -232,6 +271,23 @@ static void dev_node(const char *root, const char *name) {
   mountx(src, dst, NULL, MS_BIND, NULL);
 }
 
+/* --privileged: every device of the host, as nodes of the same numbers (bind mounts in a user namespace). */
+static void all_devices(const char *root) {
+  DIR *d = opendir("/dev");
+  if (!d) die(125, "list /dev");
+  for (struct dirent *e; (e = readdir(d));) {
+    char src[300], dst[4096];
+    struct stat st;
+    snprintf(src, sizeof src, "/dev/%s", e->d_name);
+    if (lstat(src, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) continue;
+    snprintf(dst, sizeof dst, "%s/dev/%s", root, e->d_name);
+    struct stat there;
+    if (lstat(dst, &there) == 0) continue;
+    if (mknod(dst, st.st_mode, st.st_rdev) < 0) dev_node(root, e->d_name);
+  }
+  closedir(d);
+}
+
 /* A new terminal of the requested size: its master for us, its slave for the container. */
 static void open_terminal(struct opts *o, int *master, int *slave) {
   *master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -265,6 +321,7 @@ static int container_main(void *arg) {
   mountx("tmpfs", path, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
   const char *nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
   for (unsigned i = 0; i < sizeof nodes / sizeof *nodes; i++) dev_node(r, nodes[i]);
+  if (o->privileged) all_devices(r);
   snprintf(path, sizeof path, "%s/dev/pts", r); mkdir_p(path, 0755);
   mountx("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
   snprintf(path, sizeof path, "%s/dev/ptmx", r); symlink("pts/ptmx", path);
@@ -277,10 +334,12 @@ static int container_main(void *arg) {
   /* sysfs belongs to a network namespace: only a container with its own may mount it. */
   snprintf(path, sizeof path, "%s/sys", r); mkdir_p(path, 0555);
   if (own_net(o) || !o->userns) {
-    mountx("sysfs", path, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    /* Read-only, unless --privileged (as Docker mounts them). */
+    unsigned long ro = o->privileged ? 0 : MS_RDONLY;
+    mountx("sysfs", path, "sysfs", ro | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
     /* In its cgroup namespace, the container sees its own cgroup as the root. */
     snprintf(path, sizeof path, "%s/sys/fs/cgroup", r);
-    mountx("cgroup2", path, "cgroup2", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    mountx("cgroup2", path, "cgroup2", ro | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
   }
   for (int k = 0; k < o->nmounts; k++) {
     char src[1024], dst[1024], mode[8] = "";
@@ -294,6 +353,10 @@ static int container_main(void *arg) {
   if (chdir("/") < 0) die(125, "chdir /");
   if (umount2("/.pivot_root", MNT_DETACH) < 0) die(125, "detach the old root");
   rmdir("/.pivot_root");
+  if (!o->privileged) {
+    char why[300];
+    if (mask_paths(why, sizeof why) < 0) die(125, "%s", why);
+  }
   if (o->hostname && sethostname(o->hostname, strlen(o->hostname)) < 0) die(125, "sethostname");
   if (strcmp(o->net, "host") != 0) loopback_up();
   apply_process(o);
@@ -356,6 +419,16 @@ static int pump(int fd, struct linebuf *lb, FILE *log) {
   return 1;
 }
 
+/* "new": the clone flag for a namespace of its own; "host": none; a path: that namespace, joined now. */
+static int join_or_new(const char *how, int flag, const char *what) {
+  if (!how || !strcmp(how, "new")) return flag;
+  if (!strcmp(how, "host")) return 0;
+  int fd = open(how, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || setns(fd, flag) < 0) die(125, "join the %s namespace %s", what, how);
+  close(fd);
+  return 0;
+}
+
 static int cmd_run(struct opts *o) {
   if (!o->rootfs || !o->cgroup || !o->log) die(125, "run needs --rootfs, --cgroup and --log");
   if (o->host_exec && (o->host_exec_fd = open(o->host_exec, O_RDONLY | O_CLOEXEC)) < 0) die(125, "open %s", o->host_exec);
@@ -396,7 +469,12 @@ static int cmd_run(struct opts *o) {
   snprintf(path, sizeof path, "%s/cgroup.procs", o->cgroup);
   /* Joined before the clone, so the container's cgroup namespace is rooted at its own cgroup. */
   write_file(path, "0");
-  int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP | SIGCHLD;
+  int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWCGROUP | SIGCHLD;
+  /* Another container's IPC or PID namespace is joined here, before the clone, as the network one below.
+   * A joined PID namespace applies to this process's children: the container's process. */
+  flags |= join_or_new(o->ipc, CLONE_NEWIPC, "IPC");
+  flags |= join_or_new(o->pidns, CLONE_NEWPID, "PID");
+  if (o->init && (o->init_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC)) < 0) die(125, "open docker-init");
   if (o->net[0] == '/') {
     /* Joined here, before the clone: the container's process inherits it, whatever user namespace it gets. */
     int nfd = open(o->net, O_RDONLY | O_CLOEXEC);
@@ -563,7 +641,8 @@ static int cmd_exec(struct opts *o) {
 int layer_main(int argc, char **argv);
 
 int vmctr_main(int argc, char **argv) {
-  struct opts o = {.net = "new", .host_exec_fd = -1};
+  struct opts o = {.net = "new", .host_exec_fd = -1, .init_fd = -1, .seccomp = 1};
+  const char *caps = NULL;
   if (argc < 2) die(125, "usage: vmctr run|exec [options] -- CMD... | vmctr layer-tar|whiteouts DIR");
   const char *verb = argv[1];
   if (!strcmp(verb, "layer-tar") || !strcmp(verb, "whiteouts") || !strcmp(verb, "shift-ids")) return layer_main(argc, argv);
@@ -575,6 +654,9 @@ int vmctr_main(int argc, char **argv) {
     if (!strcmp(a, "--userns")) { o.userns = 1; continue; }
     if (!strcmp(a, "--tty")) { o.tty = 1; continue; }
     if (!strcmp(a, "--stdin")) { o.stdin_open = 1; continue; }
+    if (!strcmp(a, "--init")) { o.init = 1; continue; }
+    if (!strcmp(a, "--privileged")) { o.privileged = 1; continue; }
+    if (!strcmp(a, "--no-new-privileges")) { o.no_new_privs = 1; continue; }
     if (!v) die(125, "%s needs a value", a);
     if (!strcmp(a, "--rootfs")) o.rootfs = v;
     else if (!strcmp(a, "--cgroup")) o.cgroup = v;
@@ -583,6 +665,13 @@ int vmctr_main(int argc, char **argv) {
     else if (!strcmp(a, "--workdir")) o.workdir = v;
     else if (!strcmp(a, "--user")) o.user = v;
     else if (!strcmp(a, "--net")) o.net = v;
+    else if (!strcmp(a, "--ipc")) o.ipc = v;
+    else if (!strcmp(a, "--pidns")) o.pidns = v;
+    else if (!strcmp(a, "--caps")) caps = v;
+    else if (!strcmp(a, "--seccomp")) {
+      if (strcmp(v, "default") && strcmp(v, "unconfined")) { errno = 0; die(125, "--seccomp is default or unconfined, not %s", v); }
+      o.seccomp = !strcmp(v, "default");
+    }
     else if (!strcmp(a, "--host-exec")) o.host_exec = v;
     else if (!strcmp(a, "--pid")) o.pid = atoi(v);
     else if (!strcmp(a, "--tty-size")) { unsigned r = 0, c = 0; sscanf(v, "%ux%u", &r, &c); o.rows = r; o.cols = c; }
@@ -592,8 +681,13 @@ int vmctr_main(int argc, char **argv) {
     i++;
   }
   if (i >= argc) { errno = 0; die(125, "no command given"); }
+  /* Two slots before the command for "docker-init --": "--" and the option before it are done with. */
+  if (o.init && i < 4) { errno = 0; die(125, "--init needs the command after --"); }
+  if (o.init && o.host_exec) { errno = 0; die(125, "--init and --host-exec cannot be combined"); }
   o.argv = argv + i;
   errno = 0;
+  if (caps_parse(o.privileged ? "ALL" : caps, &o.caps) < 0) die(125, "bad --caps");
+  if (o.privileged) o.seccomp = 0;
   if (!strcmp(verb, "run")) return cmd_run(&o);
   if (!strcmp(verb, "exec")) return cmd_exec(&o);
   die(125, "unknown verb %s", verb);

@@ -8,7 +8,7 @@
  * instruction and (for COPY/ADD) a checksum of its sources.
  */
 import type { Engine } from '../engine';
-import { EngineError } from '../engine';
+import { isKind } from '../engineError';
 import { hexOf, sha256, type Digest } from '../images/digest';
 import type { Image } from '../images/imageStore';
 import { ImageTree } from '../images/imageTree';
@@ -249,10 +249,9 @@ export class Builder {
     }
     log(`Successfully built ${short(image.id)}\n`);
     for (const t of opts.tags ?? []) {
-      await this.engine.images.tag(image.manifestDigest, t).catch((e: Error) => {
+      await this.engine.imageService.tag(image, t).catch((e: Error) => {
         throw new BuildError(e.message);
       });
-      this.engine.events.emit('image', 'tag', image.id, { name: t });
       log(`Successfully tagged ${t.includes(':') && !t.slice(t.lastIndexOf(':')).includes('/') ? t : `${t}:latest`}\n`);
     }
     return { image: await this.engine.images.resolve(image.id), steps, warnings };
@@ -285,7 +284,7 @@ export class Builder {
     try {
       image = earlier ?? (await this.engine.image(ref));
     } catch (e) {
-      if (e instanceof EngineError && e.status === 404) {
+      if (isKind(e, 'notFound')) {
         throw this.error(
           ins,
           `image ${ref} is not here, and this playground has no registry to pull it from: build it or load it first`,

@@ -2,6 +2,7 @@
 import type { Digest } from '../images/digest';
 import type { Step } from '../runtime/containerPlan';
 import type { PortBindings } from '../network/portBindings';
+import type { SecurityHostConfig } from '../runtime/security';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'exited' | 'removing';
 
@@ -18,7 +19,8 @@ export interface ContainerConfig {
   OpenStdin: boolean;
 }
 
-export interface HostConfig {
+/** CapAdd, CapDrop, Privileged, SecurityOpt, Init, IpcMode, PidMode: see runtime/security.ts. */
+export interface HostConfig extends SecurityHostConfig {
   Memory: number;
   NanoCpus: number;
   PidsLimit: number | null;

@@ -43,3 +43,6 @@ export function randomName(taken: (name: string) => boolean, rand: () => number 
   }
   throw new Error('no free container name');
 }
+
+/** Docker's rule for container names (and volume and network names): daemon/names.go's validContainerNamePattern. */
+export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;

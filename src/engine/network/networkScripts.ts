@@ -6,7 +6,7 @@
  * /var/run/netns keeps it alive, one veth pair per network joins it to that
  * network's bridge, and vmctr joins it with --net <file>.
  */
-import { shellQuote as q } from '../runtime/containerPlan';
+import { joinScripts, sh, type Script } from '../shell';
 import type { Endpoint, Network } from './networks';
 
 export const NETNS_DIR = '/var/run/netns';
@@ -43,26 +43,26 @@ function endpointSpec(n: Network, e: Endpoint, defaultRoute: boolean): string {
  * namespace under its final name, the host end on the bridge, the address.
  * vmnet (vm-image/guest/netsetup.c) does it over rtnetlink in one process.
  */
-export function endpointUp(containerId: string, n: Network, e: Endpoint, defaultRoute: boolean): string {
-  return `vmnet up ${q(netnsPath(containerId))} --endpoint ${q(endpointSpec(n, e, defaultRoute))}`;
+export function endpointUp(containerId: string, n: Network, e: Endpoint, defaultRoute: boolean): Script {
+  return sh`vmnet up ${netnsPath(containerId)} --endpoint ${endpointSpec(n, e, defaultRoute)}`;
 }
 
-export function endpointDown(containerId: string, e: Endpoint): string {
+export function endpointDown(containerId: string, e: Endpoint): Script {
   // Deleting one end of a veth pair deletes the other, on the bridge.
-  return `nsenter --net=${q(netnsPath(containerId))} ip link del ${e.ifname} 2>/dev/null || true`;
+  return sh`nsenter --net=${netnsPath(containerId)} ip link del ${e.ifname} 2>/dev/null || true`;
 }
 
 /** Docker's userland proxy for each published port, started once it listens; their pids kept for the teardown. */
-export function proxiesUp(containerId: string, proxies: readonly PortProxy[]): string {
-  if (!proxies.length) return '';
-  const pids = q(proxyPids(containerId));
-  return [
-    `mkdir -p ${PROXY_DIR}`,
+export function proxiesUp(containerId: string, proxies: readonly PortProxy[]): Script | null {
+  if (!proxies.length) return null;
+  const pids = proxyPids(containerId);
+  return joinScripts([
+    sh`mkdir -p ${PROXY_DIR}`,
     ...proxies.map(
       (p) =>
-        `docker-proxy -proto tcp -host-ip ${p.hostIp} -host-port ${p.hostPort} -container-ip ${p.containerIp} -container-port ${p.containerPort} >> ${pids}`,
+        sh`docker-proxy -proto tcp -host-ip ${p.hostIp} -host-port ${p.hostPort} -container-ip ${p.containerIp} -container-port ${p.containerPort} >> ${pids}`,
     ),
-  ].join('\n');
+  ]);
 }
 
 /** The container's network namespace with its endpoints and published ports, before its process starts. */
@@ -70,16 +70,17 @@ export function sandboxUp(
   containerId: string,
   endpoints: readonly { network: Network; endpoint: Endpoint }[],
   proxies: readonly PortProxy[],
-): string {
-  const ns = q(netnsPath(containerId));
-  return [
+): Script {
+  const endpointArgs = endpoints.flatMap(({ network, endpoint }, i) => [
+    '--endpoint',
+    endpointSpec(network, endpoint, i === 0),
+  ]);
+  return joinScripts([
     sandboxDown(containerId),
-    // A new namespace kept at ns, loopback up, then every endpoint, the first one with the default route.
-    `vmnet up ${ns} --create${endpoints.map(({ network, endpoint }, i) => ` --endpoint ${q(endpointSpec(network, endpoint, i === 0))}`).join('')}`,
+    // A new namespace kept at its path, loopback up, then every endpoint, the first one with the default route.
+    sh`vmnet up ${netnsPath(containerId)} --create ${endpointArgs}`,
     proxiesUp(containerId, proxies),
-  ]
-    .filter(Boolean)
-    .join('\n');
+  ]);
 }
 
 /**
@@ -87,13 +88,13 @@ export function sandboxUp(
  * the last reference to the namespace gone the kernel deletes its veth ends,
  * which takes their peers off the bridges.
  */
-export function sandboxDown(containerId: string): string {
-  const ns = q(netnsPath(containerId));
-  const pids = q(proxyPids(containerId));
-  return [
-    `if [ -f ${pids} ]; then kill $(cat ${pids}) 2>/dev/null; rm -f ${pids}; fi`,
-    `if [ -e ${ns} ]; then umount ${ns} 2>/dev/null; rm -f ${ns}; fi`,
-  ].join('\n');
+export function sandboxDown(containerId: string): Script {
+  const ns = netnsPath(containerId);
+  const pids = proxyPids(containerId);
+  return joinScripts([
+    sh`if [ -f ${pids} ]; then kill $(cat ${pids}) 2>/dev/null; rm -f ${pids}; fi`,
+    sh`if [ -e ${ns} ]; then umount ${ns} 2>/dev/null; rm -f ${ns}; fi`,
+  ]);
 }
 
 /**
@@ -117,6 +118,6 @@ export function hostsFile(
 }
 
 /** Writes a file in place (same inode), so a bind mount of it in a running container sees the new text. */
-export function rewriteInPlace(path: string, content: string): string {
-  return `[ -e ${q(path)} ] && printf %s ${q(content)} > ${q(path)}`;
+export function rewriteInPlace(path: string, content: string): Script {
+  return sh`[ -e ${path} ] && printf %s ${content} > ${path}`;
 }

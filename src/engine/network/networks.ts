@@ -7,7 +7,7 @@
  * look like (see networkScripts.ts) and what `docker network inspect` shows.
  */
 import { randomId } from '../images/digest';
-import { EngineError } from '../engineError';
+import { conflict, forbidden, invalidParameter, notFound } from '../engineError';
 import {
   formatSubnet,
   freeSubnet,
@@ -94,7 +94,7 @@ export class Networks {
     if (byName) return byName;
     const byId = [...this.all.values()].filter((n) => ref.length > 0 && n.id.startsWith(ref));
     if (byId.length === 1) return byId[0]!;
-    throw new EngineError(`network ${ref} not found`, 404);
+    throw notFound(`network ${ref} not found`);
   }
 
   create(opts: {
@@ -106,24 +106,24 @@ export class Networks {
   }) {
     const { name } = opts;
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) {
-      throw new EngineError(`invalid network name "${name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`, 400);
+      throw invalidParameter(`invalid network name "${name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
     }
     if ([...this.all.values()].some((n) => n.name === name)) {
-      throw new EngineError(`network with name ${name} already exists`, 409);
+      throw conflict(`network with name ${name} already exists`);
     }
     const driver = opts.driver ?? 'bridge';
     if (driver !== 'bridge') {
-      throw new EngineError(`plugin "${driver}" not found: this playground's networks are bridge networks`, 404);
+      throw notFound(`plugin "${driver}" not found: this playground's networks are bridge networks`);
     }
     const inUse = [PAGE_SUBNET, ...this.list().flatMap((n) => (n.subnet ? [n.subnet] : []))];
     let subnet: Subnet;
     try {
       subnet = opts.subnet ? parseSubnet(opts.subnet) : freeSubnet(inUse);
     } catch (e) {
-      throw new EngineError((e as Error).message, 400);
+      throw invalidParameter((e as Error).message);
     }
     if (opts.subnet && inUse.some((u) => overlaps(u, subnet))) {
-      throw new EngineError(`Pool overlaps with other one on this address space`, 403);
+      throw forbidden(`Pool overlaps with other one on this address space`);
     }
     const id = randomId();
     const n: Network = {
@@ -145,9 +145,9 @@ export class Networks {
 
   remove(ref: string): Network {
     const n = this.get(ref);
-    if (n.predefined) throw new EngineError(`${n.name} is a pre-defined network and cannot be removed`, 403);
+    if (n.predefined) throw forbidden(`${n.name} is a pre-defined network and cannot be removed`);
     if (n.endpoints.size) {
-      throw new EngineError(`error while removing network: network ${n.name} id ${n.id} has active endpoints`, 403);
+      throw forbidden(`error while removing network: network ${n.name} id ${n.id} has active endpoints`);
     }
     this.all.delete(n.id);
     return n;
@@ -155,9 +155,9 @@ export class Networks {
 
   /** A new endpoint for a container on a bridge network: the next free address, Docker's MAC for it. */
   attach(n: Network, container: { Id: string; Name: string }, ifname: string): Endpoint {
-    if (n.driver !== 'bridge' || !n.subnet) throw new EngineError(`network ${n.name} has no addresses to give`, 400);
+    if (n.driver !== 'bridge' || !n.subnet) throw invalidParameter(`network ${n.name} has no addresses to give`);
     if (n.endpoints.has(container.Id)) {
-      throw new EngineError(`endpoint with name ${container.Name} already exists in network ${n.name}`, 403);
+      throw forbidden(`endpoint with name ${container.Name} already exists in network ${n.name}`);
     }
     const ip = nextAddress(n.subnet, [n.gateway!, ...[...n.endpoints.values()].map((e) => e.ip)]);
     const e: Endpoint = {

@@ -3,7 +3,7 @@
  * port), checked when the container is made and bound when it starts. A
  * binding without a host port gets a free one from Docker's ephemeral range.
  */
-import { EngineError } from '../engineError';
+import { invalidParameter, systemError } from '../engineError';
 
 export interface PortBinding {
   HostIp: string;
@@ -19,14 +19,13 @@ export function checkPortBindings(bindings: PortBindings): PortBindings {
   const out: PortBindings = {};
   for (const [key, list] of Object.entries(bindings)) {
     const m = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/.exec(key);
-    if (!m || Number(m[1]) < 1 || Number(m[1]) > 65535) throw new EngineError(`invalid container port: ${key}`, 400);
-    if (m[2] && m[2] !== 'tcp')
-      throw new EngineError(`only tcp ports can be published in this playground: ${key}`, 400);
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > 65535) throw invalidParameter(`invalid container port: ${key}`);
+    if (m[2] && m[2] !== 'tcp') throw invalidParameter(`only tcp ports can be published in this playground: ${key}`);
     out[`${m[1]}/tcp`] = (list ?? []).map((b) => {
       const hostIp = b.HostIp || '0.0.0.0';
-      if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(hostIp)) throw new EngineError(`invalid host ip: ${b.HostIp}`, 400);
+      if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(hostIp)) throw invalidParameter(`invalid host ip: ${b.HostIp}`);
       if (b.HostPort && (!/^\d{1,5}$/.test(b.HostPort) || Number(b.HostPort) < 1 || Number(b.HostPort) > 65535)) {
-        throw new EngineError(`invalid host port: ${b.HostPort}`, 400);
+        throw invalidParameter(`invalid host port: ${b.HostPort}`);
       }
       return { HostIp: hostIp, HostPort: b.HostPort ?? '' };
     });
@@ -46,9 +45,8 @@ export function allocatePorts(bindings: PortBindings, taken: ReadonlySet<number>
     out[key] = list.map((b) => {
       let port = b.HostPort ? Number(b.HostPort) : 0;
       if (port && used.has(port)) {
-        throw new EngineError(
+        throw systemError(
           `driver failed programming external connectivity: Bind for ${b.HostIp}:${port} failed: port is already allocated`,
-          500,
         );
       }
       if (!port) {

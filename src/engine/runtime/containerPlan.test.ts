@@ -92,7 +92,7 @@ describe('containerPlan', () => {
     expect(shellQuote('/plain/path')).toBe('/plain/path');
     const overlay = containerPlan(spec).find((s) => s.kind === 'mountOverlay')!;
     if (overlay.kind !== 'mountOverlay') throw new Error('unreachable');
-    expect(stepCommand(overlay)).toBe(
+    expect(stepCommand(overlay).text).toBe(
       `mount -t overlay overlay -o lowerdir=/var/lib/docker/init:/var/lib/docker/layers/top:/var/lib/docker/layers/base,upperdir=/var/lib/docker/overlay2/${id}/diff,workdir=/var/lib/docker/overlay2/${id}/work /var/lib/docker/overlay2/${id}/merged`,
     );
   });

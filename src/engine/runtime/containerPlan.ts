@@ -3,6 +3,7 @@
  * the guest. The runtime executes exactly these steps, and the UI can show the
  * same list, so the picture and the machine cannot disagree.
  */
+import { quote, raw, sh, type Script } from '../shell';
 
 export interface ContainerSpec {
   /** 64 hex digits, as Docker's container ids. */
@@ -25,7 +26,7 @@ export interface ContainerSpec {
    * none: a namespace with only loopback; host: the host's; or a namespace
    * the engine prepares (bind-mounted at `netns`) with `setup`'s script.
    */
-  network: 'none' | 'host' | { netns: string; setup: string };
+  network: 'none' | 'host' | { netns: string; setup: string } | { join: string };
   /** --userns: its root is host uid USERNS_BASE, so `layers` must be copies with owners shifted by that much. */
   userns: boolean;
   /** -t: the first process gets a terminal of this size. */
@@ -40,6 +41,33 @@ export interface ContainerSpec {
   stdin?: boolean;
   /** Run this guest binary instead of looking argv[0] up in the container (see vmctr --host-exec). */
   hostExec?: string;
+  /** What the process may do (see security.ts); Docker's defaults when absent. */
+  security?: ContainerSecurity;
+  /** --init: docker-init runs as PID 1 and the command as its child. */
+  init?: boolean;
+  /** --ipc / --pid: the host's namespace, or another container's (/proc/<pid>/ns/… of its first process). */
+  ipc?: 'host' | { join: string };
+  pid?: 'host' | { join: string };
+}
+
+export interface ContainerSecurity {
+  /** The capability list the container keeps, e.g. Docker's 14 defaults. */
+  capabilities: readonly string[];
+  /** Docker's default seccomp profile, or none. */
+  seccomp: 'default' | 'unconfined';
+  noNewPrivileges: boolean;
+  /** Every capability, the host's devices, a writable /sys, no masking, no filter. */
+  privileged: boolean;
+}
+
+/** vmctr's options for what the process may do: the same for the container's first process and for exec. */
+export function securityArgs(sec: ContainerSecurity | undefined): string[] {
+  if (!sec) return [];
+  if (sec.privileged) return ['--privileged'];
+  const args = ['--caps', sec.capabilities.join(',')];
+  if (sec.seccomp === 'unconfined') args.push('--seccomp', 'unconfined');
+  if (sec.noNewPrivileges) args.push('--no-new-privileges');
+  return args;
 }
 
 export type Step =
@@ -184,7 +212,7 @@ export function containerPlan(spec: ContainerSpec): Step[] {
       why: "the container's /etc/resolv.conf, bind-mounted as Docker does",
     },
   );
-  if (typeof spec.network === 'object') {
+  if (typeof spec.network === 'object' && 'setup' in spec.network) {
     steps.push({
       kind: 'network',
       script: spec.network.setup,
@@ -219,50 +247,52 @@ export function containerPlan(spec: ContainerSpec): Step[] {
   for (const m of spec.mounts ?? []) runArgs.push('--mount', `${m.source}:${m.target}${m.readonly ? ':ro' : ''}`);
   if (spec.stdin) runArgs.push('--stdin');
   if (spec.hostExec) runArgs.push('--host-exec', spec.hostExec);
-  runArgs.push('--net', typeof spec.network === 'object' ? spec.network.netns : spec.network);
+  runArgs.push(...securityArgs(spec.security));
+  if (spec.init) runArgs.push('--init');
+  if (spec.ipc) runArgs.push('--ipc', spec.ipc === 'host' ? 'host' : spec.ipc.join);
+  if (spec.pid) runArgs.push('--pidns', spec.pid === 'host' ? 'host' : spec.pid.join);
+  const net = spec.network;
+  runArgs.push('--net', typeof net !== 'object' ? net : 'join' in net ? net.join : net.netns);
   runArgs.push('--', ...spec.argv);
   steps.push({
     kind: 'start',
     argv: runArgs,
-    why: 'new namespaces, pivot_root into the merged dir, then the command as pid 1',
+    why: spec.init
+      ? 'new namespaces, pivot_root into the merged dir, capabilities and seccomp as Docker sets them, then docker-init as pid 1 with the command as its child'
+      : 'new namespaces, pivot_root into the merged dir, capabilities and seccomp as Docker sets them, then the command as pid 1',
   });
   return steps;
 }
 
-/** Quotes a word for the guest's /bin/sh. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+/** Quotes a word for the guest's /bin/sh (the quoting helper's, under the name the plan's callers know). */
+export const shellQuote = quote;
 
 /** The guest command that performs one preparation step ('start' runs on its own). */
-export function stepCommand(step: Exclude<Step, { kind: 'start' }>): string {
-  const q = shellQuote;
+export function stepCommand(step: Exclude<Step, { kind: 'start' }>): Script {
   switch (step.kind) {
     case 'mkdir':
-      return `mkdir -p ${q(step.path)}`;
+      return sh`mkdir -p ${step.path}`;
     case 'initLayer': {
       // Shared and in use as a lower dir: only made once, never rewritten.
-      const files = step.files.map((f) => q(`${step.path}/${f}`));
-      return (
-        `mkdir -p ${step.dirs.map((d) => q(`${step.path}/${d}`)).join(' ')} && ` +
-        `for f in ${files.join(' ')}; do [ -e "$f" ] || : > "$f"; done` +
-        (step.owner ? ` && chown -R ${q(step.owner)} ${q(step.path)}` : '')
-      );
+      const files = step.files.map((f) => `${step.path}/${f}`);
+      const made = sh`mkdir -p ${step.dirs.map((d) => `${step.path}/${d}`)} && for f in ${files}; do [ -e "$f" ] || : > "$f"; done`;
+      return step.owner ? sh`${made} && chown -R ${step.owner} ${step.path}` : made;
     }
     case 'chown':
-      return `chown ${q(step.owner)} ${step.paths.map(q).join(' ')}`;
+      return sh`chown ${step.owner} ${step.paths}`;
     case 'mountOverlay':
-      return `mount -t overlay overlay -o ${q(`lowerdir=${step.lower.join(':')},upperdir=${step.upper},workdir=${step.work}`)} ${q(step.target)}`;
+      return sh`mount -t overlay overlay -o ${`lowerdir=${step.lower.join(':')},upperdir=${step.upper},workdir=${step.work}`} ${step.target}`;
     case 'cgroupCreate':
-      return `mkdir -p ${q(step.path)}`;
+      return sh`mkdir -p ${step.path}`;
     case 'cgroupWrite':
-      return `echo ${q(step.value)} > ${q(`${step.path}/${step.file}`)}`;
+      return sh`echo ${step.value} > ${`${step.path}/${step.file}`}`;
     case 'network':
-      return step.script;
+      // Made by networkScripts.ts with the same helper, and kept as text in the plan to be shown.
+      return raw(step.script);
     case 'writeFile': {
       // test and printf are the shell's own: no program is started unless the directory is missing.
-      const dir = q(step.path.slice(0, step.path.lastIndexOf('/')));
-      return `{ [ -d ${dir} ] || mkdir -p ${dir}; } && printf %s ${q(step.content)} > ${q(step.path)}`;
+      const dir = step.path.slice(0, step.path.lastIndexOf('/'));
+      return sh`{ [ -d ${dir} ] || mkdir -p ${dir}; } && printf %s ${step.content} > ${step.path}`;
     }
   }
 }

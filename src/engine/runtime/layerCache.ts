@@ -3,10 +3,10 @@
  * /var/lib/docker/layers/<diff id>: every container and image that uses a
  * layer shares that one directory as an overlay lower dir.
  */
-import type { Guest } from '../guest';
+import { execScript, type Guest } from '../guest';
 import { hexOf, type Digest } from '../images/digest';
 import { isGzip, readLayer } from '../images/layerArchive';
-import { shellQuote } from './containerPlan';
+import { sh } from '../shell';
 
 export const LAYERS_DIR = '/var/lib/docker/layers';
 
@@ -47,18 +47,15 @@ export class LayerCache {
     const data = await blob();
     // Refused here, before a byte reaches the guest: an entry that would land outside the layer's directory.
     await readLayer(data);
-    const q = shellQuote(dir);
     // Into a temporary directory first: a half-unpacked layer is never used.
     // Then the OCI `.wh.` markers become the whiteouts overlayfs reads.
-    const r = await this.guest.exec(
-      [
-        '/bin/sh',
-        '-c',
-        `set -e; mkdir -p ${parent}; t=$(mktemp -d ${parent}/.unpack.XXXXXX); ` +
-          `{ tar -x${isGzip(data) ? 'z' : ''}f - -C "$t" && vmctr whiteouts "$t"` +
-          `${idShift ? ` && vmctr shift-ids "$t" ${idShift}` : ''}; } || { rm -rf "$t"; exit 1; }; ` +
-          `chmod 755 "$t"; mv "$t" ${q}`,
-      ],
+    const unpack = sh`tar ${isGzip(data) ? '-xzf' : '-xf'} - -C "$t" && vmctr whiteouts "$t"`;
+    const shift = idShift ? sh` && vmctr shift-ids "$t" ${idShift}` : sh``;
+    const r = await execScript(
+      this.guest,
+      sh`set -e; mkdir -p ${parent}; t=$(mktemp -d ${`${parent}/.unpack.XXXXXX`})
+        { ${unpack}${shift}; } || { rm -rf "$t"; exit 1; }
+        chmod 755 "$t"; mv "$t" ${dir}`,
       { stdin: data },
     );
     if (r.exitCode !== 0) {

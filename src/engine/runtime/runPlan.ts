@@ -1,5 +1,6 @@
-import type { Guest, GuestExecResult, GuestProcess } from '../guest';
-import { shellQuote, stepCommand, type Step } from './containerPlan';
+import { execScript, spawnScript, type Guest, type GuestExecResult, type GuestProcess } from '../guest';
+import { joinScripts, sh, type Script } from '../shell';
+import { stepCommand, type Step } from './containerPlan';
 
 export interface StartedContainer {
   /** The container's first process, as the host (the guest kernel's root pid namespace) numbers it. */
@@ -42,33 +43,40 @@ export async function runPlan(
   steps: readonly Step[],
   onOutput?: (line: OutputLine) => void,
   /** `tag`: names the run on the channel, so a restored machine's engine can adopt it (adoptRun). */
-  opts: { before?: string; after?: string; teardown?: string; tag?: string } = {},
+  opts: { before?: Script; after?: Script; teardown?: Script; tag?: string } = {},
 ): Promise<StartedContainer> {
   const start = steps.at(-1);
   if (!start || start.kind !== 'start') throw new Error('a plan ends with its start step');
   const prep = steps.slice(0, -1) as Exclude<Step, { kind: 'start' }>[];
   // "ok N" after each step tells which one failed, if one does.
-  const script = [
-    ...(opts.before ? [`{\n${opts.before}\n} >/dev/null 2>&1`] : []),
-    'set -e',
-    ...prep.map((s, i) => `${stepCommand(s)}\necho ok ${i}`),
-    'set +e',
-    start.argv.map(shellQuote).join(' '),
-    'status=$?',
-    ...(opts.after ? [`{\n${opts.after}\n} >/dev/null 2>&1`] : []),
-    ...(opts.teardown ? [`{\n${opts.teardown}\n} >/dev/null 2>&1`, 'echo torn-down'] : []),
-    'exit $status',
-  ].join('\n');
+  const quietly = (part: Script) => sh`{
+${part}
+} >/dev/null 2>&1`;
+  const script = joinScripts([
+    opts.before && quietly(opts.before),
+    sh`set -e`,
+    ...prep.map(
+      (s, i) => sh`${stepCommand(s)}
+echo ok ${i}`,
+    ),
+    sh`set +e`,
+    sh`${start.argv}`,
+    sh`status=$?`,
+    opts.after && quietly(opts.after),
+    opts.teardown &&
+      sh`${quietly(opts.teardown)}
+echo torn-down`,
+    sh`exit $status`,
+  ]);
   const out = containerOutput(onOutput);
   let run: Promise<GuestExecResult>;
   let input: StartedContainer['input'];
-  const argv = ['/bin/sh', '-c', script];
   const tag = opts.tag ? { tag: opts.tag } : {};
   if (interactive(start.argv)) {
-    const p = guest.spawn(argv, { onStdout: out.onStdout, ...tag });
+    const p = spawnScript(guest, script, { onStdout: out.onStdout, ...tag });
     run = p.done;
     input = { write: (d) => p.write(d), closeStdin: () => p.closeStdin() };
-  } else run = guest.exec(argv, { onStdout: out.onStdout, ...tag });
+  } else run = execScript(guest, script, { onStdout: out.onStdout, ...tag });
   const exited = run.then((res) => ({ exitCode: res.exitCode, oomKilled: out.oomKilled, tornDown: out.tornDown }));
   // The script ending before vmctr printed the pid: a step failed, or the container never started.
   const failedToStart = run.then((res) => {
@@ -130,12 +138,12 @@ function containerOutput(onOutput?: (line: OutputLine) => void, afterPid = false
 /** A container's run taken over from a saved machine (see Guest.adopt): what runPlan returned for it, minus the pid. */
 export interface AdoptedRun {
   exited: StartedContainer['exited'];
-  input?: StartedContainer['input'];
+  input: NonNullable<StartedContainer['input']>;
 }
 
 /**
  * Adopts the run of a container that was running when the machine was saved
- * (`tag` as runPlan was given it): its output and exit reach the restored
+ * (tagged runTag(id) by runPlan): its output and exit reach the restored
  * engine as they reached the old one. Null if the guest has no such run.
  */
 export function adoptRun(guest: Guest, tag: string, onOutput?: (line: OutputLine) => void): AdoptedRun | null {
