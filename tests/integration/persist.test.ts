@@ -1,4 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,8 +10,10 @@ import { END_OF_OUTPUT } from '../../src/engine/engine';
 import { createNodeEngine } from '../../src/node/nodeEngine';
 import { bootNodeVm, nodeAssets } from '../../src/node/nodeVm';
 import { VmHost } from '../../src/vm/vmHost';
+import { packMachine } from '../../src/worker/machineFile';
 import {
   captureMachine,
+  identityOf,
   notQuiet,
   reattach,
   waitQuiet,
@@ -150,4 +155,28 @@ describe('a machine snapshot: the guest and the daemon restored together', () =>
     expect((await sh('docker rm -f web stopped pinger')).code).toBe(0);
     expect(engine.list(true).map((c) => c.Name)).toEqual(['ticker']);
   });
+
+  it("a machine file: the lesson's checks run on it headless (npm run lab -- lesson check … --machine)", async () => {
+    expect((await sh('docker run -d --name ns-demo --hostname demo busybox sleep 600')).code).toBe(0);
+    await waitQuiet(vm, () => null, 10_000);
+    const now = await captureMachine(vm, engine);
+    const file = join(store, 'student.zip');
+    const work = { 'playground.progress.v1/03-namespaces': JSON.stringify({ step: 0, passed: { 'own-hostname': 1 } }) };
+    writeFileSync(
+      file,
+      packMachine(
+        { ...now, gz: gzipSync(new Uint8Array(now.state)), work, createdAt: Date.now() },
+        identityOf(nodeAssets().manifest),
+        'test',
+      ),
+    );
+    const r = await promisify(execFile)(
+      'npx',
+      ['tsx', 'scripts/lab.ts', 'lesson', 'check', 'lessons/03-namespaces', '--machine', file],
+      { timeout: 240_000 },
+    ).catch((e: { stdout: string; stderr: string; code: number }) => e);
+    expect(r.stdout).toMatch(/✓ own-hostname \(marked passed in the student's browser\)/);
+    expect(r.stdout).toMatch(/✗ enter-it/);
+    expect((r as { code?: number }).code).toBe(1);
+  }, 300_000);
 });
