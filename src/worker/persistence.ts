@@ -23,6 +23,14 @@ const MIN_INTERVAL_MS = 30_000;
 const QUIET_TIMEOUT_MS = 5000;
 const ASKED_TIMEOUT_MS = 30_000;
 
+/**
+ * The daemon's image store is one IndexedDB database shared by every tab and
+ * frame of the site: requests that change it (build, tag, rmi, prune, load,
+ * pull, commit …) hold this Web Lock exclusively, reads hold it shared, so
+ * a prune in one tab never deletes the layers a build in another is writing.
+ */
+export const IMAGE_STORE_LOCK = 'container-playground-engine/images';
+
 /** Docker API requests that last as long as a container or a client (they survive a snapshot; their clients are disconnected). */
 const LASTING = /^(?:POST|GET) \/(?:v[\d.]+\/)?(?:containers\/[^/]+\/(?:attach|wait|logs)|events|exec\/[^/]+\/start)\b/;
 
@@ -65,6 +73,7 @@ export class Persistence {
     private readonly machine: MachineAccess,
     readonly site: SiteInfo,
     store?: SnapshotStore,
+    private readonly locks: LockManager | null = typeof navigator !== 'undefined' ? (navigator.locks ?? null) : null,
   ) {
     this.store = store ?? new SnapshotStore(undefined, undefined, () => this.storageChanged());
     this.status.storage = this.store.mode;
@@ -90,12 +99,31 @@ export class Persistence {
     }
   }
 
-  /** Wraps the engine's API handler so a snapshot knows which requests are still being answered. */
+  /** Work that changes the image store (a build, a load from the page), under its lock and seen by snapshots. */
+  imageWork<T>(work: () => Promise<T>): Promise<T> {
+    return this.busy(() => this.withImageLock('exclusive', work));
+  }
+
+  private withImageLock<T>(mode: LockMode, work: () => Promise<T>): Promise<T> {
+    if (!this.locks) return work();
+    return this.locks.request(IMAGE_STORE_LOCK, { mode }, work) as Promise<T>;
+  }
+
+  /**
+   * Wraps the engine's API handler: a snapshot knows which requests are
+   * still being answered, and a request runs under the image store's lock
+   * (exclusive if it may change the store, shared if it only reads).
+   */
   trackApi(handler: ApiHandler): ApiHandler {
     return (stream: ApiStream) => {
       let seen = false;
+      let unlock: (() => void) | null = null;
+      /** Bytes that arrived while the request waited for the lock. */
+      let waiting: Uint8Array[] | null = null;
       const done = () => {
         this.busyConnections.delete(stream.id);
+        unlock?.();
+        unlock = null;
         this.activity();
       };
       const closeListeners: (() => void)[] = [done];
@@ -113,12 +141,33 @@ export class Persistence {
       stream.onClose(() => closeListeners.forEach((l) => l()));
       const feed = handler(tracked);
       return (data: Uint8Array) => {
+        this.activity();
+        if (waiting) {
+          waiting.push(data);
+          return;
+        }
         if (!seen) {
           seen = true;
           const line = new TextDecoder().decode(data.subarray(0, 200)).split('\r\n', 1)[0] ?? '';
-          if (!LASTING.test(line)) this.busyConnections.add(stream.id);
+          if (!LASTING.test(line)) {
+            this.busyConnections.add(stream.id);
+            if (this.locks) {
+              const queued: Uint8Array[] = [data];
+              waiting = queued;
+              const mode: LockMode = /^(GET|HEAD) /.test(line) ? 'shared' : 'exclusive';
+              void this.withImageLock(mode, () => {
+                waiting = null;
+                for (const d of queued) feed(d);
+                // Held until the answer ends or the client goes.
+                return new Promise<void>((release) => {
+                  unlock = release;
+                  if (!this.busyConnections.has(stream.id)) release();
+                });
+              });
+              return;
+            }
+          }
         }
-        this.activity();
         feed(data);
       };
     };

@@ -355,7 +355,7 @@ const api: VmWorkerApi = {
     eventListeners.push(listener);
   },
   build(req, onLog, onStep) {
-    return persistence.busy(() => build(req, onLog, onStep));
+    return persistence.imageWork(() => build(req, onLog, onStep));
   },
   async evaluateCheck(check, sinceMs) {
     return evaluateSince(currentEngine(), check, sinceMs);
@@ -427,7 +427,7 @@ const api: VmWorkerApi = {
     return Comlink.transfer(tar, [tar.buffer]);
   },
   loadImages(archive) {
-    return persistence.busy(() => currentEngine().imageService.load(archive));
+    return persistence.imageWork(() => currentEngine().imageService.load(archive));
   },
   async boot(opts) {
     bootOpts = opts;
