@@ -263,6 +263,7 @@ export class Persistence {
         running: snap.running,
       };
       await this.store.put({ meta, gz, engine: { format: SNAPSHOT_FORMAT, ...snap.engine }, channels: snap.channels });
+      if (this.early?.id === id) this.early = null;
       this.set({ lastSaved: { at: meta.createdAt, bytes: meta.bytes, pausedMs: meta.pausedMs, kind } });
       return meta;
     } finally {
@@ -277,7 +278,9 @@ export class Persistence {
    */
   async load(id: string): Promise<{ record: SnapshotRecord; state: ArrayBuffer } | null> {
     const m = this.machine.manifest();
-    const record = await this.store.get(id);
+    const early = this.early?.id === id ? this.early.read : null;
+    this.early = null;
+    const record = early ? (await early)?.record : await this.store.get(id);
     if (!record || !m) return null;
     const engine = record.engine as { format?: number } | null;
     const why = refusal({ ...record.meta.site, stateKey: record.meta.stateKey, format: engine?.format }, identityOf(m));
@@ -286,11 +289,31 @@ export class Persistence {
       return null;
     }
     try {
-      return { record, state: await gunzip(record.gz) };
+      const unpacked = early ? (await early)?.state : null;
+      return { record, state: unpacked ?? (await gunzip(record.gz)) };
     } catch (e) {
       this.refuse(record.meta, 'corrupt', `its bytes cannot be read: ${(e as Error).message}`);
       return null;
     }
+  }
+
+  /** A snapshot read (and unpacked) ahead of the boot that will want it. */
+  private early: { id: string; read: Promise<{ record: SnapshotRecord; state: ArrayBuffer | null } | null> } | null =
+    null;
+
+  /**
+   * Starts reading snapshot `id` from storage and unpacking it now, while
+   * the page and the emulator load: a resume then waits for neither. It is
+   * checked against the site's machine when load() takes it.
+   */
+  readAhead(id: string): void {
+    const read = this.store.get(id).then(async (record) => {
+      if (!record) return null;
+      const state = await gunzip(record.gz).catch(() => null);
+      return { record, state };
+    });
+    read.catch(() => {});
+    this.early = { id, read };
   }
 
   refuse(meta: SnapshotMeta, reason: NonNullable<PersistStatus['refused']>['reason'], detail: string): void {

@@ -431,6 +431,7 @@ const api: VmWorkerApi = {
   },
   async boot(opts) {
     bootOpts = opts;
+    if (!vm && !opts.ephemeral && opts.useSavedState !== false) persistence.readAhead(RESUME_ID);
     if (vm) return status;
     return start(opts, opts.useSavedState === false ? 'shipped' : 'saved');
   },
