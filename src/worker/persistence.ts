@@ -338,13 +338,20 @@ export class Persistence {
     this.set({ resumed: null });
   }
 
-  /** "Start fresh": the resume snapshot becomes a checkpoint, so the machine can still be had back. */
-  async setAsideResume(): Promise<void> {
+  /**
+   * Before the machine is replaced ("Start fresh", opening a machine file):
+   * it is saved as it is now, and that snapshot becomes a checkpoint
+   * (`label`), so it can still be had back; nothing is thrown away unseen.
+   */
+  async setAsideResume(label: 'before-fresh' | 'before-open'): Promise<void> {
+    await this.saveResume(label).catch(() => null);
     const rec = await this.store.get(RESUME_ID);
     if (!rec) return;
-    const id = `cp:before-fresh:${rec.meta.createdAt}`;
-    await this.store.put({ ...rec, meta: { ...rec.meta, id, kind: 'checkpoint', label: 'before-fresh' } });
+    const id = `cp:${label}:${rec.meta.createdAt}`;
+    await this.store.put({ ...rec, meta: { ...rec.meta, id, kind: 'checkpoint', label } });
     await this.store.delete(RESUME_ID);
+    const checkpoints = (await this.store.list()).filter((m) => m.kind === 'checkpoint');
+    for (const old of checkpoints.slice(MAX_CHECKPOINTS)) await this.store.delete(old.id);
     this.dirty = false;
   }
 }

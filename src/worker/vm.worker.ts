@@ -468,7 +468,7 @@ const api: VmWorkerApi = {
     return restoreSnapshot(id);
   },
   async startFresh() {
-    await persistence.setAsideResume();
+    await persistence.setAsideResume('before-fresh');
     publish({ savedStateBytes: null });
     return replaceMachine('shipped');
   },
@@ -503,6 +503,8 @@ const api: VmWorkerApi = {
     const raw = await gunzip(file.gz.slice().buffer).catch(() => {
       throw new MachineFileError('the machine state in the file is damaged');
     });
+    // The machine it replaces is kept as a checkpoint.
+    await persistence.setAsideResume('before-open');
     await persistence.store.put({
       meta: {
         id: RESUME_ID,

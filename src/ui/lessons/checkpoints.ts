@@ -11,9 +11,9 @@ export const MAX_CHECKPOINTS = 8;
 
 export const checkpointLabel = (lesson: string, exercise: string) => `${lesson}/${exercise}`;
 
-/** A checkpoint's label as the list shows it. */
-export function checkpointTitle(label: string, beforeFresh: string): string {
-  return label === 'before-fresh' ? beforeFresh : label.replace('/', ' · ');
+/** A checkpoint's label as the list shows it (`named`: the words for the labels that are not an exercise). */
+export function checkpointTitle(label: string, named: Record<string, string>): string {
+  return named[label] ?? label.replace('/', ' · ');
 }
 
 /** Takes the exercise's checkpoint when it is first opened (once; again only if it was pruned). */
