@@ -16,13 +16,22 @@ export function checkpointTitle(label: string, named: Record<string, string>): s
   return named[label] ?? label.replace('/', ' · ');
 }
 
+/** Checkpoints being taken, by label: the player asks again whenever the machine's status changes. */
+const taking = new Map<string, Promise<void>>();
+
 /** Takes the exercise's checkpoint when it is first opened (once; again only if it was pruned). */
-export async function checkpointExercise(machine: Machine, lesson: string, exercise: string): Promise<void> {
-  if (machine.status.stage !== 'ready' || machine.elsewhere) return;
+export function checkpointExercise(machine: Machine, lesson: string, exercise: string): Promise<void> {
+  if (machine.status.stage !== 'ready' || machine.elsewhere) return Promise.resolve();
   const label = checkpointLabel(lesson, exercise);
-  const kept = await machine.api.listSnapshots();
-  if (kept.some((s) => s.kind === 'checkpoint' && s.label === label)) return;
-  await machine.api.checkpoint(label);
+  let p = taking.get(label);
+  if (!p) {
+    p = (async () => {
+      const kept = await machine.api.listSnapshots();
+      if (!kept.some((s) => s.kind === 'checkpoint' && s.label === label)) await machine.api.checkpoint(label);
+    })().finally(() => taking.delete(label));
+    taking.set(label, p);
+  }
+  return p;
 }
 
 /** Restores the newest checkpoint of one of these labels; false if there is none. */
