@@ -1,10 +1,46 @@
-import { defineConfig } from 'vite';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
+import { headerCsp, metaCsp, pageOf, type EmbedConfig } from './src/embed/sitePolicy.ts';
+
+/**
+ * The site's Content-Security-Policy (src/embed/sitePolicy.ts): a <meta> in each built page, and a header
+ * from `vite preview` (`npm start`) with frame-ancestors, which only works as a header. The dev server
+ * gets neither, so its hot reload works as Vite ships it.
+ */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'playground-csp',
+    apply: (_, env) => env.command === 'build' || env.isPreview === true,
+    transformIndexHtml: () => [
+      // Only built pages get it (apply above also lets `vite preview` add the header below).
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: metaCsp() }, injectTo: 'head-prepend' },
+    ],
+    configurePreviewServer(server) {
+      const embedJson = join(server.config.root, server.config.build.outDir, 'embed.json');
+      server.middlewares.use((req, res, next) => {
+        const page = pageOf(req.url ?? '');
+        if (page) {
+          let config: EmbedConfig = {};
+          try {
+            config = JSON.parse(readFileSync(embedJson, 'utf8')) as EmbedConfig;
+          } catch {
+            // no embed.json: the defaults
+          }
+          res.setHeader('Content-Security-Policy', headerCsp(page, config));
+        }
+        next();
+      });
+    },
+  };
+}
 
 export default defineConfig({
   plugins: [
     svelte(),
+    contentSecurityPolicy(),
     // Offline after one visit: a service worker precaches the whole site, the VM image and the base images
     // included, so a workshop with no network (or a copy on a USB stick served locally) still boots.
     VitePWA({

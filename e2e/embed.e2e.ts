@@ -80,4 +80,36 @@ describe('the playground embedded in another origin’s page', () => {
     expect(await frame.locator('.xterm-rows').textContent()).not.toContain('from-elsewhere');
     expect(await received(page)).toEqual([]);
   });
+
+  it('ignores a page that opens the frame as a popup with its own origin in origins=', async () => {
+    const page = view.page;
+    await page.goto(`${other}/`);
+    const url = `${baseUrl}embed.html?lesson=03-namespaces&step=1&lang=en&panes=terminal&origins=${encodeURIComponent(other)}`;
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.evaluate((u) => void ((window as unknown as { popup: Window | null }).popup = window.open(u)), url),
+    ]);
+    await expect.poll(() => popup.getByTestId('boot-stage').textContent(), { timeout: 60_000 }).toBe('Ready');
+    // Its own machine: never the student's saved one.
+    expect(
+      await popup.evaluate(
+        () => (window as unknown as { playground: { status: { source: string } } }).playground.status.source,
+      ),
+    ).not.toBe('saved');
+    await page.evaluate(() => {
+      const w = (window as unknown as { popup: Window }).popup;
+      w.postMessage({ type: 'run-command', command: 'touch /tmp/from-the-opener' }, '*');
+      w.postMessage({ type: 'reset' }, '*');
+    });
+    await page.waitForTimeout(3000);
+    expect(await popup.locator('.xterm-rows').textContent()).not.toContain('from-the-opener');
+    const embed = await popup.evaluate(
+      () =>
+        (window as unknown as { playgroundEmbed: { origins: string[]; ignored: { source: number } } }).playgroundEmbed,
+    );
+    expect(embed.origins).toEqual([]);
+    expect(embed.ignored.source).toBe(2);
+    expect(await received(page)).toEqual([]);
+    await popup.close();
+  });
 });

@@ -17,19 +17,32 @@ describe('the lesson player', () => {
   });
 
   const exercise = (id: string) => page.locator(`[data-testid=exercise][data-exercise="${id}"]`);
+  /** Switches the page to a language, whatever it shows now. */
+  const useLang = async (lang: 'en' | 'zh') => {
+    // The boot stage's word says which language the page shows (Ready or 就绪 once booted).
+    await expect
+      .poll(() => page.getByTestId('boot-stage').textContent(), { timeout: 60_000 })
+      .toMatch(/^(Ready|就绪)$/);
+    const zh = (await page.getByTestId('boot-stage').textContent()) === '就绪';
+    if (zh !== (lang === 'zh')) await page.getByTestId('lang-switch').click();
+  };
 
-  it('lesson 3 in Chinese: a clicked command runs in the terminal and the exercise turns passed', async () => {
+  it('lesson 3 in Chinese: a clicked command runs in the terminal and the walkthrough exercise turns passed', async () => {
     await page.goto(baseUrl);
     await expect.poll(() => page.getByTestId('boot-stage').textContent(), { timeout: 60_000 }).toBe('Ready');
     await waitForTerminal(page, PROMPT);
     await page.getByTestId('lang-switch').click();
     await page.getByTestId('lesson-picker').selectOption('03-namespaces');
     expect(await page.locator('[data-testid=lesson] h2').textContent()).toBe('命名空间：容器能看到什么');
-    // Checked before anything was done: it says what is missing, in Chinese.
+    expect(await exercise('own-hostname').getByTestId('difficulty').textContent()).toBe('简单');
+    // Checked before anything was done: it says what differs from the goal, in Chinese.
+    await expect
+      .poll(() => exercise('own-hostname').getByTestId('check-exercise').isEnabled(), { timeout: 30_000 })
+      .toBe(true);
     await exercise('own-hostname').getByTestId('check-exercise').click();
     await expect
       .poll(() => exercise('own-hostname').getByTestId('check-failures').textContent(), { timeout: 30_000 })
-      .toContain('还没有名为 ns-demo 的容器');
+      .toMatch(/容器 ns-demo\s*应为\s*running\s*实际\s*没有/);
     await page.getByTestId('command-block').first().getByTestId('run-command').click();
     await waitForTerminal(page, /docker run -d --name ns-demo --hostname demo busybox sleep 600\n[0-9a-f]{64}/, 60_000);
     await expect.poll(() => exercise('own-hostname').getAttribute('data-passed'), { timeout: 30_000 }).toBe('true');
@@ -51,30 +64,68 @@ describe('the lesson player', () => {
     expect(await page.getByTestId('lesson-picker').locator('option:checked').textContent()).toContain('(1/3)');
   });
 
-  it('lesson 4: the out-of-memory exercise passes when the OOM killer strikes, and the event shows', async () => {
-    await expect.poll(() => page.getByTestId('boot-stage').textContent(), { timeout: 60_000 }).toBe('Ready');
-    await page.getByTestId('lesson-picker').selectOption('04-cgroups');
-    await page.getByTestId('next-step').click();
-    const oomCommand = page
-      .getByTestId('command-block')
-      .filter({ hasText: 'docker run --name hog --memory 16m' })
-      .getByTestId('run-command');
-    await oomCommand.click();
-    await expect.poll(() => exercise('out-of-memory').getAttribute('data-passed'), { timeout: 60_000 }).toBe('true');
-    const events = page.getByTestId('engine-events');
-    await events.locator('summary').click();
-    await expect.poll(() => events.textContent()).toMatch(/container\s*oom\s*hog/);
-    // The meters show a running container's limit, read from its cgroup.
-    await page.getByTestId('command-block').filter({ hasText: 'docker run --name hog' }).waitFor();
-    await page.getByTestId('next-step').click();
-    await page
-      .getByTestId('command-block')
-      .filter({ hasText: 'docker run -d --name forky' })
-      .getByTestId('run-command')
-      .click();
-    const forky = page.getByTestId('cgroup-meters').locator('[data-container="forky"]');
-    await expect.poll(() => forky.textContent(), { timeout: 30_000 }).toMatch(/\d+ \/ 10/);
-  });
+  it(
+    'lesson 4 in Chinese: a wrong try shows want/found, the fix passes on Check; a prediction; challenge mode',
+    { timeout: 240_000 },
+    async () => {
+      await useLang('zh');
+      await page.getByTestId('lesson-picker').selectOption('04-cgroups');
+      const quota = exercise('memory-limit');
+      // Opened: its setup ran, then Check can be pressed.
+      await expect.poll(() => quota.getByTestId('check-exercise').isEnabled(), { timeout: 30_000 }).toBe(true);
+      // A plausible wrong try: 50m is not 48 MB.
+      await typeCommand(page, 'docker run -d --name quota --memory 50m --cpus 0.25 busybox sleep 900');
+      await waitForTerminal(page, /--cpus 0\.25 busybox sleep 900\n[0-9a-f]{64}/, 60_000);
+      await quota.getByTestId('check-exercise').click();
+      const failures = quota.getByTestId('check-failures');
+      await expect.poll(() => failures.textContent(), { timeout: 30_000 }).toContain('与目标不同的地方');
+      const diff = failures.getByTestId('difference').filter({ hasText: 'memory.max' });
+      expect(await diff.textContent()).toContain('quota 的 memory.max');
+      expect(await diff.getByTestId('want').textContent()).toBe('50331648');
+      expect(await diff.getByTestId('found').textContent()).toBe('52428800');
+      expect(await quota.getAttribute('data-passed')).toBe('false');
+      // Fixed: nothing passes by itself; the student presses Check.
+      await typeCommand(
+        page,
+        'docker rm -f quota; docker run -d --name quota --memory 48m --cpus 0.25 busybox sleep 900',
+      );
+      await waitForTerminal(page, /\nquota\n[0-9a-f]{64}\n/, 60_000);
+      await page.waitForTimeout(1500);
+      expect(await quota.getAttribute('data-passed')).toBe('false');
+      await quota.getByTestId('check-exercise').click();
+      await expect.poll(() => quota.getAttribute('data-passed'), { timeout: 30_000 }).toBe('true');
+      // The meters show the limit just set, read from the cgroup (48 MiB = 50.3 MB).
+      await expect
+        .poll(() => page.getByTestId('cgroup-meters').locator('[data-container="quota"]').textContent(), {
+          timeout: 30_000,
+        })
+        .toMatch(/\/ 50\.3MB/);
+
+      // The next step asks a prediction before its command may run.
+      await page.getByTestId('next-step').click();
+      const hog = page.getByTestId('command-block').filter({ hasText: 'docker run --name hog --memory 16m' });
+      expect(await hog.getAttribute('data-locked')).toBe('true');
+      expect(await hog.getByTestId('run-command').isDisabled()).toBe(true);
+      const prediction = page.locator('[data-testid=prediction][data-prediction="what-oom-does"]');
+      await prediction.getByTestId('prediction-choice').nth(1).check();
+      await prediction.getByTestId('prediction-answer').click();
+      expect(await prediction.getByTestId('prediction-verdict').textContent()).toContain('答对了');
+      expect(await page.getByTestId('lesson-progress').textContent()).toContain('已回答 1/1 个预测');
+      await hog.getByTestId('run-command').click();
+      const events = page.getByTestId('engine-events');
+      await events.locator('summary').click();
+      await expect.poll(() => events.textContent(), { timeout: 60_000 }).toMatch(/container\s*oom\s*hog/);
+
+      // Challenge mode hides every command block of the lesson; the exercises stay.
+      expect(await page.getByTestId('command-block').count()).toBeGreaterThan(0);
+      await page.getByTestId('challenge-mode').check();
+      expect(await page.getByTestId('command-block').count()).toBe(0);
+      expect(await exercise('out-of-memory').count()).toBe(1);
+      await page.getByTestId('challenge-mode').uncheck();
+      expect(await page.getByTestId('command-block').count()).toBeGreaterThan(0);
+      await useLang('en');
+    },
+  );
 
   it('lesson 5: the LayerStack shows the copied-up file in the container layer', async () => {
     await page.getByTestId('lesson-picker').selectOption('05-union-filesystems');
@@ -85,7 +136,12 @@ describe('the lesson player', () => {
     await run("docker exec cow sh -c 'echo students:x:2000: >> /etc/group'");
     const upper = page.getByTestId('layer-stack').getByTestId('container-layer');
     await expect.poll(() => upper.textContent(), { timeout: 20_000 }).toMatch(/C\s*\/etc\/group/);
-    await expect.poll(() => exercise('copy-on-write').getAttribute('data-passed'), { timeout: 20_000 }).toBe('true');
+    // The step's own example is not the exercise: its check still says what differs.
+    await exercise('copy-on-write').getByTestId('check-exercise').click();
+    await expect
+      .poll(() => exercise('copy-on-write').getByTestId('check-failures').textContent(), { timeout: 30_000 })
+      .toMatch(/\/etc\/passwd/);
+    expect(await exercise('copy-on-write').getAttribute('data-passed')).toBe('false');
   });
 
   it('lesson 1: the VM-versus-container figures are measured in the page, a fresh VM booted on request', async () => {
@@ -99,6 +155,7 @@ describe('the lesson player', () => {
       .toMatch(/^\s*\d+(\.\d)? (ms|s)/);
   });
   it('lesson 11: log in, push to the page registry; the picture shows the layer uploaded and the base mounted', async () => {
+    await useLang('en');
     await page.getByTestId('lesson-picker').selectOption('11-registry');
     const run = (text: string) =>
       page.getByTestId('command-block').filter({ hasText: text }).first().getByTestId('run-command').click();
@@ -110,6 +167,10 @@ describe('the lesson player', () => {
     await run("mkdir -p /lab11 && cd /lab11 && printf 'FROM busybox");
     await run('docker build -t student/hello:v1 /lab11');
     await waitForTerminal(page, /Successfully tagged student\/hello:v1/, 60_000);
+    const prediction = page.locator('[data-testid=prediction][data-prediction="layers-crossing"]');
+    await prediction.getByTestId('prediction-input').fill('1');
+    await prediction.getByTestId('prediction-answer').click();
+    expect(await prediction.getByTestId('prediction-verdict').textContent()).toMatch(/^Right\./);
     await run('docker push student/hello:v1');
     await waitForTerminal(page, /v1: digest: sha256:[0-9a-f]{64} size: \d+/, 60_000);
     const picture = page.getByTestId('registry-transfer');
@@ -118,7 +179,8 @@ describe('the lesson player', () => {
       .toMatch(/push student\/hello:v1[\s\S]*localhost:5000\/student\/hello[\s\S]*1 of 2 layers crossed/);
     expect(await picture.locator('[data-fate=moved]').count()).toBe(1);
     expect(await picture.locator('[data-fate=mounted]').textContent()).toContain('mounted from library/busybox');
-    await expect.poll(() => exercise('push-it').getAttribute('data-passed'), { timeout: 20_000 }).toBe('true');
+    // The step pushed its own example; the exercise asks for another image, so it has not passed.
+    expect(await exercise('push-it').getAttribute('data-passed')).toBe('false');
   });
   it('loads an instructor’s lesson from a zip (kept across a reload); a broken one lists its problems', async () => {
     const dir = join(import.meta.dirname, '..', 'lessons', '07-lifecycle');
@@ -142,6 +204,8 @@ describe('the lesson player', () => {
     await page
       .getByTestId('lesson-zip')
       .setInputFiles({ name: 'x.zip', mimeType: 'application/zip', buffer: zip(true) });
+    // A loaded lesson shows its commands and asks before it runs any (e2e/hardening.e2e.ts).
+    await page.getByTestId('consent-allow').click();
     await expect.poll(() => page.getByTestId('lesson').getAttribute('data-lesson')).toBe('x-instructor');
     await page.reload();
     await expect

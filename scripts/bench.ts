@@ -155,7 +155,32 @@ async function containers() {
   await time('docker run --rm busybox true'); // unpacks the layer once
   for (let i = 0; i < 30; i++) await time('true'); // warms the JIT
   const runs: number[] = [];
-  for (let i = 0; i < 20; i++) runs.push(await time('docker run --rm busybox true'));
+  const phases: Record<string, number[]> = {};
+  const phase = (name: string, ms: number) => (phases[name] ??= []).push(ms);
+  for (let i = 0; i < 20; i++) {
+    const ms = await time('docker run --rm busybox true');
+    runs.push(ms);
+    // The same run, phase by phase: the API requests as the engine answered them, the guest's own step times.
+    const r = engine.starts.last!;
+    const api = (verb: string) => r.api.find((a) => a.path.endsWith(verb))?.ms ?? 0;
+    const steps = (...kinds: string[]) => r.steps.filter((s) => kinds.includes(s.kind)).reduce((n, s) => n + s.ms, 0);
+    phase('create', api('/create'));
+    phase('mounts', steps('mkdir', 'initLayer', 'chown', 'mountOverlay'));
+    phase('cgroup', steps('cgroupCreate', 'cgroupWrite'));
+    phase('files', steps('writeFile'));
+    phase('network', steps('network'));
+    phase('clone_exec', steps('start'));
+    phase('start_outside_guest', r.totalMs - r.guestMs);
+    phase('wait', api('/wait'));
+    phase('cli_and_rest', ms - api('/create') - api('/start') - api('/wait'));
+  }
+  for (const [name, xs] of Object.entries(phases)) {
+    record(
+      `run_phase_${name}_ms`,
+      round(median(xs)),
+      `docker run --rm busybox true, phase "${name}" (median of 20; guest phases from the plan's guest times, API phases as the engine answered them)`,
+    );
+  }
   const bare: number[] = [];
   for (let i = 0; i < 20; i++) bare.push(await time('unshare -fpmuin --mount-proc true'));
   record(
@@ -174,6 +199,28 @@ async function containers() {
   for (let i = 0; i < 20; i++) execs.push(await time('docker exec bench-exec true'));
   record('exec_ms', Math.round(median(execs)), '`docker exec <running> true` from the guest CLI (median of 20)');
   await time('docker rm -f bench-exec');
+  // 50 containers started one after another, all left running: does the 50th start as fast as the first?
+  const sequential: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const c = await engine.create({ image: 'busybox', cmd: ['sleep', '600'], name: `seq${i}` });
+    const t = performance.now();
+    await engine.start(c.Id);
+    sequential.push(performance.now() - t);
+  }
+  const first = median(sequential.slice(0, 3));
+  const last = median(sequential.slice(-3));
+  record(
+    'start_seq_first_ms',
+    Math.round(first),
+    'engine.start of the 1st of 50 sequential containers (median of the first 3)',
+  );
+  record(
+    'start_seq_50th_ms',
+    Math.round(last),
+    'engine.start of the 50th of 50 sequential containers, 49 running (median of the last 3)',
+  );
+  record('start_seq_ratio', round(last / first, 2), 'start_seq_50th_ms / start_seq_first_ms');
+  await Promise.all(engine.list(true).map((c) => engine.remove(c.Id, { force: true })));
   // 50 containers started at once: when did the first and the last get their pid?
   const t0 = performance.now();
   const starts = await Promise.all(

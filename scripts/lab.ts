@@ -5,15 +5,22 @@
  *   npm run lab -- sh '<script>'     run a script on the control channel; its
  *                                    output is printed and its status returned
  *   npm run lab -- docker <args>     the guest's docker CLI, as if typed in it
+ *   npm run lab -- docker-run-plan <docker run args>
+ *                                    runs the container, then prints its start's plan with each
+ *                                    step's time in the guest (JSON, as docker inspect prints)
  *   npm run lab -- console           the guest's serial console on this terminal
- *   npm run lab -- parse <Dockerfile> the Dockerfile as Docker's parser splits it, as
- *                                    JSON; `file:line:col: message` and status 1 on an error
+ *   npm run lab -- parse [--strict] <Dockerfile>
+ *                                    the syntax tree Docker's parser makes, as JSON; what a
+ *                                    build would refuse as `file:line:col: warning: …`;
+ *                                    status 1 on a syntax error (with --strict, on those too)
  *   npm run lab -- lesson check <dir> --machine <file>   runs the lesson's checks on a
  *                                    student's machine file (Download my machine): which
  *                                    exercises its state passes now; status 0 only if all do
  *   npm run lab -- lesson check <dir> validates a lesson folder, then proves it on the
- *                                    machine: each exercise's wrong attempt fails its check,
- *                                    its solution passes; status 0 only if all do
+ *                                    machine: clicking every command block passes no exercise
+ *                                    but the walkthrough, each wrong attempt fails its check
+ *                                    with a reason, each solution passes (also in reverse
+ *                                    order); status 0 only if all do
  *
  * `docker build` takes a directory of this machine as its context: it is
  * copied into the guest first (under /host/…), as the docker CLI would send it.
@@ -25,13 +32,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import i18next from 'i18next';
-import { DockerfileError, parseOrThrow } from '../src/engine/build/dockerfile';
+import { parseReport } from '../src/engine/build/dockerfile';
 import type { Engine } from '../src/engine/engine';
 import en from '../src/i18n/en.json';
 import type { Failure } from '../src/lessons/checks';
 import { loadLesson, LessonError, type Lesson } from '../src/lessons/lessonBundle';
-import { checkExercise, runLesson } from '../src/lessons/lessonRun';
+import { checkExercise, lessonProblems, runLesson } from '../src/lessons/lessonRun';
 import { markedPassed, openMachineFile } from '../src/node/machineFile';
+import { sayFailure } from '../src/lessons/difference';
 import { execScript } from '../src/engine/guest';
 import { sh } from '../src/engine/shell';
 import { createNodeEngine } from '../src/node/nodeEngine';
@@ -39,8 +47,9 @@ import { bootNodeVm, ROOT } from '../src/node/nodeVm';
 
 const USAGE = `usage: npm run lab -- [--cold] [--boot-log] sh '<script>'
        npm run lab -- [--cold] docker <args>
+       npm run lab -- [--cold] docker-run-plan <docker run args>
        npm run lab -- [--cold] console
-       npm run lab -- parse <Dockerfile>
+       npm run lab -- parse [--strict] <Dockerfile>
        npm run lab -- [--cold] lesson check <lesson dir>
        npm run lab -- lesson check <lesson dir> --machine <machine file>`;
 
@@ -52,28 +61,49 @@ function readLesson(dir: string): Lesson {
   return loadLesson({ json, en: read('en.md'), zh: read('zh.md') }, dir);
 }
 
-/** Runs a lesson's attempts and solutions; prints each exercise's result. */
+/**
+ * Proves a lesson on the machine (see lessonRun.ts): a click-through passes
+ * nothing but the walkthrough, every wrong attempt fails with a reason, every
+ * solution passes, also with the exercises in reverse order. Prints each result.
+ */
 async function proveLesson(engine: Engine, lesson: Lesson): Promise<number> {
   const i18n = i18next.createInstance();
   await i18n.init({ resources: { en: { translation: en } }, lng: 'en', interpolation: { escapeValue: false } });
-  const say = (f: Failure) => i18n.t(f.key, f.params);
-  let bad = 0;
-  process.stdout.write(`${lesson.definition.id}: ${lesson.definition.title.en}\n`);
-  await runLesson(engine, lesson, say, (r) => {
-    if (r.attempt) {
-      const line = r.attempt.failed ? `fails as it should: ${r.attempt.said.join(' ')}` : 'PASSES, but it should fail';
-      process.stdout.write(`  ${r.attempt.failed ? '✓' : '✗'} ${r.id} (wrong attempt) ${line}\n`);
-      if (!r.attempt.failed) bad++;
+  const say = (f: Failure) => sayFailure(f, 'en', (key, params) => i18n.t(key, params));
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const mark = (good: boolean) => (good ? '✓' : '✗');
+  out(`${lesson.definition.id}: ${lesson.definition.title.en}`);
+  const report = await runLesson(engine, lesson, say, (e) => {
+    if (e.kind === 'clickThrough') {
+      const { passed, walkthroughPassed } = e.report;
+      out(
+        `  ${mark(!passed.length)} click-through (every command block in order) passes ${passed.length ? passed.map((p) => `${p.id} (at step ${p.step})`).join(', ') : 'no exercise'}`,
+      );
+      if (walkthroughPassed.length) out(`    and the walkthrough ${walkthroughPassed.join(', ')}, as it may`);
+      return;
     }
-    process.stdout.write(`  ${r.solved ? '✓' : '✗'} ${r.id}${r.solved ? '' : `: ${r.said.join(' ')}`}\n`);
-    if (!r.solved) bad++;
+    const r = e.report;
+    const ex = lesson.definition.exercises.find((x) => x.id === r.id)!;
+    if (e.reverse) {
+      out(`  ${mark(r.solved)} ${r.id} (reverse order) ${r.solved ? 'solved' : `not solved: ${r.said.join(' ')}`}`);
+      return;
+    }
+    out(`  ${r.id} [${ex.difficulty}${ex.walkthrough ? ', walkthrough' : ''}]`);
+    for (const a of r.attempts) {
+      const said = a.failed ? `refused: ${a.said.join(' / ') || '(no reason given!)'}` : 'PASSES, but it should fail';
+      out(`    ${mark(a.failed && !!a.said.join('').trim())} wrong attempt \`${a.commands.join(' && ')}\` ${said}`);
+    }
+    out(`    ${mark(r.solved)} solution ${r.solved ? 'passes' : `does not pass: ${r.said.join(' ')}`}`);
   });
-  process.stdout.write(bad ? `${bad} problem(s)\n` : 'all exercises pass\n');
-  return bad ? 1 : 0;
+  const problems = lessonProblems(report);
+  out(problems.length ? `${problems.length} problem(s):\n  ${problems.join('\n  ')}` : 'all rules hold');
+  return problems.length ? 1 : 0;
 }
 
-/** `lab parse`: no machine needed, only the parser. */
-function parse(file: string | undefined): number {
+/** `lab parse [--strict]`: no machine needed, only the parser (see parseReport). */
+function parse(args: string[]): number {
+  const strict = args.includes('--strict');
+  const file = args.find((a) => a !== '--strict');
   if (!file) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
@@ -85,23 +115,10 @@ function parse(file: string | undefined): number {
     process.stderr.write(`${file}: ${(e as Error).message}\n`);
     return 1;
   }
-  try {
-    const out = parseOrThrow(text, file).map((i) => ({
-      instruction: i.instruction,
-      args: i.args,
-      flags: i.flags,
-      line: i.line,
-      ...(i.json ? { json: true } : {}),
-    }));
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-    return 0;
-  } catch (e) {
-    if (e instanceof DockerfileError) {
-      process.stderr.write(`${e.message}\n`);
-      return 1;
-    }
-    throw e;
-  }
+  const r = parseReport(text, file, { strict });
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  return r.status;
 }
 
 /**
@@ -154,7 +171,9 @@ async function checkMachine(lesson: Lesson, path: string): Promise<number> {
     const r = await checkExercise(engine, lesson, ex.id, 0);
     if (!r.ok) failed++;
     const note = marked.includes(ex.id) ? " (marked passed in the student's browser)" : '';
-    const said = r.ok ? '' : `: ${r.failures.map((f) => i18n.t(f.key, f.params)).join(' ')}`;
+    const said = r.ok
+      ? ''
+      : `: ${r.failures.map((f) => sayFailure(f, 'en', (key, params) => i18n.t(key, params))).join(' ')}`;
     process.stdout.write(`  ${r.ok ? '✓' : '✗'} ${ex.id}${note}${said}\n`);
   }
   process.stdout.write(failed ? `${failed} exercise(s) not passed\n` : 'all exercises pass\n');
@@ -167,7 +186,7 @@ async function main(argv: string[]): Promise<number> {
   const at = argv.findIndex((a) => !a.startsWith('--'));
   const flags = new Set(at < 0 ? argv : argv.slice(0, at));
   const [cmd, ...rest] = at < 0 ? [] : argv.slice(at);
-  if (cmd === 'parse') return parse(rest[0]);
+  if (cmd === 'parse') return parse(rest);
   let lesson: Lesson | null = null;
   if (cmd === 'lesson') {
     if (rest[0] !== 'check' || !rest[1]) {
@@ -188,7 +207,7 @@ async function main(argv: string[]): Promise<number> {
       }
       return checkMachine(lesson, rest[machine + 1]!);
     }
-  } else if (cmd !== 'sh' && cmd !== 'console' && cmd !== 'docker') {
+  } else if (cmd !== 'sh' && cmd !== 'console' && cmd !== 'docker' && cmd !== 'docker-run-plan') {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -233,6 +252,15 @@ async function main(argv: string[]): Promise<number> {
       });
       if (r.exitCode !== 0) throw new Error(`could not copy the build context: ${new TextDecoder().decode(r.stderr)}`);
     }
+  }
+  if (cmd === 'docker-run-plan') {
+    // The container's own output goes to stderr: stdout is the record, JSON as `docker inspect` prints.
+    const r = await execScript(vm, sh`docker run ${rest}`, { onStdout: (c) => process.stderr.write(c) });
+    process.stderr.write(new TextDecoder().decode(r.stderr));
+    const record = engine.starts.last;
+    process.stdout.write(JSON.stringify(record ? [record] : [], null, 4) + '\n');
+    await vm.destroy();
+    return record ? r.exitCode : 1;
   }
   // `sh` takes the user's script as it is; `docker` quotes each argument.
   const script = cmd === 'docker' ? sh`docker ${dockerArgs}`.text : rest.join(' ');

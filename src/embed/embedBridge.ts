@@ -1,9 +1,12 @@
 /**
  * The frame's postMessage API. Out (to the embedding page): ready,
  * exercise-passed, lesson-completed, error. In: go-to-step, run-command,
- * reset. A message from an origin not on the allow-list is ignored, and
- * reports go only to allowed origins, so another page cannot drive the
- * terminal nor read what the student does. Documented in docs/embedding.md.
+ * reset. A message is obeyed only when it comes from the window that holds
+ * the frame (`event.source === window.parent`, and there is a parent) and
+ * from an allowed origin; reports go only to that parent, at allowed origins.
+ * So neither another page nor a window that opened the playground as a popup
+ * can drive the terminal or read what the student does. Documented in
+ * docs/embedding.md.
  */
 export type OutMessage =
   | { type: 'ready'; lesson: string | null; step: number }
@@ -39,16 +42,25 @@ export function readInMessage(data: unknown): InMessage | null {
 
 export class EmbedBridge {
   /** Messages ignored, by reason, for the curious and the tests. */
-  readonly ignored = { origin: 0, shape: 0 };
+  readonly ignored = { source: 0, origin: 0, shape: 0 };
 
+  /**
+   * `parent`: the window holding the frame, or null when the frame is a
+   * top-level window (then nothing is obeyed and nothing is reported).
+   */
   constructor(
     private readonly allowed: readonly string[],
     private readonly post: (message: OutMessage & { source: typeof SOURCE }, targetOrigin: string) => void,
     private readonly handlers: BridgeHandlers,
+    private readonly parent: unknown,
   ) {}
 
   /** A message event arrived; returns whether it was obeyed. */
-  receive(event: { origin: string; data: unknown }): boolean {
+  receive(event: { origin: string; data: unknown; source: unknown }): boolean {
+    if (this.parent === null || this.parent === undefined || event.source !== this.parent) {
+      this.ignored.source++;
+      return false;
+    }
     if (!this.allowed.includes(event.origin)) {
       this.ignored.origin++;
       return false;
@@ -65,6 +77,7 @@ export class EmbedBridge {
   }
 
   emit(message: OutMessage): void {
+    if (this.parent === null || this.parent === undefined) return;
     for (const origin of this.allowed) this.post({ ...message, source: SOURCE }, origin);
   }
 }

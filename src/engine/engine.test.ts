@@ -220,3 +220,65 @@ describe('network settings', () => {
     expect(refresh).toMatch(/172\.\d+\.0\.3\tb/);
   });
 });
+
+describe('bugs found by hand (issue 16)', () => {
+  it('refuses exec in a paused container at once, as Docker does', async () => {
+    const { engine } = setup();
+    const c = await engine.create({ image: 'busybox', cmd: ['sleep', '60'] });
+    await engine.start(c.Id);
+    const id = engine.createExec(c.Id, ['true']);
+    await engine.pause(c.Id);
+    const refused = `conflict: Container ${c.Id} is paused, unpause the container before exec`;
+    expect(await kindOf(() => engine.createExec(c.Id, ['true']))).toBe(refused);
+    expect(await kindOf(engine.startExec(id, () => {}))).toBe(refused);
+  });
+
+  it('copies from and into a created container by mounting its layers for the moment', async () => {
+    const { engine, guest } = setup();
+    const c = await engine.create({ image: 'busybox', cmd: ['true'] });
+    await engine.archive(c.Id, '/etc/hostname');
+    const script = guest.scripts(/tar -c/).at(-1)!;
+    const merged = `/var/lib/docker/overlay2/${c.Id}/merged`;
+    expect(script).toContain(`mount -t overlay overlay -o lowerdir=`);
+    expect(script.indexOf(`tar -c -C ${merged}/etc hostname`)).toBeGreaterThan(script.indexOf('mount -t overlay'));
+    expect(script).toMatch(new RegExp(`umount ${merged}\\nexit \\$s$`));
+    await engine.extractArchive(c.Id, '/tmp', new Uint8Array(1024));
+    expect(guest.scripts(/tar -x/).at(-1)).toContain('mount -t overlay');
+  });
+
+  it('gives a --network host container the host’s name', async () => {
+    const { engine, guest } = setup();
+    guest.on(/^hostname$/, { stdout: 'playground\n' });
+    const h = await engine.create({ image: 'busybox', cmd: ['hostname'], network: 'host' });
+    expect(h.Config.Hostname).toBe('playground');
+    const own = await engine.create({ image: 'busybox', cmd: ['hostname'], network: 'host', hostname: 'mine' });
+    expect(own.Config.Hostname).toBe('mine');
+    const b = await engine.create({ image: 'busybox', cmd: ['hostname'] });
+    expect(b.Config.Hostname).toBe(b.Id.slice(0, 12));
+  });
+
+  it('never lists scratch among the images, and FROM scratch still finds it', async () => {
+    const { engine } = setup();
+    const tags = (await engine.imageService.list()).flatMap((i) => i.tags);
+    expect(tags).toContain('busybox:latest');
+    expect(tags).not.toContain('scratch:latest');
+    expect((await engine.image('scratch')).config.rootfs.diff_ids).toEqual([]);
+  });
+});
+
+describe('a start’s speed', () => {
+  it('answers the wait of a --rm run once the exit is known, while the guest still tears down', async () => {
+    const { engine, guest } = setup();
+    const c = await engine.create({ image: 'busybox', cmd: ['true'], autoRemove: true });
+    await engine.start(c.Id);
+    const waited = engine.wait(c.Id);
+    const finishTeardown = guest.exit(engine.get(c.Id).State.Pid, 0, { holdTeardown: true });
+    expect(await waited).toBe(0);
+    for (let i = 0; i < 5; i++) await tick();
+    expect(await kindOf(() => engine.get(c.Id))).toMatch(/^notFound/);
+    expect(await engine.wait(c.Id)).toBe(0);
+    finishTeardown();
+    // No second teardown from the engine: the start script does it.
+    expect(guest.scripts(/rm -rf \/var\/lib\/docker\/overlay2/)).toHaveLength(1);
+  });
+});

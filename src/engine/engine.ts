@@ -16,6 +16,7 @@ import { inspectContainer } from './containers/inspect';
 import { Lifecycle } from './containers/lifecycle';
 import { Monitor } from './containers/monitor';
 import { renameContainer } from './containers/rename';
+import { StartLog } from './containers/startLog';
 import { ContainerStore } from './containers/store';
 import { Distribution } from './distribution/distribution';
 import { EventLog } from './events';
@@ -43,6 +44,8 @@ export class Engine {
   /** Pull, push, login and search, through whatever registry transport the host connects. */
   readonly distribution: Distribution;
   readonly containers = new ContainerStore();
+  /** The last container start's plan with its guest times (what the plan picture draws). */
+  readonly starts = new StartLog();
   readonly imageService: ImageService;
   readonly network: NetworkService;
   readonly system: System;
@@ -78,6 +81,7 @@ export class Engine {
       network: this.network,
       output,
       cgroups: new CgroupParent(guest),
+      starts: this.starts,
     };
     this.lifecycle = new Lifecycle(this.daemon);
     this.execs = new Execs(this.daemon);

@@ -1,15 +1,26 @@
 /**
  * The check vocabulary of lesson exercises: small declarative statements
  * about the machine's real state (a container, its cgroup, its namespaces,
- * an image and its layers, an event, a command's output), evaluated against
- * the engine and the guest. A failed check says what is missing, as message
- * keys with values, so the page can say it in either language.
+ * its layer, an image and its build cache, an event, the registry), evaluated
+ * against the engine and the guest. A failed check returns structured
+ * differences — what was compared, the value wanted, the value found — as
+ * message keys with values, so the page says them in the student's language.
  */
 import type { Engine } from '../engine/engine';
 import { runScript, sh } from '../engine/guest';
 import { sh as script } from '../engine/shell';
 import { ImageTree } from '../engine/images/imageTree';
+import type { Image } from '../engine/images/imageStore';
 import type { EngineEvent } from '../engine/events';
+import { containerPaths } from '../engine/runtime/containerPlan';
+import { matches } from './patterns';
+
+export { matches } from './patterns';
+
+/** Text in both languages, written by the lesson's author. */
+export type LocalText = { en: string; zh: string };
+
+export type LayerChange = 'copied-up' | 'whiteout' | 'added';
 
 export type Check =
   | {
@@ -17,28 +28,81 @@ export type Check =
       state?: 'running' | 'exited' | 'created' | 'absent';
       exitCode?: number;
       oomKilled?: boolean;
-      /** cgroup file → expected content (or /regex/). */
+      /** cgroup file (one of CGROUP_FILES) → expected content (or /regex/). */
       cgroup?: Record<string, string>;
-      /** A namespace kind and whether the container should share it with the host. */
-      namespace?: { kind: NamespaceKind; shared: boolean };
+      /**
+       * A namespace kind: shared with the host (`shared`), or the very namespace
+       * of another container (`with`).
+       */
+      namespace?: { kind: NamespaceKind; shared?: boolean; with?: string };
       /** A command run inside it (docker exec) and what it must print. */
       exec?: { argv: string[]; stdout: string };
+      /** Attached to this network. */
+      network?: string;
+      /** Its container layer holds this path as a copy-up, a whiteout, or a new file. */
+      layer?: { path: string; change: LayerChange };
+      /** It runs this image (the same image id the reference names now). */
+      fromImage?: string;
     }
-  | { image: string; exists?: boolean; layers?: number; file?: { path: string; layer?: number }; cmd?: string[] }
-  | { event: { Type: string; Action: string; name?: string } }
+  | {
+      image: string;
+      exists?: boolean;
+      layers?: number;
+      file?: { path: string; layer?: number };
+      cmd?: string[];
+      /** Its first `layers` layers were reused from `image`'s build through the cache, not rebuilt. */
+      cachedFrom?: { image: string; layers: number };
+      /** One of the instructions that made it (its history's created_by) matches this. */
+      history?: string;
+    }
+  | { event: { Type: string; Action: string; name?: string; attributes?: Record<string, string> } }
   /** A tag in the registry (the name as pushed); with sameAs, it must hold that local image's manifest. */
   | { registry: string; sameAs?: string }
-  | { sh: string; stdout?: string; exitCode?: number }
+  /** The escape hatch: a guest script. `because` says, in both languages, what differs ({{found}}: its output). */
+  | { sh: string; stdout?: string; exitCode?: number; because: LocalText }
   | { all: Check[] }
   | { any: Check[] }
-  | { not: Check; because: Failure };
+  | { not: Check; because: LocalText };
 
-export type NamespaceKind = 'pid' | 'net' | 'mnt' | 'uts' | 'ipc' | 'user' | 'cgroup';
+export const NAMESPACE_KINDS = ['pid', 'net', 'mnt', 'uts', 'ipc', 'user', 'cgroup', 'time'] as const;
+export type NamespaceKind = (typeof NAMESPACE_KINDS)[number];
 
-/** What is missing: a message key (check.*) and its values. */
+/** The cgroup v2 files a lesson may ask about: a file name outside this list is refused when the lesson loads. */
+export const CGROUP_FILES = [
+  'memory.max',
+  'memory.high',
+  'memory.low',
+  'memory.min',
+  'memory.current',
+  'memory.peak',
+  'memory.swap.max',
+  'memory.events',
+  'memory.stat',
+  'cpu.max',
+  'cpu.weight',
+  'cpu.stat',
+  'pids.max',
+  'pids.current',
+  'pids.peak',
+  'pids.events',
+  'cgroup.procs',
+  'cgroup.events',
+  'cgroup.freeze',
+] as const;
+
+/** A value shown to the student: literal text (a machine value), or a message key with values. */
+export type Shown = string | { key: string; params?: Record<string, string | number> };
+
+/**
+ * One difference between the exercise's goal and the machine: what was
+ * compared, the value wanted and the value found. An sh or not check says it
+ * in the lesson's own words instead (`because`, with {{found}} filled in).
+ */
 export interface Failure {
-  key: string;
-  params?: Record<string, string | number>;
+  what: Shown;
+  want: Shown;
+  found: Shown;
+  because?: LocalText;
 }
 
 export interface CheckResult {
@@ -48,28 +112,24 @@ export interface CheckResult {
 
 export interface CheckContext {
   engine: Engine;
-  /** Events seen since the exercise started (a check for "an OOM kill happened" looks here). */
+  /** Events seen since the exercise began (a check for "an OOM kill happened" looks here). */
   events: readonly EngineEvent[];
 }
 
-/** Output is trimmed; a pattern written /like this/ is a regular expression, anything else must match exactly. */
-export function matches(pattern: string, actual: string): boolean {
-  const m = /^\/(.*)\/([a-z]*)$/s.exec(pattern);
-  if (m) return new RegExp(m[1]!, m[2]).test(actual.trim());
-  return actual.trim() === pattern.trim();
-}
-
 const ok: CheckResult = { ok: true, failures: [] };
-const fail = (key: string, params?: Failure['params']): CheckResult => ({
-  ok: false,
-  failures: [{ key, ...(params ? { params } : {}) }],
-});
+const k = (key: string, params?: Record<string, string | number>): Shown => ({ key, ...(params ? { params } : {}) });
+const diff = (what: Shown, want: Shown, found: Shown): Failure => ({ what, want, found });
+const fail = (...failures: Failure[]): CheckResult => ({ ok: false, failures });
+/** Machine output as a found value: one line, not too long. */
+const clip = (s: string) => {
+  const t = s.trim().replace(/\s*\n\s*/g, ' ⏎ ');
+  return t.length > 160 ? `${t.slice(0, 160)}…` : t;
+};
 
 export async function evaluate(check: Check, ctx: CheckContext): Promise<CheckResult> {
   if ('all' in check) {
-    const results = [];
-    for (const c of check.all) results.push(await evaluate(c, ctx));
-    const failures = results.flatMap((r) => r.failures);
+    const failures: Failure[] = [];
+    for (const c of check.all) failures.push(...(await evaluate(c, ctx)).failures);
     return { ok: failures.length === 0, failures };
   }
   if ('any' in check) {
@@ -78,144 +138,278 @@ export async function evaluate(check: Check, ctx: CheckContext): Promise<CheckRe
     return results.some((r) => r.ok) ? ok : { ok: false, failures: results.flatMap((r) => r.failures) };
   }
   if ('not' in check) {
-    return (await evaluate(check.not, ctx)).ok ? { ok: false, failures: [check.because] } : ok;
+    const inner = await evaluate(check.not, ctx);
+    return inner.ok ? fail({ what: k('check.what.not'), want: '', found: '', because: check.because }) : ok;
   }
   if ('container' in check) return containerCheck(check, ctx);
   if ('image' in check) return imageCheck(check, ctx);
-  if ('event' in check) {
-    const want = check.event;
-    const seen = ctx.events.some(
-      (e) =>
-        e.Type === want.Type && e.Action === want.Action && (!want.name || e.Actor.Attributes['name'] === want.name),
-    );
-    return seen ? ok : fail('check.eventMissing', { type: want.Type, action: want.Action, name: want.name ?? '' });
-  }
+  if ('event' in check) return eventCheck(check.event, ctx);
   if ('registry' in check) return registryCheck(check, ctx);
   if ('sh' in check) {
     const r = await sh(ctx.engine.guest, check.sh, { timeoutMs: 15_000 });
-    if (check.exitCode !== undefined && r.exitCode !== check.exitCode) {
-      return fail('check.shExit', { script: check.sh, expected: check.exitCode, actual: r.exitCode });
-    }
-    if (check.stdout !== undefined && !matches(check.stdout, r.out)) {
-      return fail('check.shOutput', { script: check.sh, expected: check.stdout, actual: r.out.trim().slice(0, 200) });
-    }
-    return ok;
+    const good =
+      (check.exitCode === undefined || r.exitCode === check.exitCode) &&
+      (check.stdout === undefined || matches(check.stdout, r.out));
+    if (good) return ok;
+    // The script is never shown: the lesson's words say what differs, with the script's output as the found value.
+    return fail({ what: k('check.what.sh'), want: '', found: clip(r.out || r.err), because: check.because });
   }
-  return fail('check.unknown');
+  return fail(diff(k('check.what.unknown'), '', ''));
+}
+
+function eventCheck(want: Extract<Check, { event: unknown }>['event'], ctx: CheckContext): CheckResult {
+  const attrs = Object.entries(want.attributes ?? {});
+  const forName = ctx.events.filter(
+    (e) => e.Type === want.Type && (!want.name || e.Actor.Attributes['name'] === want.name),
+  );
+  const seen = forName.some(
+    (e) => e.Action === want.Action && attrs.every(([a, v]) => matches(v, e.Actor.Attributes[a] ?? '')),
+  );
+  if (seen) return ok;
+  const label = [want.Action, ...attrs.map(([a, v]) => `${a}=${v}`)].join(' ');
+  const others = [
+    ...new Set(
+      forName.map((e) =>
+        [e.Action, ...attrs.map(([a]) => e.Actor.Attributes[a]).filter((v) => v !== undefined)].join(' '),
+      ),
+    ),
+  ];
+  return fail(
+    diff(
+      k('check.what.event', { type: want.Type, name: want.name ?? '' }),
+      label,
+      others.length ? others.join(', ') : k('check.value.noEvent'),
+    ),
+  );
+}
+
+function stateFound(c: { State: { Status: string; ExitCode: number } }): string {
+  return c.State.Status === 'exited' ? `exited (${c.State.ExitCode})` : c.State.Status;
 }
 
 async function containerCheck(check: Extract<Check, { container: string }>, ctx: CheckContext): Promise<CheckResult> {
   const name = check.container;
+  const what = k('check.what.container', { name });
   const c = ctx.engine.list(true).find((x) => x.Name === name);
   if (!c) {
-    return check.state === 'absent' ? ok : fail('check.containerMissing', { name });
+    return check.state === 'absent'
+      ? ok
+      : fail(diff(what, check.state ?? k('check.value.exists'), k('check.value.none')));
   }
-  if (check.state === 'absent') return fail('check.containerPresent', { name });
+  if (check.state === 'absent') return fail(diff(what, k('check.value.none'), stateFound(c)));
   const failures: Failure[] = [];
-  if (check.state && c.State.Status !== check.state) {
-    failures.push({
-      key: 'check.containerState',
-      params: { name, expected: check.state, actual: c.State.Status, exitCode: c.State.ExitCode },
-    });
-  }
+  if (check.state && c.State.Status !== check.state) failures.push(diff(what, check.state, stateFound(c)));
   if (check.exitCode !== undefined && (c.State.Status !== 'exited' || c.State.ExitCode !== check.exitCode)) {
-    failures.push({
-      key: 'check.exitCode',
-      params: {
-        name,
-        expected: check.exitCode,
-        actual: c.State.Status === 'exited' ? c.State.ExitCode : c.State.Status,
-      },
-    });
+    failures.push(diff(k('check.what.exitCode', { name }), String(check.exitCode), stateFound(c)));
   }
   if (check.oomKilled !== undefined && c.State.OOMKilled !== check.oomKilled) {
-    failures.push({ key: check.oomKilled ? 'check.notOomKilled' : 'check.oomKilled', params: { name } });
+    const yesNo = (b: boolean) => k(b ? 'check.value.yes' : 'check.value.no');
+    failures.push(diff(k('check.what.oomKilled', { name }), yesNo(check.oomKilled), yesNo(c.State.OOMKilled)));
+  }
+  if (check.fromImage) {
+    const image = await ctx.engine.image(check.fromImage).catch(() => null);
+    if (!image)
+      failures.push(
+        diff(k('check.what.image', { ref: check.fromImage }), k('check.value.exists'), k('check.value.none')),
+      );
+    else if (image.id !== c.Image) {
+      const runs = (await ctx.engine.images.list()).find((i) => i.id === c.Image);
+      failures.push(diff(k('check.what.runsImage', { name }), check.fromImage, runs?.tags[0] ?? c.Image.slice(7, 19)));
+    }
+  }
+  const needsRunning = (check.cgroup || check.namespace || check.exec || check.layer) && !c.State.Running;
+  if (needsRunning) {
+    if (!check.state) failures.push(diff(what, 'running', stateFound(c)));
+    return { ok: false, failures };
   }
   if (check.cgroup) {
-    if (!c.State.Running) failures.push({ key: 'check.notRunningForCgroup', params: { name } });
-    else {
-      for (const [file, want] of Object.entries(check.cgroup)) {
-        const r = await runScript(ctx.engine.guest, script`cat /sys/fs/cgroup/docker/${c.Id}/${file}`);
-        const actual = r.exitCode === 0 ? r.out.trim() : '(missing)';
-        if (!matches(want, actual))
-          failures.push({ key: 'check.cgroupValue', params: { name, file, expected: want, actual } });
+    const dir = containerPaths(c.Id).cgroup;
+    for (const [file, want] of Object.entries(check.cgroup)) {
+      const r = await runScript(ctx.engine.guest, script`cat ${`${dir}/${file}`}`);
+      const actual = r.exitCode === 0 ? r.out.trim() : null;
+      if (actual === null || !matches(want, actual)) {
+        failures.push(diff(k('check.what.cgroup', { name, file }), want, actual ?? k('check.value.noFile')));
       }
     }
   }
-  if (check.namespace) {
-    if (!c.State.Running) failures.push({ key: 'check.notRunningForNamespace', params: { name } });
-    else {
-      const kind = check.namespace.kind;
-      const r = await runScript(
-        ctx.engine.guest,
-        script`readlink /proc/1/ns/${kind}; readlink /proc/${c.State.Pid}/ns/${kind}`,
-      );
-      const [host, mine] = r.out.trim().split('\n');
-      const shared = !!host && host === mine;
-      if (shared !== check.namespace.shared) {
-        failures.push({
-          key: check.namespace.shared ? 'check.namespaceOwn' : 'check.namespaceShared',
-          params: { name, kind, inode: mine ?? '?' },
-        });
-      }
-    }
-  }
+  if (check.namespace) failures.push(...(await namespaceDiff(ctx, c.State.Pid, name, check.namespace)));
   if (check.exec) {
-    if (!c.State.Running) failures.push({ key: 'check.notRunningForExec', params: { name } });
-    else {
-      const r = await ctx.engine.exec(c.Id, check.exec.argv);
-      if (!matches(check.exec.stdout, r.stdout)) {
-        failures.push({
-          key: 'check.execOutput',
-          params: { name, command: check.exec.argv.join(' '), expected: check.exec.stdout, actual: r.stdout.trim() },
-        });
-      }
+    const r = await ctx.engine.exec(c.Id, check.exec.argv);
+    if (!matches(check.exec.stdout, r.stdout)) {
+      failures.push(
+        diff(k('check.what.exec', { name, command: check.exec.argv.join(' ') }), check.exec.stdout, clip(r.stdout)),
+      );
+    }
+  }
+  if (check.network) {
+    const nets = Object.keys(
+      (ctx.engine.inspect(c.Id).NetworkSettings as { Networks?: Record<string, unknown> }).Networks ?? {},
+    );
+    if (!nets.includes(check.network)) {
+      failures.push(diff(k('check.what.network', { name }), check.network, nets.join(', ') || k('check.value.none')));
+    }
+  }
+  if (check.layer) {
+    const { path, change } = check.layer;
+    const kinds = { 0: 'copied-up', 1: 'added', 2: 'whiteout' } as const;
+    const entry = (await ctx.engine.changes(c.Id)).find((e) => e.Path === path);
+    const found = entry ? kinds[entry.Kind] : null;
+    if (found !== change) {
+      failures.push(
+        diff(
+          k('check.what.layer', { name, path }),
+          k(`check.value.${change}`),
+          found ? k(`check.value.${found}`) : k('check.value.unchanged'),
+        ),
+      );
     }
   }
   return { ok: failures.length === 0, failures };
 }
 
+async function namespaceDiff(
+  ctx: CheckContext,
+  pid: number,
+  name: string,
+  want: { kind: NamespaceKind; shared?: boolean; with?: string },
+): Promise<Failure[]> {
+  const what = k('check.what.namespace', { name, kind: want.kind });
+  const link = async (p: number) =>
+    (await runScript(ctx.engine.guest, script`readlink ${`/proc/${p}/ns/${want.kind}`}`)).out.trim() || '?';
+  const mine = await link(pid);
+  const host = await link(1);
+  const out: Failure[] = [];
+  const whose = (inode: string, others: Record<string, string>) => {
+    const owner = Object.entries(others).find(([, v]) => v === inode)?.[0];
+    return owner ? k('check.value.nsOf', { owner, inode }) : k('check.value.nsOwn', { inode });
+  };
+  if (want.shared !== undefined && (mine === host) !== want.shared) {
+    out.push(diff(what, k(want.shared ? 'check.value.nsHost' : 'check.value.nsOwnAny'), whose(mine, { host })));
+  }
+  if (want.with) {
+    const other = ctx.engine.list(true).find((x) => x.Name === want.with);
+    if (!other?.State.Running) {
+      out.push(
+        diff(
+          k('check.what.container', { name: want.with }),
+          'running',
+          other ? stateFound(other) : k('check.value.none'),
+        ),
+      );
+    } else {
+      const theirs = await link(other.State.Pid);
+      if (theirs !== mine)
+        out.push(diff(what, k('check.value.nsOf', { owner: want.with, inode: theirs }), whose(mine, { host })));
+    }
+  }
+  return out;
+}
+
 async function registryCheck(check: Extract<Check, { registry: string }>, ctx: CheckContext): Promise<CheckResult> {
   const ref = check.registry;
+  const what = k('check.what.registry', { ref });
   const digest = await ctx.engine.distribution.registryDigest(ref).catch(() => null);
-  if (!digest) return fail('check.registryMissing', { ref });
+  if (!digest) return fail(diff(what, k('check.value.pushed'), k('check.value.none')));
   if (check.sameAs) {
     const local = await ctx.engine.image(check.sameAs).catch(() => null);
-    if (!local) return fail('check.imageMissing', { ref: check.sameAs });
+    if (!local)
+      return fail(diff(k('check.what.image', { ref: check.sameAs }), k('check.value.exists'), k('check.value.none')));
     if (local.manifestDigest !== digest) {
-      return fail('check.registryDiffers', { ref, local: check.sameAs, digest: digest.slice(7, 19) });
+      return fail(
+        diff(
+          what,
+          k('check.value.manifestOf', { ref: check.sameAs, digest: local.manifestDigest.slice(7, 19) }),
+          digest.slice(7, 19),
+        ),
+      );
     }
   }
   return ok;
 }
 
+/**
+ * How many of b's first layers came from a's build through the cache: their
+ * history entries are the very same (same instruction, same creation time —
+ * a rebuild, even of identical files, gets a new time) and so are the layers.
+ */
+export function layersFromCache(a: Image, b: Image): number {
+  const ha = a.config.history ?? [];
+  const hb = b.config.history ?? [];
+  let layers = 0;
+  for (let i = 0; i < Math.min(ha.length, hb.length); i++) {
+    const [x, y] = [ha[i]!, hb[i]!];
+    if (x.created_by !== y.created_by || x.created !== y.created || !!x.empty_layer !== !!y.empty_layer) break;
+    if (!x.empty_layer) {
+      if (a.manifest.layers[layers]?.digest !== b.manifest.layers[layers]?.digest) break;
+      layers++;
+    }
+  }
+  return layers;
+}
+
 async function imageCheck(check: Extract<Check, { image: string }>, ctx: CheckContext): Promise<CheckResult> {
   const ref = check.image;
+  const what = k('check.what.image', { ref });
   const image = await ctx.engine.image(ref).catch(() => null);
-  if (!image) return check.exists === false ? ok : fail('check.imageMissing', { ref });
-  if (check.exists === false) return fail('check.imagePresent', { ref });
+  if (!image) return check.exists === false ? ok : fail(diff(what, k('check.value.exists'), k('check.value.none')));
+  if (check.exists === false) return fail(diff(what, k('check.value.none'), k('check.value.exists')));
   const failures: Failure[] = [];
   if (check.layers !== undefined && image.manifest.layers.length !== check.layers) {
-    failures.push({
-      key: 'check.imageLayers',
-      params: { ref, expected: check.layers, actual: image.manifest.layers.length },
-    });
+    failures.push(diff(k('check.what.layers', { ref }), String(check.layers), String(image.manifest.layers.length)));
   }
   if (check.cmd && JSON.stringify(image.config.config.Cmd ?? []) !== JSON.stringify(check.cmd)) {
-    failures.push({
-      key: 'check.imageCmd',
-      params: { ref, expected: JSON.stringify(check.cmd), actual: JSON.stringify(image.config.config.Cmd ?? []) },
-    });
+    failures.push(
+      diff(k('check.what.cmd', { ref }), JSON.stringify(check.cmd), JSON.stringify(image.config.config.Cmd ?? [])),
+    );
   }
   if (check.file) {
     const tree = await ImageTree.of(ctx.engine.images.blobs, image.manifest.layers);
     const entry = tree.get(check.file.path);
-    if (!entry) failures.push({ key: 'check.imageFileMissing', params: { ref, path: check.file.path } });
-    else if (check.file.layer !== undefined && entry.layer !== check.file.layer) {
-      failures.push({
-        key: 'check.imageFileLayer',
-        params: { ref, path: check.file.path, expected: check.file.layer, actual: entry.layer },
-      });
+    const where = k('check.what.imageFile', { ref, path: check.file.path });
+    const layerOf = (n: number) => k('check.value.inLayer', { n });
+    if (!entry) {
+      failures.push(
+        diff(
+          where,
+          check.file.layer !== undefined ? layerOf(check.file.layer) : k('check.value.exists'),
+          k('check.value.none'),
+        ),
+      );
+    } else if (check.file.layer !== undefined && entry.layer !== check.file.layer) {
+      failures.push(diff(where, layerOf(check.file.layer), layerOf(entry.layer)));
+    }
+  }
+  if (check.history) {
+    const steps = (image.config.history ?? []).map((h) => h.created_by ?? '');
+    if (!steps.some((s) => matches(check.history!, s))) {
+      failures.push(diff(k('check.what.history', { ref }), check.history, clip(steps.slice(-2).join(' ; '))));
+    }
+  }
+  if (check.cachedFrom) {
+    const from = await ctx.engine.image(check.cachedFrom.image).catch(() => null);
+    if (!from) {
+      failures.push(
+        diff(k('check.what.image', { ref: check.cachedFrom.image }), k('check.value.exists'), k('check.value.none')),
+      );
+    } else {
+      const n = from.id === image.id ? 0 : layersFromCache(from, image);
+      if (from.id === image.id) {
+        failures.push(
+          diff(
+            k('check.what.sameImage', { ref, other: check.cachedFrom.image }),
+            k('check.value.rebuilt'),
+            k('check.value.sameId'),
+          ),
+        );
+      } else if (n < check.cachedFrom.layers) {
+        failures.push(
+          diff(
+            k('check.what.cachedFrom', { ref, other: check.cachedFrom.image }),
+            `≥ ${check.cachedFrom.layers}`,
+            String(n),
+          ),
+        );
+      }
     }
   }
   return { ok: failures.length === 0, failures };

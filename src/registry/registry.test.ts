@@ -19,7 +19,7 @@ import { MEDIA, type ImageConfig } from '../engine/images/oci';
 import { parseReference, registryPath } from '../engine/images/reference';
 import { MemoryBlobStore, MemoryMetaStore } from '../engine/images/storage';
 import { localTransport } from './localTransport';
-import { Registry, SEED_ACCOUNT } from './registry';
+import { Registry, REGISTRY_LIMITS, SEED_ACCOUNT, type RegistryLimits } from './registry';
 
 const BASE = join(import.meta.dirname, '..', '..', 'public', 'images');
 const readBase = async (p: string) => new Uint8Array(readFileSync(join(BASE, p)));
@@ -232,5 +232,112 @@ describe('the page registry (OCI distribution API)', () => {
     ]);
     const elsewhere = new RegistryClient(localTransport(registry), 'docker.io');
     await expect(elsewhere.ping()).rejects.toBeInstanceOf(UnreachableRegistryError);
+  });
+});
+
+describe('the page registry keeps only what it must', () => {
+  const auth = { authorization: `Basic ${btoa('student:container')}` };
+  const limited = async (limits: Partial<RegistryLimits>) => {
+    let clock = 0;
+    const registry = new Registry(
+      new MemoryBlobStore(),
+      new MemoryMetaStore(),
+      { ...REGISTRY_LIMITS, ...limits },
+      () => clock,
+    );
+    await registry.seed(readBase);
+    const t = localTransport(registry);
+    const start = async () =>
+      (await t({ host: HOST, method: 'POST', path: '/v2/student/x/blobs/uploads/', headers: auth })).headers[
+        'location'
+      ]!;
+    const patch = (at: string, body: Uint8Array) => t({ host: HOST, method: 'PATCH', path: at, headers: auth, body });
+    return { registry, t, start, patch, advance: (ms: number) => (clock += ms) };
+  };
+
+  it('forgets an upload session nobody touched for a while', async () => {
+    const { registry, start, patch, advance } = await limited({ uploadIdleMs: 1000 });
+    const at = await start();
+    expect((await patch(at, new Uint8Array(3))).status).toBe(202);
+    advance(900);
+    expect((await patch(at, new Uint8Array(3))).status).toBe(202);
+    advance(1001);
+    const late = await patch(at, new Uint8Array(3));
+    expect(late.status).toBe(404);
+    expect(new TextDecoder().decode(late.body)).toContain('BLOB_UPLOAD_UNKNOWN');
+    expect(registry.openUploads()).toBe(0);
+  });
+
+  it('refuses an upload past its size cap, and drops the session', async () => {
+    const { registry, t, start, patch } = await limited({ uploadBytes: 10 });
+    const at = await start();
+    expect((await patch(at, new Uint8Array(8))).status).toBe(202);
+    const over = await patch(at, new Uint8Array(3));
+    expect(over.status).toBe(413);
+    expect(new TextDecoder().decode(over.body)).toContain('SIZE_INVALID');
+    expect(registry.openUploads()).toBe(0);
+    const body = new Uint8Array(11);
+    const monolithic = await t({
+      host: HOST,
+      method: 'POST',
+      path: `/v2/student/x/blobs/uploads/?digest=${await sha256(body)}`,
+      headers: auth,
+      body,
+    });
+    expect(monolithic.status).toBe(413);
+    expect(await registry.blobs.has(await sha256(body))).toBe(false);
+  });
+
+  it('keeps at most so many sessions, dropping the one touched longest ago', async () => {
+    const { registry, start, patch } = await limited({ uploads: 2 });
+    const first = await start();
+    await start();
+    await start();
+    expect(registry.openUploads()).toBe(2);
+    expect((await patch(first, new Uint8Array(1))).status).toBe(404);
+  });
+
+  it('frees the blobs of a deleted manifest that no other manifest uses, and keeps shared ones', async () => {
+    const registry = await seeded();
+    const { store, image } = await storeWith(2);
+    const sources = new BlobSources(store.meta);
+    await pushImage({
+      store,
+      client: client(registry),
+      image,
+      name: 'student/app',
+      tag: 'v1',
+      sources,
+      onProgress: () => {},
+    });
+    const own = image.manifest.layers.slice(-2).map((l) => l.digest);
+    const base = image.manifest.layers[0]!.digest;
+    for (const d of [...own, base, image.manifestDigest]) expect(await registry.blobs.has(d)).toBe(true);
+    const before = (await registry.blobs.list()).length;
+    const del = await registry.handle({
+      host: HOST,
+      method: 'DELETE',
+      path: `/v2/student/app/manifests/${image.manifestDigest}`,
+      headers: auth,
+    });
+    expect(del.status).toBe(202);
+    // Its own two layers, its config (not busybox's: its diff ids differ) and the manifest are gone; busybox's layer stays.
+    for (const d of [...own, image.manifestDigest, image.manifest.config.digest])
+      expect(await registry.blobs.has(d)).toBe(false);
+    expect(await registry.blobs.has(base)).toBe(true);
+    expect((await registry.blobs.list()).length).toBe(before - 4);
+    const cat = await registry.handle({ host: HOST, method: 'GET', path: '/v2/_catalog' });
+    expect(JSON.parse(new TextDecoder().decode(cat.body))).toEqual({ repositories: ['library/busybox'] });
+    // The base image still pulls whole.
+    const pulled = new ImageStore(new MemoryBlobStore(), new MemoryMetaStore());
+    const r = await pullImage({
+      store: pulled,
+      client: client(registry, false),
+      ref: parseReference('busybox'),
+      sources: new BlobSources(pulled.meta),
+      checkLayer,
+      onProgress: () => {},
+    });
+    expect(r.updated).toBe(true);
   });
 });

@@ -80,7 +80,28 @@ interface Upload {
   repository: string;
   chunks: Uint8Array[];
   size: number;
+  /** When the client last sent or asked for anything of it (ms, the registry's clock). */
+  touched: number;
 }
+
+/**
+ * Upload sessions are held in memory: bounded in time, size and number, so
+ * abandoned or hostile pushes cannot fill the worker that runs the machine.
+ */
+export interface RegistryLimits {
+  /** A session nobody touched for this long is gone (the client starts another, as with registry:2). */
+  uploadIdleMs: number;
+  /** The largest blob an upload may grow to. */
+  uploadBytes: number;
+  /** Sessions at once; the least recently touched goes first. */
+  uploads: number;
+}
+
+export const REGISTRY_LIMITS: RegistryLimits = {
+  uploadIdleMs: 10 * 60 * 1000,
+  uploadBytes: 128 * 1024 * 1024,
+  uploads: 32,
+};
 
 export interface RegistryContents {
   repositories: {
@@ -102,7 +123,24 @@ export class Registry {
   constructor(
     readonly blobs: BlobStore,
     readonly meta: MetaStore,
+    private readonly limits: RegistryLimits = REGISTRY_LIMITS,
+    private readonly now: () => number = () => Date.now(),
   ) {}
+
+  /** Upload sessions now open (after expired ones are dropped). */
+  openUploads(): number {
+    this.expireUploads();
+    return this.uploads.size;
+  }
+
+  private expireUploads(): void {
+    const t = this.now();
+    for (const [id, up] of this.uploads) if (t - up.touched > this.limits.uploadIdleMs) this.uploads.delete(id);
+  }
+
+  private tooLarge(): RegistryResponse {
+    return problem(413, 'SIZE_INVALID', `blob larger than this registry takes (${this.limits.uploadBytes} bytes)`);
+  }
 
   onRequest(listener: (req: RegistryRequest, res: RegistryResponse) => void): () => void {
     this.listeners.add(listener);
@@ -219,6 +257,7 @@ export class Registry {
     query: URLSearchParams,
   ): Promise<RegistryResponse> {
     const body = req.body ?? new Uint8Array(0);
+    this.expireUploads();
     if (id === '') {
       if (req.method !== 'POST') return problem(405, 'UNSUPPORTED', 'method not allowed');
       const mount = query.get('mount');
@@ -236,9 +275,12 @@ export class Registry {
         // Not mountable: the spec says to fall back to an ordinary upload session.
       }
       const digest = query.get('digest');
+      if (body.length > this.limits.uploadBytes) return this.tooLarge();
       if (digest) return this.finish(name, digest, [body]);
+      // At the limit, the session touched longest ago makes room (Map order is insertion; touches re-insert).
+      while (this.uploads.size >= this.limits.uploads) this.uploads.delete(this.uploads.keys().next().value!);
       const uuid = crypto.randomUUID();
-      this.uploads.set(uuid, { repository: name, chunks: [], size: 0 });
+      this.uploads.set(uuid, { repository: name, chunks: [], size: 0, touched: this.now() });
       return answer(202, {
         location: `/v2/${name}/blobs/uploads/${uuid}`,
         range: '0-0',
@@ -247,6 +289,9 @@ export class Registry {
     }
     const up = this.uploads.get(id);
     if (!up || up.repository !== name) return problem(404, 'BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry');
+    up.touched = this.now();
+    this.uploads.delete(id);
+    this.uploads.set(id, up);
     const status = (code: number) =>
       answer(code, {
         location: `/v2/${name}/blobs/uploads/${id}`,
@@ -264,6 +309,10 @@ export class Registry {
         const start = range ? Number(/^(\d+)-/.exec(range)?.[1]) : up.size;
         // A chunk must continue where the upload is; anything else is out of order.
         if (start !== up.size) return answer(416, { range: `0-${Math.max(0, up.size - 1)}` });
+        if (up.size + body.length > this.limits.uploadBytes) {
+          this.uploads.delete(id);
+          return this.tooLarge();
+        }
         up.chunks.push(body.slice());
         up.size += body.length;
       }
@@ -295,6 +344,48 @@ export class Registry {
     return answer(201, { location: `/v2/${name}/blobs/${digest}`, 'docker-content-digest': digest });
   }
 
+  /** The blobs a manifest names, itself included; [] for bytes that are not a manifest. */
+  private async manifestBlobs(digest: Digest): Promise<Digest[]> {
+    const bytes = await this.blobs.get(digest);
+    if (!bytes) return [];
+    try {
+      const m = JSON.parse(dec.decode(bytes)) as ImageManifest;
+      return [digest, m.config.digest, ...m.layers.map((l) => l.digest)];
+    } catch {
+      return [digest];
+    }
+  }
+
+  /**
+   * Garbage collection after a manifest is deleted. Of the blobs it named
+   * (itself, its config, its layers): those no remaining manifest of this
+   * repository names are unlinked from it; those no manifest of any
+   * repository names, and no other repository links (it may be in the middle
+   * of a push), are deleted from the store. Blobs of uploads no manifest
+   * names yet are left alone.
+   */
+  private async collect(repos: Record<string, Repository>, name: string, deleted: Digest): Promise<void> {
+    const candidates = await this.manifestBlobs(deleted);
+    if (!candidates.length) return;
+    const usedHere = new Set<Digest>();
+    const usedAnywhere = new Set<Digest>();
+    for (const [n, repo] of Object.entries(repos)) {
+      for (const m of repo.manifests) {
+        for (const d of await this.manifestBlobs(m)) {
+          usedAnywhere.add(d);
+          if (n === name) usedHere.add(d);
+        }
+      }
+    }
+    const repo = repos[name]!;
+    repo.blobs = repo.blobs.filter((d) => !candidates.includes(d) || usedHere.has(d));
+    for (const d of candidates) {
+      if (usedAnywhere.has(d)) continue;
+      if (Object.values(repos).some((r) => r.blobs.includes(d))) continue;
+      await this.blobs.delete(d);
+    }
+  }
+
   private async manifest(req: RegistryRequest, name: string, ref: string): Promise<RegistryResponse> {
     if (req.method === 'PUT') return this.putManifest(req, name, ref);
     const repos = await this.repositories();
@@ -303,10 +394,12 @@ export class Registry {
     if (req.method === 'DELETE') {
       if (!isDigest(ref)) return problem(400, 'UNSUPPORTED', 'manifests are deleted by digest');
       if (!digest) return problem(404, 'MANIFEST_UNKNOWN', 'manifest unknown', { name, reference: ref });
-      return this.update((all) => {
+      return this.update(async (all) => {
         const r = Registry.repo(all, name);
         r.manifests = r.manifests.filter((d) => d !== digest);
         for (const [t, d] of Object.entries(r.tags)) if (d === digest) delete r.tags[t];
+        await this.collect(all, name, digest);
+        if (!r.manifests.length && !Object.keys(r.tags).length && !r.blobs.length) delete all[name];
         return answer(202);
       });
     }

@@ -5,10 +5,11 @@ import { claimMachine, type MachineClaim } from './tabLock';
 
 export interface MachineOptions {
   /**
-   * A frame that must not share the full page's machine (an embedded
-   * exercise): no snapshots, no tab lock; its machine starts from the site's.
+   * 'embed': an embedded exercise's frame, with databases of its own (see
+   * src/worker/storageScope.ts) and a throwaway machine: no snapshots, no
+   * claim on the page's machine (the tab lock).
    */
-  ephemeral?: boolean;
+  storage?: 'page' | 'embed';
 }
 
 /**
@@ -40,8 +41,12 @@ export class Machine {
   private backlog: Uint8Array[] = [];
   private backlogBytes = 0;
 
+  /** `storage: 'embed'`: an embedded frame's machine, with databases of its own (see src/worker/storageScope.ts). */
   constructor(private readonly opts: MachineOptions = {}) {
-    const worker = new Worker(new URL('../worker/vm.worker.ts', import.meta.url), { type: 'module' });
+    const worker = new Worker(new URL('../worker/vm.worker.ts', import.meta.url), {
+      type: 'module',
+      name: opts.storage ?? 'page',
+    });
     this.api = Comlink.wrap<VmWorkerApi>(worker);
     const { port1, port2 } = new MessageChannel();
     this.terminalPort = port1;
@@ -77,10 +82,10 @@ export class Machine {
    * unless another tab of the site has it open; then this tab waits for the
    * student to take it over (see takeOver).
    */
-  async boot(): Promise<VmStatus> {
-    if (this.opts.ephemeral) {
-      return this.api.boot({ vmBaseUrl: new URL('vm/', document.baseURI).href, ephemeral: true });
-    }
+  async boot(opts: { useSavedState?: boolean } = {}): Promise<VmStatus> {
+    const vmBaseUrl = new URL('vm/', document.baseURI).href;
+    // An embedded frame's machine is its own and throwaway: no snapshots, no claim on the page's machine.
+    if (this.opts.storage === 'embed') return this.api.boot({ vmBaseUrl, ...opts, ephemeral: true });
     this.claim ??= claimMachine({
       // Another tab asks for the machine: save it, stop it, let go.
       handOver: async () => {
@@ -98,7 +103,7 @@ export class Machine {
       return this.status;
     }
     this.watchForSaves();
-    return this.api.boot({ vmBaseUrl: new URL('vm/', document.baseURI).href });
+    return this.api.boot({ vmBaseUrl, ...opts });
   }
 
   /** "Take it over": the other tab saves and lets go (or is overruled after a few seconds); this tab resumes. */

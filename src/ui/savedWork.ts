@@ -4,6 +4,9 @@
  * as a file to keep or move to another browser, and back. Images and the
  * machine are not in the file: they can be rebuilt, and would make it large.
  */
+import { LessonError, loadLesson } from '../lessons/lessonBundle';
+import { pathProblem } from './build/workspace.svelte';
+
 const PREFIX = 'playground.';
 export const FORMAT = 'container-playground-work';
 
@@ -31,23 +34,167 @@ export function exportWork(storage: Storage): WorkFile {
 
 export class WorkFileError extends Error {}
 
-/** Checks a file before anything is replaced; the keys it holds overwrite this browser's. */
-export function importWork(storage: Storage, text: string): number {
+/** A work file bigger than this is refused before it is read (the storage it goes to holds a few MB). */
+export const MAX_WORK_FILE_BYTES = 16 * 1024 * 1024;
+
+/** An entry of the file that was not loaded, and why (a message key of the page, and a detail). */
+export interface SkippedEntry {
+  key: string;
+  reason: 'harden.workUnknown' | 'harden.workMalformed';
+  detail?: string;
+}
+
+export interface ImportReport {
+  loaded: string[];
+  skipped: SkippedEntry[];
+}
+
+type Check = (value: string) => string | null;
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+function json(check: (v: unknown) => string | null): Check {
+  return (value) => {
+    let v: unknown;
+    try {
+      v = JSON.parse(value);
+    } catch {
+      return 'not JSON';
+    }
+    return check(v);
+  };
+}
+
+const oneOf =
+  (...allowed: string[]): Check =>
+  (v) =>
+    allowed.includes(v) ? null : `not one of ${allowed.join(', ')}`;
+
+/** Lesson progress: { lesson, steps: {id: n}, passed: {id: [exercise…]} }. */
+const progress = json((v) => {
+  if (!isObject(v)) return 'not an object';
+  if (v['lesson'] !== null && typeof v['lesson'] !== 'string') return 'lesson is not a name';
+  const steps = v['steps'] ?? {};
+  if (!isObject(steps) || !Object.values(steps).every((n) => Number.isInteger(n) && (n as number) >= 0)) {
+    return 'steps are not step numbers';
+  }
+  const passed = v['passed'] ?? {};
+  if (
+    !isObject(passed) ||
+    !Object.values(passed).every((l) => Array.isArray(l) && l.every((x) => typeof x === 'string'))
+  ) {
+    return 'passed exercises are not lists of names';
+  }
+  return null;
+});
+
+/** The editor's files: { files: [{path, text | base64}], selected, tag }. */
+const workspace = json((v) => {
+  if (!isObject(v) || !Array.isArray(v['files'])) return 'no list of files';
+  const paths: string[] = [];
+  for (const f of v['files'] as unknown[]) {
+    if (!isObject(f) || typeof f['path'] !== 'string') return 'a file without a path';
+    const problem = pathProblem(f['path'], paths);
+    if (problem) return `file path ${JSON.stringify(f['path'])}: ${problem}`;
+    paths.push(f['path']);
+    if (f['base64'] !== undefined) {
+      if (typeof f['base64'] !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(f['base64']))
+        return `${f['path']}: bad base64`;
+    } else if (f['text'] !== undefined && typeof f['text'] !== 'string') return `${f['path']}: text is not text`;
+  }
+  if (typeof v['selected'] !== 'string' || typeof v['tag'] !== 'string') return 'no selected file or tag';
+  return null;
+});
+
+/** What each playground key holds, checked before it is stored. */
+const CHECKS: Record<string, Check> = {
+  'playground.lang': oneOf('en', 'zh'),
+  'playground.pane': oneOf('lessons', 'build', 'preview'),
+  'playground.progress.v1': progress,
+  'playground.embed.progress.v1': progress,
+  'playground.workspace.v1': workspace,
+};
+const CUSTOM_LESSONS = 'playground.customLessons.v1';
+
+/**
+ * Loaded lessons: each one is validated as it would be on loading; the
+ * good ones are kept, each bad one is reported on its own.
+ */
+function customLessons(value: string, skipped: SkippedEntry[]): string | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(value);
+  } catch {
+    skipped.push({ key: CUSTOM_LESSONS, reason: 'harden.workMalformed', detail: 'not JSON' });
+    return null;
+  }
+  if (!isObject(v)) {
+    skipped.push({ key: CUSTOM_LESSONS, reason: 'harden.workMalformed', detail: 'not an object' });
+    return null;
+  }
+  const good: Record<string, unknown> = {};
+  for (const [id, files] of Object.entries(v)) {
+    const key = `${CUSTOM_LESSONS} → ${id}`;
+    if (!isObject(files) || typeof files['json'] !== 'string') {
+      skipped.push({ key, reason: 'harden.workMalformed', detail: 'no lesson.json' });
+      continue;
+    }
+    try {
+      const lesson = loadLesson(
+        {
+          json: files['json'],
+          ...(typeof files['en'] === 'string' ? { en: files['en'] } : {}),
+          ...(typeof files['zh'] === 'string' ? { zh: files['zh'] } : {}),
+        },
+        id,
+      );
+      if (lesson.definition.id !== id) throw new LessonError(id, [`its lesson.json names ${lesson.definition.id}`]);
+      good[id] = { json: files['json'], en: files['en'], zh: files['zh'] };
+    } catch (e) {
+      const detail = e instanceof LessonError ? e.problems.join('; ') : (e as Error).message;
+      skipped.push({ key, reason: 'harden.workMalformed', detail });
+    }
+  }
+  return Object.keys(good).length ? JSON.stringify(good) : null;
+}
+
+/**
+ * Checks a file before anything is replaced, then stores it entry by entry:
+ * each key is checked for what it holds, and one that is unknown or
+ * malformed is reported and skipped, never stored (a pane reading it would
+ * break). Throws only when the file as a whole is not a work file.
+ */
+export function importWork(storage: Storage, text: string): ImportReport {
   let file: Partial<WorkFile>;
   try {
     file = JSON.parse(text) as Partial<WorkFile>;
   } catch {
     throw new WorkFileError('this file is not JSON');
   }
-  if (file.format !== FORMAT || file.version !== 1 || !file.entries || typeof file.entries !== 'object') {
+  if (!isObject(file) || file.format !== FORMAT || file.version !== 1 || !isObject(file.entries)) {
     throw new WorkFileError('this file is not a playground work file');
   }
-  const entries = Object.entries(file.entries);
-  for (const [k, v] of entries) {
-    if (!k.startsWith(PREFIX) || typeof v !== 'string') throw new WorkFileError(`unexpected entry ${k} in the file`);
+  const report: ImportReport = { loaded: [], skipped: [] };
+  const keep: [string, string][] = [];
+  for (const [k, v] of Object.entries(file.entries)) {
+    if (typeof v !== 'string') {
+      report.skipped.push({ key: k, reason: 'harden.workMalformed', detail: 'not a string' });
+    } else if (k === CUSTOM_LESSONS) {
+      const good = customLessons(v, report.skipped);
+      if (good !== null) keep.push([k, good]);
+    } else if (!k.startsWith(PREFIX) || !CHECKS[k]) {
+      report.skipped.push({ key: k, reason: 'harden.workUnknown' });
+    } else {
+      const problem = CHECKS[k](v);
+      if (problem) report.skipped.push({ key: k, reason: 'harden.workMalformed', detail: problem });
+      else keep.push([k, v]);
+    }
   }
-  for (const [k, v] of entries) storage.setItem(k, v);
-  return entries.length;
+  for (const [k, v] of keep) {
+    storage.setItem(k, v);
+    report.loaded.push(k);
+  }
+  return report;
 }
 
 /** Forgets this browser's playground storage (the page reloads afterwards). */

@@ -1,3 +1,4 @@
+import type { StartRecord } from '../engine/runtime/startRecord';
 import type { BootStage } from '../vm/vmHost';
 import type { HealthProblem } from '../vm/health';
 import type { ApiTraffic } from '../engine/api/routes';
@@ -237,6 +238,10 @@ export interface VmWorkerApi {
    * v86 machine booted from its kernel in this page, timed, then thrown away.
    */
   measureVmVsContainer(opts: { coldBoot: boolean }): Promise<VmVsContainerFigures>;
+  /** The last container start's plan with each step's time in the guest (null before the first start). */
+  lastStart(): Promise<StartRecord | null>;
+  /** Each container start, as it answers. */
+  onStart(listener: (r: StartRecord) => void): void;
   /** Runs a shell script on the control channel. */
   run(script: string, timeoutMs?: number): Promise<RunResult>;
   resize(rows: number, cols: number): void;

@@ -11,6 +11,7 @@ import type { ApiHandler, ApiStream } from '../vm/apiChannel';
 import { captureQuiet, identityOf, refusal, SNAPSHOT_FORMAT } from './machineSnapshot';
 import { gunzip, gzip, SnapshotStore, type SnapshotMeta, type SnapshotRecord } from './stateStore';
 import type { PersistStatus } from './api';
+import { dbName } from './storageScope';
 
 export const RESUME_ID = 'resume';
 /** Checkpoints kept; older ones are pruned. */
@@ -29,7 +30,7 @@ const ASKED_TIMEOUT_MS = 30_000;
  * pull, commit …) hold this Web Lock exclusively, reads hold it shared, so
  * a prune in one tab never deletes the layers a build in another is writing.
  */
-export const IMAGE_STORE_LOCK = 'container-playground-engine/images';
+export const IMAGE_STORE_LOCK = `${dbName('container-playground-engine')}/images`;
 
 /** Docker API requests that last as long as a container or a client (they survive a snapshot; their clients are disconnected). */
 const LASTING = /^(?:POST|GET) \/(?:v[\d.]+\/)?(?:containers\/[^/]+\/(?:attach|wait|logs)|events|exec\/[^/]+\/start)\b/;

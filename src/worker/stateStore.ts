@@ -10,6 +10,7 @@
  * instead and `problem` says so; nothing is dropped without a word.
  */
 import { idbDatabase, type IdbRun } from './idb';
+import { dbName } from './storageScope';
 import type { MachineChannels } from '../vm/vmHost';
 
 export interface SnapshotMeta {
@@ -72,7 +73,7 @@ export class SnapshotStore {
   problem: StorageProblem | null = null;
 
   constructor(
-    database = 'container-playground-machines',
+    database = dbName('container-playground-machines'),
     hasIndexedDb = typeof indexedDB !== 'undefined',
     private readonly onChange: () => void = () => {},
   ) {

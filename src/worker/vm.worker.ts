@@ -4,6 +4,7 @@
  * drives it through the Comlink API in ./api.ts and gets terminal bytes over a
  * MessagePort of their own.
  */
+import type { StartRecord } from '../engine/runtime/startRecord';
 import '../nodeBufferShim';
 import * as Comlink from 'comlink';
 import v86WasmUrl from 'v86/build/v86.wasm?url';
@@ -31,6 +32,7 @@ import { Engine } from '../engine/engine';
 import { ImageStore } from '../engine/images/imageStore';
 import { serveConnection } from '../engine/api/routes';
 import { idbImageStores } from './idbStores';
+import { dbName } from './storageScope';
 import { Registry } from '../registry/registry';
 import { localTransport } from '../registry/localTransport';
 import { readRegistryPicture } from '../pictures/registryPicture';
@@ -184,11 +186,11 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
 }
 
 /** Images persist in IndexedDB across machines; containers belong to one machine. */
-const engineStores = idbImageStores('container-playground-engine');
+const engineStores = idbImageStores(dbName('container-playground-engine'));
 const images = new ImageStore(engineStores.blobs, engineStores.meta);
 
 /** The page's registry: its own database, seeded with the base images when first asked for anything. */
-const registryStores = idbImageStores('container-playground-registry');
+const registryStores = idbImageStores(dbName('container-playground-registry'));
 const registry = new Registry(registryStores.blobs, registryStores.meta);
 let registrySeeded: Promise<void> | null = null;
 function seedRegistry(base: URL): Promise<void> {
@@ -201,6 +203,7 @@ function seedRegistry(base: URL): Promise<void> {
   return registrySeeded;
 }
 const transferListeners: ((t: Transfer) => void)[] = [];
+const startListeners: ((r: StartRecord) => void)[] = [];
 
 /** The running machine's engine; a new machine gets a new one (its containers died with the old). */
 let engine: Engine | null = null;
@@ -217,6 +220,7 @@ function attachEngine(host: VmHost, opts: BootOptions): Engine {
     return toRegistry(req);
   });
   e.distribution.onTransfer((t) => transferListeners.forEach((l) => l(t)));
+  e.starts.onStart((r) => startListeners.forEach((l) => l(r)));
   host.api.serve(
     persistence.trackApi((stream) => serveConnection(e, stream, (t) => trafficListeners.forEach((l) => l(t)))),
   );
@@ -389,6 +393,12 @@ const api: VmWorkerApi = {
   async readRegistry() {
     if (bootOpts) await seedRegistry(new URL('../images/', bootOpts.vmBaseUrl));
     return readRegistryPicture(currentEngine(), registry);
+  },
+  async lastStart() {
+    return engine?.starts.last ?? null;
+  },
+  onStart(listener) {
+    startListeners.push(listener);
   },
   onTransfers(listener) {
     transferListeners.push(listener);

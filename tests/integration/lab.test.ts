@@ -34,23 +34,43 @@ describe('npm run lab (the headless entry point)', () => {
     expect(r.err).toMatch(/lab: the guest kernel panicked: Kernel panic - not syncing: sysrq triggered crash/);
   });
 
-  it('parses a Dockerfile to JSON, or names the line and column of its error', () => {
+  it('parses a Dockerfile to its syntax tree; warns at line:col of what a build refuses; fails on syntax errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-parse-'));
     const good = join(dir, 'Dockerfile');
-    writeFileSync(good, 'FROM busybox\nENV A=1 B="two words"\nRUN echo a \\\n  b\nCMD ["sh"]\n');
+    writeFileSync(good, 'FROM busybox\nENV A=1 B="two words"\nRUN echo a \\\n  b\nONBUILD RUN make\nCMD ["sh"] \\');
     const ok = lab('parse', good);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.out)).toEqual([
-      { instruction: 'FROM', args: ['busybox'], flags: [], line: 1 },
-      { instruction: 'ENV', args: ['A', '1', 'B', '"two words"'], flags: [], line: 2 },
-      { instruction: 'RUN', args: ['echo a   b'], flags: [], line: 3 },
-      { instruction: 'CMD', args: ['sh'], flags: [], line: 5, json: true },
+      { instruction: 'FROM', args: ['busybox'], flags: [], line: 1, column: 1 },
+      { instruction: 'ENV', args: ['A', '1', 'B', '"two words"'], flags: [], line: 2, column: 1 },
+      { instruction: 'RUN', args: ['echo a   b'], flags: [], line: 3, column: 1 },
+      {
+        instruction: 'ONBUILD',
+        args: [],
+        flags: [],
+        line: 5,
+        column: 1,
+        trigger: { instruction: 'RUN', args: ['make'], flags: [], line: 5, column: 1 },
+      },
+      { instruction: 'CMD', args: ['sh'], flags: [], line: 6, column: 1, json: true },
     ]);
+    // Docker's parser accepts it; a build refuses it.
+    const buildError = join(dir, 'Build.Dockerfile');
+    writeFileSync(buildError, 'RUN true\n  FRM x\n');
+    const r = lab('parse', buildError);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).map((i: { instruction: string }) => i.instruction)).toEqual(['RUN', 'FRM']);
+    expect(r.err.split('\n')).toContain(
+      `${buildError}:2:3: warning: unknown instruction: FRM (a build refuses this; --strict fails on it)`,
+    );
+    const strict = lab('parse', '--strict', buildError);
+    expect(strict.code).toBe(1);
+    expect(strict.err.split('\n')).toContain(`${buildError}:2:3: unknown instruction: FRM`);
     const bad = join(dir, 'Bad.Dockerfile');
-    writeFileSync(bad, 'FROM busybox\nRUN true\n  FRM x\n');
-    const r = lab('parse', bad);
-    expect(r.code).toBe(1);
-    expect(r.err.split('\n')).toContain(`${bad}:3:3: unknown instruction: FRM`);
+    writeFileSync(bad, 'FROM busybox\nENV A\n');
+    const syntax = lab('parse', bad);
+    expect(syntax.code).toBe(1);
+    expect(syntax.err).toBe(`${bad}:2:5: ENV must have two arguments\n`);
   });
 
   it('builds with docker build from a directory of this machine', () => {

@@ -114,3 +114,24 @@ describe('the API on a fake guest', () => {
     expect((await request(engine, 'GET', '/images/localhost:5000/team/app:1/history')).status).toBe(200);
   });
 });
+
+describe('the start record', () => {
+  it('has every step of the plan with its guest time, and the requests of that docker run', async () => {
+    const { engine } = fakeEngine(readBase);
+    const made = await request(engine, 'POST', '/containers/create?name=rec', { Image: 'busybox', Cmd: ['true'] });
+    await request(engine, 'POST', '/containers/rec/start');
+    const r = engine.starts.last!;
+    expect(r).toMatchObject({ containerId: made.body!.Id, name: 'rec', image: 'busybox' });
+    expect(r.steps.map((s) => s.kind)).toEqual(engine.get('rec').plan.map((s) => s.kind));
+    expect(r.steps.at(-1)).toMatchObject({ kind: 'start', detail: expect.stringMatching(/^vmctr run --rootfs /) });
+    // Steps follow each other: each starts where the last ended, and together they are the guest's run.
+    for (let i = 1; i < r.steps.length; i++) {
+      expect(r.steps[i]!.startMs).toBeCloseTo(r.steps[i - 1]!.startMs + r.steps[i - 1]!.ms, 2);
+    }
+    expect(r.steps.reduce((n, s) => n + s.ms, 0)).toBeCloseTo(r.guestMs, 2);
+    expect(r.api.map((a) => `${a.method} ${a.path} ${a.status}`)).toEqual([
+      'POST /containers/create 201',
+      'POST /containers/rec/start 204',
+    ]);
+  });
+});

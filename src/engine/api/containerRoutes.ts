@@ -133,7 +133,8 @@ const CreateBody = object({
   ),
 });
 
-async function create({ engine, req, conn, query }: Call): Promise<number> {
+async function create(call: Call): Promise<number> {
+  const { engine, req, conn, query } = call;
   const b = parseBody(req, CreateBody);
   if (!b.Image) throw invalidParameter('Config cannot be empty in order to create a container');
   const hc: NonNullable<typeof b.HostConfig> = b.HostConfig ?? {};
@@ -173,6 +174,7 @@ async function create({ engine, req, conn, query }: Call): Promise<number> {
     },
   };
   const c = await engine.create(opts);
+  call.containerId = c.Id;
   return json(conn, 201, { Id: c.Id, Warnings: securityWarnings(c.HostConfig) });
 }
 

@@ -22,6 +22,8 @@ export interface Call {
   params: Record<string, string>;
   query: URLSearchParams;
   io: RequestContext;
+  /** The container the request is about, for the start record (set from {id}, or by create once it made one). */
+  containerId?: string;
 }
 
 /** Answers the request; returns the status it answered with. */

@@ -15,7 +15,7 @@ import { parseRequest, type HttpRequest } from './http';
 import { imageRoutes } from './imageRoutes';
 import { networkRoutes } from './networkRoutes';
 import { json, type ApiConnection } from './respond';
-import { compile, match, type RequestContext } from './router';
+import { compile, match, type Call, type RequestContext } from './router';
 import { systemRoutes } from './systemRoutes';
 
 export type { ApiConnection };
@@ -86,5 +86,35 @@ export function serveConnection(engine: Engine, conn: ApiConnection, onTraffic?:
 async function handle(engine: Engine, req: HttpRequest, conn: ApiConnection, io: RequestContext): Promise<number> {
   const found = match(TABLE, req);
   if (!found) return json(conn, 404, { message: `page not found: ${req.method} ${req.path}` });
-  return found.route.handler({ engine, req, conn, params: found.params, query: req.query, io });
+  const call: Call = { engine, req, conn, params: found.params, query: req.query, io };
+  // Looked up first: after a --rm the container is gone by the time its wait is answered.
+  if (found.params.id && req.path.startsWith('/containers/')) call.containerId = findContainer(engine, found.params.id);
+  const t0 = performance.now();
+  const note = (status: number) => {
+    if (call.containerId) {
+      engine.starts.noteRequest(call.containerId, {
+        method: req.method,
+        path: req.path,
+        status,
+        ms: performance.now() - t0,
+      });
+    }
+  };
+  try {
+    const status = await found.route.handler(call);
+    note(status);
+    return status;
+  } catch (e) {
+    note(statusOf(e));
+    throw e;
+  }
+}
+
+function findContainer(engine: Engine, ref: string): string | undefined {
+  try {
+    // A full id names its container even once it is gone (the wait of a --rm run).
+    return engine.containers.find(ref)?.Id ?? (/^[0-9a-f]{64}$/.test(ref) ? ref : undefined);
+  } catch {
+    return undefined;
+  }
 }

@@ -69,10 +69,10 @@ export class BuildContext {
   /** A context sent as a tar (plain or gzip); unsafe entries are refused with their name. */
   static async fromTar(tar: Uint8Array): Promise<BuildContext> {
     const parsed = await unpackTar(ungzip(tar));
-    checkEntries(parsed.map((e) => e.header));
+    const paths = checkEntries(parsed.map((e) => e.header));
     const out: ContextEntry[] = [];
-    for (const { header: h, data } of parsed) {
-      const path = clean(h.name);
+    for (const [i, { header: h, data }] of parsed.entries()) {
+      const path = paths[i]!;
       if (!path) continue;
       if (h.type === 'directory') out.push({ path, type: 'directory', mode: h.mode ?? 0o755 });
       else if (h.type === 'symlink') out.push({ path, type: 'symlink', mode: 0o777, linkname: h.linkname ?? '' });

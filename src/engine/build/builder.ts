@@ -12,7 +12,14 @@ import { isKind } from '../engineError';
 import { hexOf, sha256, type Digest } from '../images/digest';
 import type { Image } from '../images/imageStore';
 import { ImageTree } from '../images/imageTree';
-import { checkEntries, isGzip, layerFromTar, ungzip, UnsafeArchiveError } from '../images/layerArchive';
+import {
+  checkEntries,
+  isGzip,
+  layerFromTar,
+  normalizeEntryPath,
+  ungzip,
+  UnsafeArchiveError,
+} from '../images/layerArchive';
 import type { Descriptor, HistoryEntry, ImageConfig } from '../images/oci';
 import { containerPaths } from '../runtime/containerPlan';
 import { layerDiff } from '../runtime/layerDiff';
@@ -580,16 +587,18 @@ export class Builder {
 
   /** ADD of a local tar: its entries under the destination, checked first. */
   private async archiveItems(ins: Instruction, data: Uint8Array, dest: string): Promise<CopyItem[]> {
-    const parsed = await unpackTar(ungzip(data));
+    let parsed;
+    let paths: string[];
     try {
-      checkEntries(parsed.map((p) => p.header));
+      parsed = await unpackTar(ungzip(data));
+      paths = checkEntries(parsed.map((p) => p.header));
     } catch (e) {
       if (e instanceof UnsafeArchiveError) throw this.error(ins, e.message);
       throw e;
     }
     const out: CopyItem[] = [];
-    for (const { header: h, data: d } of parsed) {
-      const rel = h.name.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+    for (const [i, { header: h, data: d }] of parsed.entries()) {
+      const rel = paths[i]!;
       if (!rel) continue;
       const type =
         h.type === 'directory'
@@ -607,7 +616,10 @@ export class Builder {
         gid: h.gid ?? 0,
         ...(h.mtime ? { mtime: h.mtime } : {}),
         ...(h.linkname
-          ? { linkname: type === 'hardlink' ? `${dest}/${h.linkname}`.replace(/^\/+/, '') : h.linkname }
+          ? {
+              linkname:
+                type === 'hardlink' ? `${dest}/${normalizeEntryPath(h.linkname)}`.replace(/^\/+/, '') : h.linkname,
+            }
           : {}),
         ...(d && type === 'file' ? { data: d } : {}),
       });

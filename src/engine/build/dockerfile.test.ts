@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DockerfileError, parseDockerfile, parseOrThrow } from './dockerfile';
+import { DockerfileError, parseDockerfile, parseOrThrow, parseReport } from './dockerfile';
 
 const corpus = (name: string) => readFileSync(join(__dirname, 'testdata', name), 'utf8');
 const brief = (text: string) =>
@@ -98,10 +98,85 @@ describe('parseDockerfile', () => {
     expect(bad('FROM busybox\nWORKDIR')).toBe('2:1: Instruction has no arguments');
     expect(bad('FROM busybox\nSHELL sh -c')).toMatch(/^2:7: SHELL requires the arguments to be in JSON form/);
     expect(bad('RUN echo no base')).toMatch(/^1:1: /);
-    expect(bad('# only a comment')).toMatch(/^1:1: No source image provided with `FROM`/);
+    expect(bad('# only a comment')).toBe('1:1: file with no instructions');
   });
 
   it('parses fragments without FROM for commit --change', () => {
     expect(parseOrThrow('CMD ["sh"]', 'change', { fragment: true })[0]).toMatchObject({ args: ['sh'], json: true });
+  });
+});
+
+describe('lab parse: the syntax tree of what Docker’s parser accepts', () => {
+  const report = (text: string, strict = false) => parseReport(text, 'Dockerfile', { strict });
+
+  it('prints the tree of a file a build would refuse, with each reason as a warning at line:col', () => {
+    for (const [text, reason] of [
+      ['RUN echo no base', '1:1: warning: No source image provided with `FROM`'],
+      ['FROM busybox\nCOPY --frm=x a b', '2:6: warning: unknown flag for COPY: --frm'],
+      ['FROM busybox\nHEALTHCHECK', '2:1: warning: HEALTHCHECK requires at least one argument'],
+      ['FROM busybox\nFRM x', '2:1: warning: unknown instruction: FRM'],
+    ] as const) {
+      const r = report(text);
+      expect(r.status, text).toBe(0);
+      expect(r.stderr, text).toContain(`Dockerfile:${reason} (a build refuses this; --strict fails on it)`);
+      expect(JSON.parse(r.stdout).length, text).toBeGreaterThan(0);
+      // --strict, and a build, refuse it.
+      expect(report(text, true).status, text).toBe(1);
+      expect(() => parseOrThrow(text), text).toThrow(DockerfileError);
+    }
+    expect(report('RUN echo no base', true).stderr).toBe('Dockerfile:1:1: No source image provided with `FROM`\n');
+    // A bad ONBUILD trigger fails the build of a child image, as in Docker, not this one.
+    const onbuild = report('FROM busybox\nONBUILD FRM x', true);
+    expect(onbuild.status).toBe(0);
+    expect(onbuild.stderr).toBe(
+      'Dockerfile:2:1: warning: this trigger will fail the build of an image FROM this one: unknown instruction: FRM\n',
+    );
+  });
+
+  it('fails only on what Docker’s parser itself refuses, with line:col', () => {
+    expect(report('')).toEqual({ status: 1, stdout: '', stderr: 'Dockerfile:1:1: file with no instructions\n' });
+    expect(report('# only a comment\n').stderr).toContain('file with no instructions');
+    expect(report('FROM x\nENV A').stderr).toBe('Dockerfile:2:5: ENV must have two arguments\n');
+    expect(report('FROM x\nLABEL a=b c').stderr).toMatch(/^Dockerfile:2:\d+: Syntax error - can't find = in "c"/);
+    expect(report('FROM x\nCMD [1, 2]').stderr).toBe(
+      'Dockerfile:2:1: when using JSON array syntax, arrays must be comprised of strings only\n',
+    );
+    expect(report('# escape=x\nFROM x').status).toBe(1);
+  });
+
+  it('parses an ONBUILD trigger into its own instruction, with the file’s escape character', () => {
+    const [, onbuild] = JSON.parse(report('FROM busybox\nONBUILD COPY --from=build /a \\\n  /b').stdout);
+    expect(onbuild).toEqual({
+      instruction: 'ONBUILD',
+      args: [],
+      flags: [],
+      line: 2,
+      column: 1,
+      trigger: { instruction: 'COPY', args: ['/a', '/b'], flags: ['--from=build'], line: 2, column: 1 },
+    });
+    const p = parseDockerfile('# escape=`\nFROM busybox\nONBUILD RUN echo "a  b" `\n  c');
+    expect(p.instructions[1]!.trigger).toMatchObject({ instruction: 'RUN', args: ['echo "a  b"   c'] });
+    expect(p.diagnostics).toEqual([]);
+  });
+
+  it('keeps the last instruction whole when a line continuation ends the file', () => {
+    for (const text of [
+      'FROM busybox\nRUN echo hi \\',
+      'FROM busybox\nRUN echo hi \\ \t',
+      'FROM busybox\nRUN echo hi\\\n\n',
+    ]) {
+      const p = parseDockerfile(text);
+      expect(p.instructions[1], JSON.stringify(text)).toMatchObject({
+        instruction: 'RUN',
+        args: ['echo hi'],
+        original: 'RUN echo hi',
+      });
+      expect(p.diagnostics, JSON.stringify(text)).toEqual([]);
+    }
+    expect(parseOrThrow('FROM busybox\nCMD ["sh"] \\')[1]).toMatchObject({
+      args: ['sh'],
+      json: true,
+      original: 'CMD ["sh"]',
+    });
   });
 });

@@ -36,6 +36,12 @@ export interface Diagnostic {
   endColumn: number;
   severity: 'error' | 'warning';
   message: string;
+  /**
+   * An error of Docker's parser itself (the file is not a Dockerfile); the
+   * other errors are a build's (instructions.Parse and the builder refuse
+   * them, the syntax tree is still made).
+   */
+  syntax?: true;
 }
 
 export interface ParsedDockerfile {
@@ -85,35 +91,50 @@ const FLAGS: Record<string, string[]> = {
   HEALTHCHECK: ['interval', 'timeout', 'start-period', 'start-interval', 'retries'],
 };
 
-/** Docker's parseMaybeJSON: a JSON array of strings is the exec form; anything else is one string. */
-function maybeJson(content: string): { json: true; list: string[] } | { json: false } {
+/**
+ * Docker's parseMaybeJSON: a JSON array of strings is the exec form; an
+ * array with anything else in it is a syntax error; anything else is one
+ * string.
+ */
+function maybeJson(content: string): { json: true; list: string[] } | { json: false; notStrings?: true } {
   const t = content.trim();
   if (!t.startsWith('[')) return { json: false };
   try {
     const v: unknown = JSON.parse(t);
     if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return { json: true, list: v };
+    if (Array.isArray(v)) return { json: false, notStrings: true };
   } catch {
     // not JSON: the shell form, as Docker treats it
   }
   return { json: false };
 }
 
+const NOT_STRINGS = 'when using JSON array syntax, arrays must be comprised of strings only';
+
 const words = (s: string) => s.trim().split(/\s+/).filter(Boolean);
 
-function splitArgs(keyword: string, ins: AstInstruction, content: string): { args: string[]; json?: boolean } {
+function splitArgs(
+  keyword: string,
+  ins: AstInstruction,
+  content: string,
+): { args: string[]; json?: boolean; notStrings?: true } {
   switch (keyword) {
     case 'RUN':
     case 'CMD':
     case 'ENTRYPOINT':
     case 'SHELL': {
       const j = maybeJson(content);
-      return j.json ? { args: j.list, json: true } : { args: [content.trim()] };
+      return j.json
+        ? { args: j.list, json: true }
+        : { args: [content.trim()], ...(j.notStrings && { notStrings: j.notStrings }) };
     }
     case 'COPY':
     case 'ADD':
     case 'VOLUME': {
       const j = maybeJson(content);
-      return j.json ? { args: j.list, json: true } : { args: words(content) };
+      return j.json
+        ? { args: j.list, json: true }
+        : { args: words(content), ...(j.notStrings && { notStrings: j.notStrings }) };
     }
     case 'ENV':
     case 'LABEL': {
@@ -131,7 +152,8 @@ function splitArgs(keyword: string, ins: AstInstruction, content: string): { arg
       if (!kind || kind.toUpperCase() === 'NONE') return { args: kind ? ['NONE'] : [] };
       const cmd = content.trim().slice(kind.length);
       const j = maybeJson(cmd);
-      return j.json ? { args: ['CMD', ...j.list], json: true } : { args: rest.length ? ['CMD', cmd.trim()] : ['CMD'] };
+      if (j.json) return { args: ['CMD', ...j.list], json: true };
+      return { args: rest.length ? ['CMD', cmd.trim()] : ['CMD'], ...(j.notStrings && { notStrings: j.notStrings }) };
     }
     default:
       return { args: words(content) };
@@ -162,7 +184,10 @@ function convert(ins: AstInstruction, lines: string[], escape: string, errors: D
   });
   if (!KNOWN.has(keyword)) {
     errors.push(at(`unknown instruction: ${ins.getInstruction()}`));
-    return null;
+    // In the tree all the same, as Docker's parser keeps it (parseIgnore: the keyword, no arguments); a build
+    // stops at the error above before it reads the instruction.
+    const end = lines[r.end.line] ?? '';
+    return { instruction: keyword, args: [], flags: [], line, column, endLine: r.end.line + 1, original: end.trim() };
   }
   // Only instructions that take flags have getFlags().
   const withFlags = ins as Partial<Pick<Flagged, 'getFlags'>>;
@@ -193,7 +218,8 @@ function convert(ins: AstInstruction, lines: string[], escape: string, errors: D
     );
     return null;
   }
-  const { args, json } = splitArgs(keyword, ins, content);
+  const { args, json, notStrings } = splitArgs(keyword, ins, content);
+  if (notStrings) errors.push({ ...at(NOT_STRINGS), syntax: true });
   const original = lines
     .slice(r.start.line, r.end.line + 1)
     .map((l, i, all) => {
@@ -213,18 +239,61 @@ function convert(ins: AstInstruction, lines: string[], escape: string, errors: D
     original,
     ...(json ? { json } : {}),
   };
-  if (keyword === 'ONBUILD') {
-    const trigger = DockerfileParser.parse(content.trim()).getInstructions()[0];
-    if (trigger) {
-      const t = convert(trigger, [content.trim()], escape, []);
-      if (t) out.trigger = { ...t, line, column, endLine: out.endLine };
+  if (keyword === 'ONBUILD' && content.trim()) {
+    // The trigger is an instruction of its own, parsed as Docker's parseSubCommand does: the rest of the
+    // line (continuations already joined), with the file's escape character.
+    const joined = content.trim();
+    const source = escape === '\\' ? joined : `# escape=${escape}\n${joined}`;
+    const trigger = DockerfileParser.parse(source).getInstructions()[0];
+    const triggerErrors: Diagnostic[] = [];
+    const t = trigger ? convert(trigger, source.split(/\r?\n/), escape, triggerErrors) : null;
+    // As in Docker, a bad trigger fails the build of an image FROM this one, not this build: a warning here,
+    // at the ONBUILD line (a trigger's own position is inside that line).
+    for (const e of triggerErrors) {
+      errors.push({
+        ...e,
+        line,
+        column,
+        endLine: out.endLine,
+        endColumn: r.end.character + 1,
+        severity: 'warning',
+        message: `this trigger will fail the build of an image FROM this one: ${e.message}`,
+      });
     }
+    if (t) out.trigger = { ...t, line, column, endLine: out.endLine };
   }
   return out;
 }
 
+const UNKNOWN_FLAG_CODES = new Set<ValidationCode>([
+  ValidationCode.UNKNOWN_ADD_FLAG,
+  ValidationCode.UNKNOWN_COPY_FLAG,
+  ValidationCode.UNKNOWN_FROM_FLAG,
+  ValidationCode.UNKNOWN_HEALTHCHECK_FLAG,
+]);
+
+/** What Docker's own parser refuses (parser.Parse); every other error is a build's. */
+const SYNTAX_CODES = new Set<ValidationCode>([
+  ValidationCode.ARGUMENT_REQUIRES_TWO, // ENV/LABEL name without a value: "ENV must have two arguments"
+  ValidationCode.SYNTAX_MISSING_EQUALS,
+  ValidationCode.INVALID_ESCAPE_DIRECTIVE,
+  ValidationCode.DUPLICATED_ESCAPE_DIRECTIVE,
+]);
+
+/**
+ * A continuation that ends the file ends the instruction there, as in
+ * Docker's parser (its scanner just runs out of lines): the escape and any
+ * blank lines after it are dropped, so the last instruction keeps its
+ * arguments and its text has no dangling escape.
+ */
+function endContinuation(text: string, escape: string): string {
+  const esc = escape.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+  return text.replace(new RegExp(`${esc}[ \\t]*(\\r?\\n[ \\t]*)*$`), '');
+}
+
 /** `fragment`: instructions without a FROM (`docker commit --change`, ONBUILD triggers). */
-export function parseDockerfile(text: string, opts: { fragment?: boolean } = {}): ParsedDockerfile {
+export function parseDockerfile(source: string, opts: { fragment?: boolean } = {}): ParsedDockerfile {
+  const text = endContinuation(source, DockerfileParser.parse(source).getEscapeCharacter());
   const doc = DockerfileParser.parse(text);
   const escape = doc.getEscapeCharacter();
   const lines = text.split(/\r?\n/);
@@ -234,23 +303,86 @@ export function parseDockerfile(text: string, opts: { fragment?: boolean } = {})
     const i = convert(ins, lines, escape, diagnostics);
     if (i) instructions.push(i);
   }
+  if (!doc.getInstructions().length && !opts.fragment) {
+    const line = Math.max(1, lines.length);
+    diagnostics.push({
+      line,
+      column: 1,
+      endLine: line,
+      endColumn: 1,
+      severity: 'error',
+      message: 'file with no instructions',
+      syntax: true,
+    });
+  }
   for (const d of validate(text)) {
     const message = typeof d.message === 'string' ? d.message : d.message.value;
-    // Unknown instructions are reported above, in Docker's words.
-    if (/^Unknown instruction/.test(message)) continue;
-    if (opts.fragment && d.code === ValidationCode.NO_SOURCE_IMAGE) continue;
+    // Unknown instructions and flags are reported above, in Docker's words.
+    if (/^Unknown instruction/.test(message) || UNKNOWN_FLAG_CODES.has(d.code as ValidationCode)) continue;
+    if (d.code === ValidationCode.NO_SOURCE_IMAGE && (opts.fragment || !doc.getInstructions().length)) continue;
+    // LSP severities (1 = error). Docker itself runs ['single', 'quotes'] as the shell form: a warning, not an error.
+    const severity = d.severity === 1 && d.code !== ValidationCode.JSON_IN_SINGLE_QUOTES ? 'error' : 'warning';
     diagnostics.push({
       line: d.range.start.line + 1,
       column: d.range.start.character + 1,
       endLine: d.range.end.line + 1,
       endColumn: d.range.end.character + 1,
-      // LSP severities (1 = error). Docker itself runs ['single', 'quotes'] as the shell form: a warning, not an error.
-      severity: d.severity === 1 && d.code !== ValidationCode.JSON_IN_SINGLE_QUOTES ? 'error' : 'warning',
+      severity,
       message,
+      ...(severity === 'error' && SYNTAX_CODES.has(d.code as ValidationCode) ? { syntax: true as const } : {}),
     });
   }
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   return { instructions, escape, diagnostics };
+}
+
+/** An instruction as `lab parse` prints it: its parts, where it is, and an ONBUILD's trigger as an instruction. */
+export interface SyntaxNode {
+  instruction: string;
+  args: string[];
+  flags: string[];
+  line: number;
+  column: number;
+  json?: true;
+  trigger?: SyntaxNode;
+}
+
+function syntaxNode(i: Instruction): SyntaxNode {
+  return {
+    instruction: i.instruction,
+    // As in Docker's tree, an ONBUILD's only child is its trigger: (onbuild (run "…")).
+    args: i.trigger ? [] : i.args,
+    flags: i.flags,
+    line: i.line,
+    column: i.column,
+    ...(i.json ? { json: true as const } : {}),
+    ...(i.trigger ? { trigger: syntaxNode(i.trigger) } : {}),
+  };
+}
+
+/**
+ * `npm run lab -- parse [--strict] <file>`: the syntax tree of any
+ * Dockerfile Docker's parser accepts, with what a build would refuse (and
+ * the validator's warnings) as `file:line:col: warning: …`; status 1 on a
+ * syntax error, and with `strict` on anything a build refuses too.
+ */
+export function parseReport(
+  text: string,
+  file: string,
+  opts: { strict?: boolean } = {},
+): { status: number; stdout: string; stderr: string } {
+  const p = parseDockerfile(text);
+  const at = (d: Diagnostic) => `${file}:${d.line}:${d.column}`;
+  const fatal = p.diagnostics.filter((d) => d.syntax || (opts.strict && d.severity === 'error'));
+  if (fatal.length) return { status: 1, stdout: '', stderr: fatal.map((d) => `${at(d)}: ${d.message}\n`).join('') };
+  const stderr = p.diagnostics
+    .map((d) =>
+      d.severity === 'error'
+        ? `${at(d)}: warning: ${d.message} (a build refuses this; --strict fails on it)\n`
+        : `${at(d)}: warning: ${d.message}\n`,
+    )
+    .join('');
+  return { status: 0, stdout: `${JSON.stringify(p.instructions.map(syntaxNode), null, 2)}\n`, stderr };
 }
 
 /** The instructions of a Dockerfile, or a DockerfileError at its first error. */

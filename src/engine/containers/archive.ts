@@ -5,8 +5,10 @@
  */
 import { notFound, systemError } from '../engineError';
 import { runScript, type Guest } from '../guest';
-import { containerPaths, INIT_LAYER } from '../runtime/containerPlan';
-import { sh } from '../shell';
+import { containerPaths, INIT_LAYER, stepCommand, type Step } from '../runtime/containerPlan';
+import { joinScripts, sh, type Script } from '../shell';
+
+type PrepStep = Exclude<Step, { kind: 'start' }>;
 import type { Container } from './container';
 import type { ContainerStore } from './store';
 
@@ -40,11 +42,22 @@ export class Archive {
       .sort((a, b) => (a.Path < b.Path ? -1 : 1));
   }
 
-  private mergedDir(c: Container): string {
-    if (c.State.Status === 'created') {
-      throw notFound(`Could not find the file system of ${c.Id}: start it once first`);
-    }
-    return containerPaths(c.Id).merged;
+  /**
+   * A script that runs `body` on the container's root filesystem (its merged
+   * dir). Once the container has run, its overlay stays mounted there. A
+   * container that was only created has its layers mounted there for the
+   * moment, by the same plan steps its start will take, and unmounted after.
+   */
+  private onRootfs(c: Container, body: Script): Script {
+    if (c.State.Status !== 'created') return body;
+    const kinds = new Set(['mkdir', 'chown', 'initLayer', 'mountOverlay']);
+    const steps = c.plan.filter((s): s is PrepStep => kinds.has(s.kind)).map(stepCommand);
+    return sh`set -e
+${joinScripts(steps)}
+set +e
+( ${body} ); s=$?
+umount ${containerPaths(c.Id).merged}
+exit $s`;
   }
 
   /**
@@ -69,12 +82,12 @@ export class Archive {
   /** `docker cp CONTAINER:PATH -`: a tar of PATH (named by its last component), read from the merged view. */
   async archive(ref: string, path: string): Promise<Uint8Array> {
     const c = this.containers.get(ref);
-    const full = `${this.mergedDir(c)}/${path.replace(/^\/+/, '')}`.replace(/\/+$/, '');
+    const full = `${containerPaths(c.Id).merged}/${path.replace(/^\/+/, '')}`.replace(/\/+$/, '');
     const parent = full.slice(0, full.lastIndexOf('/')) || '/';
     const base = full.slice(full.lastIndexOf('/') + 1);
     const r = await runScript(
       this.guest,
-      sh`[ -e ${full} ] || [ -L ${full} ] || exit 4; tar -c -C ${parent} ${base || '.'}`,
+      this.onRootfs(c, sh`[ -e ${full} ] || [ -L ${full} ] || exit 4; tar -c -C ${parent} ${base || '.'}`),
     );
     if (r.exitCode === 4) throw notFound(`Could not find the file ${path} in container ${c.Name}`);
     if (r.exitCode !== 0) throw systemError(`cannot copy ${path}: ${r.err.trim()}`);
@@ -87,12 +100,15 @@ export class Archive {
    */
   async extractArchive(ref: string, path: string, tar: Uint8Array): Promise<void> {
     const c = this.containers.get(ref);
-    const dest = `${this.mergedDir(c)}/${path.replace(/^\/+/, '')}`.replace(/\/+$/, '');
+    const dest = `${containerPaths(c.Id).merged}/${path.replace(/^\/+/, '')}`.replace(/\/+$/, '');
     const r = await runScript(
       this.guest,
-      sh`set -e
+      this.onRootfs(
+        c,
+        sh`set -e
         if [ -d ${dest} ]; then tar -x -C ${dest}
         else t=$(mktemp -d); tar -x -C "$t"; n=$(ls -A "$t" | head -n 1); mkdir -p "$(dirname ${dest})"; mv "$t/$n" ${dest}; rm -rf "$t"; fi`,
+      ),
       { stdin: tar },
     );
     if (r.exitCode !== 0) throw systemError(`cannot copy to ${path}: ${r.err.trim()}`);

@@ -102,6 +102,7 @@ export async function createContainer(d: CreateDeps, o: CreateOptions): Promise<
   const joined = checkJoined(d, o, security);
   const { mode: networkMode, network } = joined ? { mode: o.network!, network: null } : d.network.modeOf(o.network);
   const id = randomId();
+  const hostname = o.hostname ?? (networkMode === 'host' ? await d.network.hostName() : id.slice(0, 12));
   const config: ContainerConfig = {
     Image: o.image,
     Cmd: cmd,
@@ -110,7 +111,7 @@ export async function createContainer(d: CreateDeps, o: CreateOptions): Promise<
     WorkingDir: o.workdir ?? ic.WorkingDir ?? '',
     User: o.user ?? ic.User ?? '',
     // On another container's network it takes that container's hostname, as Docker does.
-    Hostname: joined?.Config.Hostname ?? o.hostname ?? id.slice(0, 12),
+    Hostname: joined?.Config.Hostname ?? hostname,
     Labels: { ...(ic.Labels ?? {}), ...(o.labels ?? {}) },
     Tty: o.tty ?? false,
     OpenStdin: o.openStdin ?? false,

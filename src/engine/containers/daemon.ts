@@ -9,6 +9,7 @@ import type { ImageService } from '../images/imageService';
 import type { NetworkService } from '../network/networkService';
 import type { CgroupParent } from '../runtime/cgroupParent';
 import type { OutputHub } from './attach';
+import type { StartLog } from './startLog';
 import type { ContainerStore } from './store';
 
 export interface Daemon {
@@ -19,4 +20,5 @@ export interface Daemon {
   readonly network: NetworkService;
   readonly output: OutputHub;
   readonly cgroups: CgroupParent;
+  readonly starts: StartLog;
 }

@@ -9,7 +9,7 @@ import { securityArgs } from '../runtime/containerPlan';
 import { securityOf } from '../runtime/security';
 import { mergeEnv } from './create';
 import type { Daemon } from './daemon';
-import { requireRunning } from './state';
+import { requireNotPaused, requireRunning } from './state';
 
 export interface ExecOptions {
   env?: string[];
@@ -47,6 +47,7 @@ export class Execs {
   create(ref: string, argv: string[], opts: ExecOptions = {}): string {
     const c = this.d.containers.get(ref);
     requireRunning(c);
+    requireNotPaused(c);
     if (argv.length === 0) throw invalidParameter('No exec command specified');
     const id = randomId();
     this.records.set(id, { id, containerId: c.Id, argv, opts, running: false, exitCode: null });
@@ -69,6 +70,8 @@ export class Execs {
     const e = this.info(id);
     const c = this.d.containers.get(e.containerId);
     requireRunning(c);
+    // Paused between create and start: a process joining a frozen cgroup would hang with it.
+    requireNotPaused(c);
     // What the container may do holds for what is exec'd in it too: its capabilities and seccomp filter.
     const args = ['vmctr', 'exec', '--pid', String(c.State.Pid), ...securityArgs(securityOf(c.HostConfig))];
     for (const v of mergeEnv(c.Config.Env, e.opts.env ?? [])) args.push('--env', v);

@@ -9,6 +9,7 @@ import { sandboxDown } from '../network/networkScripts';
 import { containerPaths } from '../runtime/containerPlan';
 import { freeze } from '../runtime/freezer';
 import { adoptRun, runPlan, runTag, type StartedContainer } from '../runtime/runPlan';
+import { timedSteps } from '../runtime/startRecord';
 import { joinScripts, sh, type Script } from '../shell';
 import type { Container } from './container';
 import type { Daemon } from './daemon';
@@ -24,6 +25,8 @@ import {
   setUnpaused,
 } from './state';
 
+const toMicros = (ms: number) => Math.round(ms * 1000) / 1000;
+
 const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, USR2: 12, TERM: 15 };
 
 export class Lifecycle {
@@ -33,6 +36,8 @@ export class Lifecycle {
     const { d } = this;
     const c = d.containers.get(ref);
     if (c.State.Running) return c;
+    const t0 = performance.now();
+    const at = new Date().toISOString();
     await d.cgroups.ensure();
     d.network.prepareStart(c);
     // The terminal size and the network may have changed since create; containers it joins must run now.
@@ -60,6 +65,16 @@ export class Lifecycle {
     if (started.input) c.input = started.input;
     d.events.emit('container', 'start', c.Id, { name: c.Name, image: c.Config.Image });
     await d.network.refreshHosts(d.network.networksOf(c));
+    const steps = timedSteps(c.plan, started.stamps);
+    d.starts.record({
+      containerId: c.Id,
+      name: c.Name,
+      image: c.Config.Image,
+      at,
+      steps,
+      guestMs: toMicros((started.stamps.ends.at(-1) ?? started.stamps.begin) - started.stamps.begin),
+      totalMs: toMicros(performance.now() - t0),
+    });
     this.watchExit(c, started.exited);
     return c;
   }
@@ -70,9 +85,10 @@ export class Lifecycle {
    * on (exit, output, input). False if the guest has no such run.
    */
   adopt(c: Container): boolean {
-    const run = adoptRun(this.d.guest, runTag(c.Id), (line) =>
-      this.d.output.publish(c.Id, { stream: line.stream, text: line.log, time: line.time }),
-    );
+    const run = adoptRun(this.d.guest, runTag(c.Id), {
+      tearsDown: c.HostConfig.AutoRemove,
+      onOutput: (line) => this.d.output.publish(c.Id, { stream: line.stream, text: line.log, time: line.time }),
+    });
     if (!run) return false;
     if (c.Config.Tty || c.Config.OpenStdin || c.pipeStdin) c.input = run.input;
     this.watchExit(c, run.exited);

@@ -9,7 +9,15 @@
 import { packTar, unpackTar, type TarEntry } from 'modern-tar';
 import { DigestMismatchError, hexOf, sha256, type Digest } from './digest';
 import type { Image, ImageStore } from './imageStore';
-import { checkEntries, layerFromTar, readLayer, ungzip, UnsafeArchiveError } from './layerArchive';
+import {
+  ARCHIVE_LIMITS,
+  checkEntries,
+  layerFromTar,
+  normalizeEntryPath,
+  readLayer,
+  ungzip,
+  UnsafeArchiveError,
+} from './layerArchive';
 import { IMAGE_NAME, MEDIA, REF_NAME, type Descriptor, type ImageConfig, type ImageIndex } from './oci';
 import { parseReference } from './reference';
 
@@ -80,18 +88,23 @@ export interface LoadResult {
  */
 export async function loadImages(store: ImageStore, archive: Uint8Array): Promise<LoadResult> {
   let parsed;
+  if (archive.length > ARCHIVE_LIMITS.archiveBytes) {
+    throw new UnsafeArchiveError('(archive)', `larger than ${ARCHIVE_LIMITS.archiveBytes} bytes`);
+  }
+  const tar = ungzip(archive);
   try {
-    parsed = await unpackTar(ungzip(archive));
+    parsed = await unpackTar(tar);
   } catch (e) {
     throw new ArchiveError(`not a tar archive: ${(e as Error).message}`);
   }
-  checkEntries(parsed.map((p) => p.header));
+  const paths = checkEntries(parsed.map((p) => p.header));
   const files = new Map<string, Uint8Array>();
-  for (const p of parsed) {
-    if (p.data && (p.header.type ?? 'file') === 'file') files.set(p.header.name.replace(/^\.\//, ''), p.data);
-  }
+  parsed.forEach((p, i) => {
+    if (p.data && (p.header.type ?? 'file') === 'file') files.set(paths[i]!, p.data);
+  });
+  // Names inside the archive's JSON are paths too: `blobs//sha256/…` and `./blobs/…` name the same file.
   const read = (name: string) => {
-    const b = files.get(name);
+    const b = files.get(normalizeEntryPath(name));
     if (!b) throw new ArchiveError(`the archive has no ${name}`);
     return b;
   };

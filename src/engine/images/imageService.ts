@@ -17,6 +17,8 @@ import { UnsafeArchiveError } from './layerArchive';
 import type { Descriptor, ImageConfig } from './oci';
 import { formatReference, parseReference } from './reference';
 
+const SCRATCH = 'scratch:latest';
+
 export type DeleteResponse = { Untagged?: string; Deleted?: string }[];
 
 export class ImageService {
@@ -131,10 +133,16 @@ export class ImageService {
     return image;
   }
 
-  /** `docker images`: every tagged image. */
+  /**
+   * `docker images`: every tagged image, except `scratch`, which Docker
+   * reserves (FROM scratch works; it is never listed). The store keeps it so
+   * that a build can start from it.
+   */
   async list(): Promise<Image[]> {
     await this.ensureImages();
-    return this.store.list();
+    return (await this.store.list())
+      .map((i) => ({ ...i, tags: i.tags.filter((t) => t !== SCRATCH) }))
+      .filter((i) => i.tags.length > 0);
   }
 
   /** `docker rmi`: untags; the image is deleted once no tag and no container use it. */

@@ -26,6 +26,8 @@ import {
 import { allocatePorts, publishedPorts } from './portBindings';
 
 export class NetworkService {
+  private hostname: Promise<string> | null = null;
+
   constructor(
     private readonly guest: Guest,
     /** bridge, host, none and the user-defined networks; they live as long as the machine, like containers. */
@@ -54,6 +56,18 @@ export class NetworkService {
     const network = mode === 'host' || mode === 'none' ? null : this.networks.get(mode);
     if (network && network.driver !== 'bridge') throw notFound(`network ${mode} not found`);
     return { mode, network };
+  }
+
+  /** The host's name, which a --network host container takes as its own, as Docker's does. */
+  hostName(): Promise<string> {
+    this.hostname ??= runScript(this.guest, sh`hostname`).then((r) => {
+      if (r.exitCode !== 0 || !r.out.trim()) {
+        this.hostname = null;
+        throw systemError(`cannot read the host's name: ${r.err.trim()}`);
+      }
+      return r.out.trim();
+    });
+    return this.hostname;
   }
 
   /** A new container's first endpoint (eth0). */

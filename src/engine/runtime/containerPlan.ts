@@ -274,9 +274,11 @@ export function stepCommand(step: Exclude<Step, { kind: 'start' }>): Script {
       return sh`mkdir -p ${step.path}`;
     case 'initLayer': {
       // Shared and in use as a lower dir: only made once, never rewritten.
+      // Made by the first start after boot; later ones only test for its last file (a shell builtin: no fork).
       const files = step.files.map((f) => `${step.path}/${f}`);
       const made = sh`mkdir -p ${step.dirs.map((d) => `${step.path}/${d}`)} && for f in ${files}; do [ -e "$f" ] || : > "$f"; done`;
-      return step.owner ? sh`${made} && chown -R ${step.owner} ${step.path}` : made;
+      const make = step.owner ? sh`${made} && chown -R ${step.owner} ${step.path}` : made;
+      return sh`[ -e ${files.at(-1) ?? step.path} ] || { ${make}; }`;
     }
     case 'chown':
       return sh`chown ${step.owner} ${step.paths}`;

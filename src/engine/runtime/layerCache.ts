@@ -5,7 +5,7 @@
  */
 import { execScript, type Guest } from '../guest';
 import { hexOf, type Digest } from '../images/digest';
-import { isGzip, readLayer } from '../images/layerArchive';
+import { canonicalLayerTar } from '../images/layerArchive';
 import { sh } from '../shell';
 
 export const LAYERS_DIR = '/var/lib/docker/layers';
@@ -26,7 +26,8 @@ export class LayerCache {
 
   /**
    * The guest path of an unpacked layer, unpacking it first if it is not
-   * there yet. The tar travels on the control channel's stdin, gzip and all.
+   * there yet. The tar travels on the control channel's stdin: not the blob
+   * as it came, but the canonical tar of its checked entries.
    * With idShift, a copy whose owners are moved up by that much (--userns).
    */
   ensure(diffId: Digest, blob: () => Promise<Uint8Array>, idShift = 0): Promise<string> {
@@ -44,12 +45,12 @@ export class LayerCache {
     const dir = this.pathOf(diffId, idShift);
     const parent = dir.slice(0, dir.lastIndexOf('/'));
     if ((await this.guest.exec(['test', '-d', dir])).exitCode === 0) return dir;
-    const data = await blob();
     // Refused here, before a byte reaches the guest: an entry that would land outside the layer's directory.
-    await readLayer(data);
+    // The guest's tar reads only what was checked (see canonicalLayerTar).
+    const data = await canonicalLayerTar(await blob());
     // Into a temporary directory first: a half-unpacked layer is never used.
     // Then the OCI `.wh.` markers become the whiteouts overlayfs reads.
-    const unpack = sh`tar ${isGzip(data) ? '-xzf' : '-xf'} - -C "$t" && vmctr whiteouts "$t"`;
+    const unpack = sh`tar -xf - -C "$t" && vmctr whiteouts "$t"`;
     const shift = idShift ? sh` && vmctr shift-ids "$t" ${idShift}` : sh``;
     const r = await execScript(
       this.guest,

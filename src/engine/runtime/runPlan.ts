@@ -1,12 +1,18 @@
 import { execScript, spawnScript, type Guest, type GuestExecResult, type GuestProcess } from '../guest';
 import { joinScripts, sh, type Script } from '../shell';
 import { stepCommand, type Step } from './containerPlan';
+import type { GuestStamps } from './startRecord';
 
 export interface StartedContainer {
   /** The container's first process, as the host (the guest kernel's root pid namespace) numbers it. */
   pid: number;
-  /** Resolves when the container's first process ends: its exit status, whether the OOM killer struck, whether `teardown` ran. */
+  /**
+   * Resolves when the container's first process ends: its exit status, whether the OOM killer struck,
+   * whether `teardown` runs (it goes on in the guest after this resolves).
+   */
   exited: Promise<{ exitCode: number; oomKilled: boolean; tornDown: boolean }>;
+  /** The guest's clock at the script's beginning and at each step's end (the start step's: its pid reported). */
+  stamps: GuestStamps;
   /** With --tty or --stdin: the first process's input (keystrokes with a terminal). */
   input?: Pick<GuestProcess, 'write' | 'closeStdin'>;
 }
@@ -48,94 +54,115 @@ export async function runPlan(
   const start = steps.at(-1);
   if (!start || start.kind !== 'start') throw new Error('a plan ends with its start step');
   const prep = steps.slice(0, -1) as Exclude<Step, { kind: 'start' }>[];
-  // "ok N" after each step tells which one failed, if one does.
+  // "ok N" after each step tells which one failed, if one does, and when it ended by the guest's clock
+  // ($EPOCHREALTIME is busybox sh's own variable: reading it starts no program).
   const quietly = (part: Script) => sh`{
 ${part}
 } >/dev/null 2>&1`;
   const script = joinScripts([
     opts.before && quietly(opts.before),
+    sh`echo begin $EPOCHREALTIME`,
     sh`set -e`,
     ...prep.map(
       (s, i) => sh`${stepCommand(s)}
-echo ok ${i}`,
+echo ok ${i} $EPOCHREALTIME`,
     ),
     sh`set +e`,
     sh`${start.argv}`,
     sh`status=$?`,
     opts.after && quietly(opts.after),
+    // The exit is known here: the engine answers the client now, while the guest tears down (--rm).
+    sh`echo exit $status`,
     opts.teardown &&
       sh`${quietly(opts.teardown)}
 echo torn-down`,
     sh`exit $status`,
   ]);
-  const out = containerOutput(onOutput);
+  let okSteps = 0;
+  // Guest clock readings (ms), and when each line arrived here, for the one step the shell cannot stamp.
+  const stamps: GuestStamps = { begin: NaN, ends: [] };
+  let lastArrival = NaN;
+  const guestMs = (s: string | undefined) => (s ? Number(s) * 1000 : NaN);
+  let resolveExit!: (e: Awaited<StartedContainer['exited']>) => void;
+  const reported = new Promise<Awaited<StartedContainer['exited']>>((r) => (resolveExit = r));
+  const after = { oomKilled: false, tornDown: false };
+
+  // vmctr's stdout: "pid N", then one json-file line per line of container output.
+  let stdout = '';
+  let pidSeen = false;
+  let resolvePid!: (pid: number) => void;
+  const pid = new Promise<number>((resolve) => (resolvePid = resolve));
+  const lineDecoder = new TextDecoder();
+  const interactive = start.argv.includes('--tty') || start.argv.includes('--stdin');
+  const onStdout = (chunk: Uint8Array) => {
+    stdout += lineDecoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = stdout.indexOf('\n')) >= 0) {
+      const line = stdout.slice(0, nl);
+      stdout = stdout.slice(nl + 1);
+      if (!pidSeen) {
+        const now = performance.now();
+        const m = /^pid (\d+)(?: ([\d.]+))?$/.exec(line);
+        const ok = /^ok \d+(?: ([\d.]+))?$/.exec(line);
+        if (m) {
+          pidSeen = true;
+          // vmctr prints no time of its own (yet): the guest clock of the last step plus what passed here meanwhile.
+          const last = stamps.ends.at(-1) ?? stamps.begin;
+          stamps.ends.push(m[2] ? guestMs(m[2]) : last + (now - lastArrival));
+          resolvePid(Number(m[1]));
+        } else if (ok) {
+          okSteps++;
+          stamps.ends.push(guestMs(ok[1]));
+        } else if (line.startsWith('begin ')) stamps.begin = guestMs(line.slice(6));
+        lastArrival = now;
+      } else afterStart(line, after, !!opts.teardown, resolveExit, onOutput);
+    }
+  };
   let run: Promise<GuestExecResult>;
   let input: StartedContainer['input'];
   const tag = opts.tag ? { tag: opts.tag } : {};
-  if (interactive(start.argv)) {
-    const p = spawnScript(guest, script, { onStdout: out.onStdout, ...tag });
+  if (interactive) {
+    const p = spawnScript(guest, script, { onStdout, ...tag });
     run = p.done;
     input = { write: (d) => p.write(d), closeStdin: () => p.closeStdin() };
-  } else run = execScript(guest, script, { onStdout: out.onStdout, ...tag });
-  const exited = run.then((res) => ({ exitCode: res.exitCode, oomKilled: out.oomKilled, tornDown: out.tornDown }));
+  } else run = execScript(guest, script, { onStdout, ...tag });
+  // The "exit" line, or (if the script ended without one) the script's own end.
+  const exited = Promise.race([reported, run.then((res) => ({ exitCode: res.exitCode, ...after }))]);
   // The script ending before vmctr printed the pid: a step failed, or the container never started.
   const failedToStart = run.then((res) => {
-    if (out.pidSeen) return new Promise<never>(() => {});
+    if (pidSeen) return new Promise<never>(() => {});
     const detail = decoder.decode(res.stderr).trim() || `exit status ${res.exitCode}`;
-    if (out.okSteps < prep.length) return Promise.reject(new PlanStepError(prep[out.okSteps]!, out.okSteps, detail));
+    if (okSteps < prep.length) return Promise.reject(new PlanStepError(prep[okSteps]!, okSteps, detail));
     return Promise.reject(new PlanStepError(start, steps.length - 1, detail));
   });
-  return { pid: await Promise.race([out.pid, failedToStart]), exited, ...(input ? { input } : {}) };
+  return { pid: await Promise.race([pid, failedToStart]), exited, stamps, ...(input ? { input } : {}) };
+}
+
+/** A line of the run script's stdout once the container runs: its output, the OOM count, its exit, its teardown. */
+function afterStart(
+  line: string,
+  state: { oomKilled: boolean; tornDown: boolean },
+  tearsDown: boolean,
+  onExit: (e: Awaited<StartedContainer['exited']>) => void,
+  onOutput?: (line: OutputLine) => void,
+): void {
+  if (line.startsWith('oom_kill ')) state.oomKilled = Number(line.slice(9)) > 0;
+  else if (/^exit \d+$/.test(line))
+    onExit({ exitCode: Number(line.slice(5)), oomKilled: state.oomKilled, tornDown: tearsDown });
+  else if (line === 'torn-down') state.tornDown = true;
+  else if (onOutput && line.startsWith('{')) {
+    try {
+      onOutput(JSON.parse(line) as OutputLine);
+    } catch {
+      // a line vmctr did not finish writing: the log file still has it
+    }
+  }
 }
 
 /** The tag of a container's run on the guest channel (see Guest.adopt). */
 export const runTag = (containerId: string) => `run:${containerId}`;
 
-const interactive = (startArgv: readonly string[]) => startArgv.includes('--tty') || startArgv.includes('--stdin');
-
-/**
- * Reads the run script's stdout: "ok N" per preparation step, vmctr's
- * "pid N", then one json-file line per line of container output, and at the
- * end "oom_kill N" and (with --rm) "torn-down".
- */
-function containerOutput(onOutput?: (line: OutputLine) => void, afterPid = false) {
-  let stdout = '';
-  let resolvePid!: (pid: number) => void;
-  const lineDecoder = new TextDecoder();
-  const state = {
-    okSteps: 0,
-    pidSeen: afterPid,
-    oomKilled: false,
-    tornDown: false,
-    pid: new Promise<number>((resolve) => (resolvePid = resolve)),
-    onStdout: (chunk: Uint8Array) => {
-      stdout += lineDecoder.decode(chunk, { stream: true });
-      let nl: number;
-      while ((nl = stdout.indexOf('\n')) >= 0) {
-        const line = stdout.slice(0, nl);
-        stdout = stdout.slice(nl + 1);
-        if (!state.pidSeen) {
-          const m = /^pid (\d+)$/.exec(line);
-          if (m) {
-            state.pidSeen = true;
-            resolvePid(Number(m[1]));
-          } else if (/^ok \d+$/.test(line)) state.okSteps++;
-        } else if (line.startsWith('oom_kill ')) state.oomKilled = Number(line.slice(9)) > 0;
-        else if (line === 'torn-down') state.tornDown = true;
-        else if (onOutput && line.startsWith('{')) {
-          try {
-            onOutput(JSON.parse(line) as OutputLine);
-          } catch {
-            // a line vmctr did not finish writing: the log file still has it
-          }
-        }
-      }
-    },
-  };
-  return state;
-}
-
-/** A container's run taken over from a saved machine (see Guest.adopt): what runPlan returned for it, minus the pid. */
+/** A container's run taken over from a saved machine (see Guest.adopt): what runPlan returned for it, less the pid. */
 export interface AdoptedRun {
   exited: StartedContainer['exited'];
   input: NonNullable<StartedContainer['input']>;
@@ -146,12 +173,30 @@ export interface AdoptedRun {
  * (tagged runTag(id) by runPlan): its output and exit reach the restored
  * engine as they reached the old one. Null if the guest has no such run.
  */
-export function adoptRun(guest: Guest, tag: string, onOutput?: (line: OutputLine) => void): AdoptedRun | null {
-  const out = containerOutput(onOutput, true);
-  const p = guest.adopt?.(tag, { onStdout: out.onStdout });
+export function adoptRun(
+  guest: Guest,
+  tag: string,
+  opts: { tearsDown: boolean; onOutput?: (line: OutputLine) => void },
+): AdoptedRun | null {
+  const state = { oomKilled: false, tornDown: false };
+  let resolveExit!: (e: Awaited<StartedContainer['exited']>) => void;
+  const reported = new Promise<Awaited<StartedContainer['exited']>>((r) => (resolveExit = r));
+  let stdout = '';
+  const lineDecoder = new TextDecoder();
+  const p = guest.adopt?.(tag, {
+    onStdout: (chunk) => {
+      stdout += lineDecoder.decode(chunk, { stream: true });
+      let nl: number;
+      while ((nl = stdout.indexOf('\n')) >= 0) {
+        const line = stdout.slice(0, nl);
+        stdout = stdout.slice(nl + 1);
+        afterStart(line, state, opts.tearsDown, resolveExit, opts.onOutput);
+      }
+    },
+  });
   if (!p) return null;
   return {
-    exited: p.done.then((res) => ({ exitCode: res.exitCode, oomKilled: out.oomKilled, tornDown: out.tornDown })),
+    exited: Promise.race([reported, p.done.then((res) => ({ exitCode: res.exitCode, ...state }))]),
     input: { write: (d) => p.write(d), closeStdin: () => p.closeStdin() },
   };
 }

@@ -32,8 +32,10 @@ export class FakeGuest implements Guest {
   private readonly rules: { match: (c: FakeCall) => boolean; answer: (c: FakeCall) => Answer | Promise<Answer> }[] = [];
   private readonly running = new Map<number, Running>();
   private nextPid = 1000;
+  /** Where the made-up guest clock of the next container's script begins (ms). */
+  clockMs = 1_700_000_000_000;
 
-  /** The first matching rule answers; a script or argv matching `pattern` gets `answer`. */
+  /** A script or argv matching `pattern` gets `answer`; the rule set last wins. */
   on(pattern: RegExp, answer: Answer | ((c: FakeCall) => Answer | Promise<Answer>)): this {
     this.rules.push({
       match: (c) => pattern.test(c.script ?? c.argv.join(' ')),
@@ -52,15 +54,22 @@ export class FakeGuest implements Guest {
     return [...this.running.keys()];
   }
 
-  /** The container's first process ends with this status (128 + n for a signal). */
-  exit(pid: number, exitCode: number, opts: { oomKilled?: boolean } = {}): void {
+  /**
+   * The container's first process ends with this status (128 + n for a signal).
+   * With `holdTeardown`, the script reports the exit but its teardown goes on
+   * until the returned function is called.
+   */
+  exit(pid: number, exitCode: number, opts: { oomKilled?: boolean; holdTeardown?: boolean } = {}): () => void {
     const r = this.running.get(pid);
     if (!r) throw new Error(`no container process ${pid}`);
     this.running.delete(pid);
-    const lines = [`oom_kill ${opts.oomKilled ? 1 : 0}`];
-    if (r.script.includes('echo torn-down')) lines.push('torn-down');
-    r.onStdout?.(enc.encode(lines.map((l) => l + '\n').join('')));
-    r.finish({ stdout: new Uint8Array(), stderr: new Uint8Array(), exitCode, signal: 0 });
+    r.onStdout?.(enc.encode(`oom_kill ${opts.oomKilled ? 1 : 0}\nexit ${exitCode}\n`));
+    const finish = () => {
+      if (r.script.includes('echo torn-down')) r.onStdout?.(enc.encode('torn-down\n'));
+      r.finish({ stdout: new Uint8Array(), stderr: new Uint8Array(), exitCode, signal: 0 });
+    };
+    if (!opts.holdTeardown) finish();
+    return finish;
   }
 
   exec(argv: readonly string[], opts: GuestExecOptions = {}): Promise<GuestExecResult> {
@@ -83,7 +92,7 @@ export class FakeGuest implements Guest {
     const script = argv[0] === '/bin/sh' && argv[1] === '-c' ? (argv[2] ?? '') : null;
     const call: FakeCall = { argv: [...argv], script, ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}) };
     this.calls.push(call);
-    const rule = this.rules.find((r) => r.match(call));
+    const rule = [...this.rules].reverse().find((r) => r.match(call));
     if (rule) return { done: Promise.resolve(rule.answer(call)).then((a) => result(a, opts)), pid: null };
     if (script?.includes('vmctr run')) return this.startContainer(script, opts);
     const kill = script && /^kill -(\d+) (\d+)$/.exec(script.trim());
@@ -98,13 +107,14 @@ export class FakeGuest implements Guest {
   /** As vmctr's start script reports: "ok N" per preparation step, then "pid N"; the end when the test says. */
   private startContainer(script: string, opts: GuestExecOptions) {
     const pid = this.nextPid++;
-    const steps = script.match(/^echo ok \d+$/gm) ?? [];
+    const steps = [...script.matchAll(/^echo ok (\d+) \$EPOCHREALTIME$/gm)].map((m) => Number(m[1]));
     let finish!: (r: GuestExecResult) => void;
     const done = new Promise<GuestExecResult>((resolve) => (finish = resolve));
     this.running.set(pid, { pid, script, ...(opts.onStdout ? { onStdout: opts.onStdout } : {}), finish });
-    queueMicrotask(() =>
-      opts.onStdout?.(enc.encode([...steps.map((s) => s.slice(5)), `pid ${pid}`].map((l) => `${l}\n`).join(''))),
-    );
+    // A made-up clock: one millisecond per step (these are no measurements; only the arithmetic is tested).
+    const at = (ms: number) => (this.clockMs + ms) / 1000;
+    const lines = [`begin ${at(0)}`, ...steps.map((i) => `ok ${i} ${at(i + 1)}`), `pid ${pid}`];
+    queueMicrotask(() => opts.onStdout?.(enc.encode(lines.map((l) => `${l}\n`).join(''))));
     return { done, pid };
   }
 }

@@ -5,18 +5,24 @@
  */
 import { loadLesson, LessonError, type Lesson } from '../../lessons/lessonBundle';
 import type { LessonFiles } from '../../lessons/lessonArchive';
+import { ConsentStore } from '../../lessons/lessonConsent';
 import { safeStorage } from '../storage';
 
 const KEY = 'playground.customLessons.v1';
 
 export class CustomLessons {
-  list = $state<Lesson[]>([]);
+  // Raw: a deep $state proxy cannot be posted to the worker (a check would fail with DataCloneError).
+  list = $state.raw<Lesson[]>([]);
+  /** Bumped when a consent is given, so what depends on consented() looks again. */
+  private consents = $state(0);
   private files: Record<string, LessonFiles> = {};
+  private readonly consent: ConsentStore;
 
   constructor(
     private readonly builtIn: readonly Lesson[],
     private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null = safeStorage(),
   ) {
+    this.consent = new ConsentStore(this.storage);
     try {
       this.files = (JSON.parse(this.storage?.getItem(KEY) ?? '{}') as Record<string, LessonFiles>) ?? {};
     } catch {
@@ -42,6 +48,17 @@ export class CustomLessons {
     this.files = { ...this.files, [id]: files };
     this.list = [...this.list.filter((l) => l.definition.id !== id), lesson];
     this.save();
+  }
+
+  /** A loaded lesson runs nothing until the student has seen its commands and said yes (the site's run always). */
+  consented(lesson: Lesson): boolean {
+    void this.consents;
+    return !this.list.some((l) => l.definition.id === lesson.definition.id) || this.consent.has(lesson.definition);
+  }
+
+  allow(lesson: Lesson): void {
+    this.consent.grant(lesson.definition);
+    this.consents++;
   }
 
   remove(id: string): void {

@@ -63,3 +63,20 @@ describe('Progress', () => {
     expect(storageHealth.failed).toMatchObject({ what: 'progress', quota: true });
   });
 });
+
+describe('Progress, reset exercises and answers', () => {
+  it('an exercise reset in one tab stays reset when another tab writes', async () => {
+    const m = new Map<string, string>();
+    const storage = { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) };
+    const a = new Progress(storage);
+    a.pass('07-lifecycle', 'stop-it');
+    a.answer('07-lifecycle', 'guess', { answer: 2, right: true });
+    const b = new Progress(storage);
+    await new Promise((r) => setTimeout(r, 2));
+    b.unpass('07-lifecycle', 'stop-it');
+    a.goTo('07-lifecycle', 1); // a still believes the exercise passed
+    const later = new Progress(storage);
+    expect(later.isPassed('07-lifecycle', 'stop-it')).toBe(false);
+    expect(later.answerOf('07-lifecycle', 'guess')).toEqual({ answer: 2, right: true });
+  });
+});
