@@ -161,6 +161,12 @@ describe("the student's machine lives on", () => {
       expect((await run(page, 'cat /root/before.txt')).stdout).toBe('before\n');
       expect((await run(page, 'cat /root/after.txt')).exitCode).not.toBe(0);
       expect((await run(page, 'docker ps -a')).stdout).not.toMatch(/extra/);
+      // "Reset this exercise": the same checkpoint, from the exercise's card.
+      await command(page, 'echo again > /root/again.txt');
+      await page.locator('[data-testid=exercise][data-exercise="own-hostname"]').getByTestId('reset-exercise').click();
+      await expect.poll(async () => (await run(page, 'cat /root/again.txt')).exitCode, { timeout: 60_000 }).not.toBe(0);
+      await ready(page);
+      expect((await run(page, 'cat /root/before.txt')).stdout).toBe('before\n');
     },
   );
 
