@@ -214,6 +214,13 @@ export class Persistence {
   }
 
   /** The machine to resume from, saved now. Null when there is no machine or it stayed busy. */
+  /** After "Reset everything": nothing is saved again in this page (it reloads). */
+  disable(): void {
+    this.disabled = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+  private disabled = false;
+
   saveResume(
     why: string,
     patient = why !== 'idle' && why !== 'hidden' && why !== 'pagehide',
@@ -243,7 +250,7 @@ export class Persistence {
     const vm = this.machine.vm();
     const engine = this.machine.engine();
     const m = this.machine.manifest();
-    if (!vm || !engine || !m || vm.stage !== 'ready') return null;
+    if (!vm || !engine || !m || vm.stage !== 'ready' || this.disabled) return null;
     this.set({ saving: true });
     try {
       const snap = await captureQuiet(vm, engine, this.busyReason, quietTimeoutMs);

@@ -547,6 +547,7 @@ const api: VmWorkerApi = {
     publish({ stage: 'loading' });
   },
   async forgetEverything() {
+    persistence.disable();
     // Images, the registry and the saved machine; the page clears its own storage and reloads after this.
     await Promise.all([
       engineStores.blobs.clear(),

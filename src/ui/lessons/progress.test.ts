@@ -80,3 +80,28 @@ describe('Progress, reset exercises and answers', () => {
     expect(later.answerOf('07-lifecycle', 'guess')).toEqual({ answer: 2, right: true });
   });
 });
+
+describe('Progress in a work file', () => {
+  it('is exported and loaded back whole (the per-lesson keys pass the work file checks)', async () => {
+    const { exportWork, importWork } = await import('../savedWork');
+    const backing = new Map<string, string>();
+    const storage = {
+      get length() {
+        return backing.size;
+      },
+      key: (i: number) => [...backing.keys()][i] ?? null,
+      getItem: (k: string) => backing.get(k) ?? null,
+      setItem: (k: string, v: string) => void backing.set(k, v),
+      removeItem: (k: string) => void backing.delete(k),
+      clear: () => backing.clear(),
+    } as Storage;
+    const p = new Progress(storage);
+    p.pass('03-namespaces', 'own-hostname');
+    p.answer('03-namespaces', 'guess', { answer: 'b', right: false });
+    const file = JSON.stringify(exportWork(storage));
+    backing.clear();
+    const report = importWork(storage, file);
+    expect(report.skipped).toEqual([]);
+    expect(new Progress(storage).isPassed('03-namespaces', 'own-hostname')).toBe(true);
+  });
+});
