@@ -190,12 +190,13 @@ describe("the student's machine lives on", () => {
       // The machine came along: the container the first tab started is here.
       expect((await run(second, 'docker ps')).stdout).toMatch(/ns-demo/);
       await second.getByTestId('tab-lessons').click();
+      // Step 2's exercise: opened (its setup ran) on the machine that came over, solved, then checked.
       await second.getByTestId('next-step').click();
-      await second.getByTestId('next-step').click();
-      await command(second, 'docker run -d --name hostnet --network host busybox sleep 600');
-      await expect
-        .poll(() => exercise(second, 'share-the-network').getAttribute('data-passed'), { timeout: 60_000 })
-        .toBe('true');
+      const enter = exercise(second, 'enter-it');
+      await expect.poll(() => enter.getByTestId('check-exercise').isEnabled(), { timeout: 60_000 }).toBe(true);
+      await command(second, "nsenter -t $(docker inspect -f '{{.State.Pid}}' nsnet) -n ip -o link > /tmp/seen-links");
+      await enter.getByTestId('check-exercise').click();
+      await expect.poll(() => enter.getAttribute('data-passed'), { timeout: 60_000 }).toBe('true');
       // The first tab, which never saw that pass, writes its progress again.
       await first.getByTestId('next-step').click();
       const third = await open[0]!.newPage();
@@ -203,7 +204,7 @@ describe("the student's machine lives on", () => {
       const passed = await third.evaluate(() =>
         Object.keys(JSON.parse(localStorage.getItem('playground.progress.v1/03-namespaces') ?? '{}').passed ?? {}),
       );
-      expect(passed.sort()).toEqual(['own-hostname', 'share-the-network']);
+      expect(passed.sort()).toEqual(['enter-it', 'own-hostname']);
       await third.close();
       await first.close();
     },
