@@ -83,10 +83,12 @@ export function notQuiet(vm: VmHost): string | null {
 }
 
 /**
- * Takes the machine's state once it is between requests: new untagged guest
- * requests are held back meanwhile (a picture's read waits a moment), the
- * ones in flight finish, then the state is captured. Rejects after timeoutMs
- * with what kept it busy (`busy`: the caller's own reasons, such as a build).
+ * Takes the machine's state once it is between requests. While none of the
+ * caller's own work is going on (`busy`: a Docker request being answered, a
+ * build), new untagged guest requests are held back (a picture's read, a
+ * lesson's setup wait a moment) so the ones in flight can finish; as soon as
+ * the caller is busy again they are let go, so that work is never stalled.
+ * Rejects after timeoutMs with what kept it busy.
  */
 export async function captureQuiet(
   vm: VmHost,
@@ -94,12 +96,24 @@ export async function captureQuiet(
   busy: () => string | null,
   timeoutMs: number,
 ): Promise<CapturedMachine> {
-  const release = vm.channel.hold();
+  const t0 = Date.now();
+  let release: (() => void) | null = null;
   try {
-    await waitQuiet(vm, busy, timeoutMs);
-    return await captureMachine(vm, engine);
+    for (;;) {
+      const mine = busy();
+      if (mine) {
+        // Work of the caller's (a Docker request being answered) goes on unheld: its guest commands must run.
+        release?.();
+        release = null;
+      } else {
+        release ??= vm.channel.hold();
+        if (!notQuiet(vm)) return await captureMachine(vm, engine);
+      }
+      if (Date.now() - t0 > timeoutMs) throw new Error(`the machine is busy: ${mine ?? notQuiet(vm)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
   } finally {
-    release();
+    release?.();
   }
 }
 
