@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type HtmlTagDescriptor, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { headerCsp, metaCsp, pageOf, type EmbedConfig } from './src/embed/sitePolicy.ts';
@@ -37,10 +37,67 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+const VM_MANIFEST = 'public/vm/manifest.json';
+const FOREVER = 'public, max-age=31536000, immutable';
+
+/** A URL whose content never changes: a hashed build asset, a VM file asked for by its sha256, a blob by digest. */
+export function isImmutable(url: string): boolean {
+  const path = url.split('?')[0]!;
+  return (
+    /\/assets\/[^/]+-[\w-]{8,}\.\w+$/.test(path) ||
+    /[?&]sha256=[0-9a-f]{16}/.test(url) ||
+    /\/images\/blobs\/sha256\//.test(path)
+  );
+}
+
+/**
+ * The fast start (see src/vm/earlyFetch.ts): the VM manifest bundled into the
+ * page (no request for it), preload links so the wasm and the shipped state
+ * download while the HTML is read, and cache headers in `vite preview` that
+ * let a returning browser use those files without asking the server again.
+ */
+function vmStartup(): Plugin {
+  const manifestText = () => readFileSync(VM_MANIFEST, 'utf8');
+  return {
+    name: 'vm-startup',
+    resolveId: (id) => (id === 'virtual:vm-manifest' ? '\0virtual:vm-manifest' : undefined),
+    load(id) {
+      if (id !== '\0virtual:vm-manifest') return undefined;
+      this.addWatchFile(VM_MANIFEST);
+      return `export default ${manifestText()}`;
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const m = JSON.parse(manifestText()) as { files: { name: string; sha256: string }[]; state?: { file: string } };
+        const preload = (href: string): HtmlTagDescriptor => ({
+          tag: 'link',
+          attrs: { rel: 'preload', href, as: 'fetch', crossorigin: '' },
+          injectTo: 'head-prepend',
+        });
+        const tags: HtmlTagDescriptor[] = [];
+        const wasm = Object.keys(ctx.bundle ?? {}).find((f) => /(^|\/)v86-[\w-]+\.wasm$/.test(f));
+        if (wasm) tags.push(preload(`./${wasm}`));
+        const state = m.state && m.files.find((f) => f.name === m.state!.file);
+        if (state) tags.push(preload(`./vm/${state.name}?sha256=${state.sha256.slice(0, 16)}`));
+        return tags;
+      },
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        // sirv keeps a Cache-Control already set on the response.
+        if (isImmutable(req.url ?? '')) res.setHeader('Cache-Control', FOREVER);
+        next();
+      });
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
     svelte(),
     contentSecurityPolicy(),
+    vmStartup(),
     // Offline after one visit: a service worker precaches the whole site, the VM image and the base images
     // included, so a workshop with no network (or a copy on a USB stick served locally) still boots.
     VitePWA({

@@ -176,7 +176,7 @@ describe('the lesson player', () => {
     const picture = page.getByTestId('registry-transfer');
     await expect
       .poll(() => picture.getByTestId('transfer-summary').textContent(), { timeout: 20_000 })
-      .toMatch(/push student\/hello:v1[\s\S]*localhost:5000\/student\/hello[\s\S]*1 of 2 layers crossed/);
+      .toMatch(/push student\/hello:v1[\s\S]*docker\.io\/student\/hello[\s\S]*1 of 2 layers crossed/);
     expect(await picture.locator('[data-fate=moved]').count()).toBe(1);
     expect(await picture.locator('[data-fate=mounted]').textContent()).toContain('mounted from library/busybox');
     // The step pushed its own example; the exercise asks for another image, so it has not passed.

@@ -3,7 +3,7 @@
  * table and writes bench/results.json. Figures are medians of several runs.
  */
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { cpus } from 'node:os';
@@ -16,6 +16,7 @@ import { VmHost } from '../src/vm/vmHost';
 import { captureMachine, waitQuiet } from '../src/worker/machineSnapshot';
 import type { Page } from 'playwright-core';
 import { CHROMIUM_ARGS, launch, terminalText } from '../e2e/browser';
+import { phases, type TimelineMark, type TimelinePhase } from '../src/vm/bootTimeline';
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -24,6 +25,8 @@ const median = (xs: number[]) => {
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const results: Record<string, number | string> = {};
 const notes: Record<string, string> = {};
+/** Start-up timelines of the page, per kind of start (median of the runs, per mark). */
+const timelines: Record<string, TimelinePhase[]> = {};
 function record(name: string, value: number | string, note: string) {
   results[name] = value;
   notes[name] = note;
@@ -58,6 +61,84 @@ async function nodeColdBoot() {
     'node_cold_prompt_ms',
     Math.round(median(prompt)),
     'Node: new v86 machine to the shell prompt on the console (median of 3)',
+  );
+}
+
+/** CPU time of this process's threads (ms): the main thread, and all the others (V8's compilers, libuv). */
+function threadCpuMs(): { main: number; other: number } {
+  let main = 0;
+  let other = 0;
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ms = ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in USER_HZ ticks
+    if (Number(tid) === process.pid) main += ms;
+    else other += ms;
+  }
+  return { main, other };
+}
+
+/**
+ * Why a kernel boot was slow: v86's JIT hands V8 large translated modules
+ * that its optimizing compiler spends seconds of CPU on while the boot runs
+ * them once (see src/vm/bootJit.ts). Cold boots to the prompt with the JIT
+ * off while booting (what VmHost does) and on (v86's default), alternated,
+ * with the emulator thread's and the other threads' CPU time and the
+ * emulator loop's instructions per second.
+ */
+async function bootJit() {
+  const runs: Record<'off' | 'on', { wall: number[]; main: number[]; other: number[]; mips: number[] }> = {
+    off: { wall: [], main: [], other: [], mips: [] },
+    on: { wall: [], main: [], other: [], mips: [] },
+  };
+  for (let i = 0; i < 3; i++) {
+    for (const mode of ['off', 'on'] as const) {
+      const cpu0 = threadCpuMs();
+      const t0 = performance.now();
+      let promptAt = 0;
+      let text = '';
+      const vm = await VmHost.start({
+        assets: nodeAssets(),
+        jitWhileBooting: mode === 'on',
+        onConsole: (b) => {
+          text = (text + new TextDecoder().decode(b)).slice(-200);
+          if (!promptAt && text.includes('playground:~# ')) promptAt = performance.now() - t0;
+        },
+      });
+      while (!promptAt && performance.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 5));
+      const cpu1 = threadCpuMs();
+      const r = runs[mode];
+      r.wall.push(promptAt);
+      r.main.push(cpu1.main - cpu0.main);
+      r.other.push(cpu1.other - cpu0.other);
+      r.mips.push(vm.emulator.get_instruction_counter() / promptAt / 1000);
+      await vm.destroy();
+    }
+  }
+  for (const mode of ['off', 'on'] as const) {
+    const r = runs[mode];
+    const what = mode === 'off' ? 'JIT off until the machine is up (VmHost)' : "JIT on while booting (v86's default)";
+    record(
+      `boot_jit_${mode}_prompt_ms`,
+      Math.round(median(r.wall)),
+      `Node cold boot to the prompt, ${what} (median of 3, alternated)`,
+    );
+    record(`boot_jit_${mode}_main_cpu_ms`, Math.round(median(r.main)), `its CPU time on the emulator's thread`);
+    record(
+      `boot_jit_${mode}_other_cpu_ms`,
+      Math.round(median(r.other)),
+      `its CPU time on the other threads (V8's compilers)`,
+    );
+    record(
+      `boot_jit_${mode}_mips`,
+      round(median(r.mips), 1),
+      `guest instructions per second of wall time to the prompt, in millions`,
+    );
+  }
+  record(
+    'boot_jit_speedup',
+    round(median(runs.on.wall) / median(runs.off.wall), 2),
+    'boot_jit_on_prompt_ms / boot_jit_off_prompt_ms, measured in one run',
   );
 }
 
@@ -380,19 +461,77 @@ async function network() {
   rmSync(store, { recursive: true, force: true });
 }
 
-/** Types `echo ok` once the page's terminal shows the prompt, and waits for the answer. */
-async function echoOk(p: Page): Promise<void> {
-  const t0 = Date.now();
-  for (;;) {
-    const text = (await terminalText(p)) + '\n';
-    if (/echo ok\n\s*ok\n/.test(text)) return;
-    if (/playground:~# \n*$/.test(text) && !text.includes('echo ok')) {
-      await p.locator('[data-testid=terminal] .xterm-helper-textarea').focus();
-      await p.keyboard.type('echo ok\n');
+/** True in the page once the terminal's text matches `re` (it runs there: no round trip per look). */
+function screenMatches([source, flags]: [string, string]): boolean {
+  const term = (
+    window as unknown as {
+      __term?: {
+        buffer: { active: { length: number; getLine(i: number): { translateToString(t: boolean): string } } };
+      };
     }
-    if (Date.now() - t0 > 60_000) throw new Error('the page never answered echo ok');
-    await p.waitForTimeout(20);
-  }
+  ).__term;
+  if (!term) return false;
+  const b = term.buffer.active;
+  const lines: string[] = [];
+  for (let i = 0; i < b.length; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
+  return new RegExp(source, flags).test(lines.join('\n') + '\n');
+}
+
+/**
+ * Types `echo ok` once the page's terminal shows the prompt, and waits for
+ * the answer; returns when it came (epoch ms). The waiting runs in the page
+ * and the command goes in as one insertion, so the figure is the page's
+ * and not the test driver's round trips.
+ */
+async function echoOk(p: Page): Promise<number> {
+  const prompt = /playground:~# \n*$/;
+  await p.waitForFunction(screenMatches, [prompt.source, prompt.flags] as [string, string], {
+    timeout: 60_000,
+    polling: 10,
+  });
+  await p.locator('[data-testid=terminal] .xterm-helper-textarea').focus();
+  await p.keyboard.insertText('echo ok');
+  await p.keyboard.press('Enter');
+  const answer = /echo ok\n\s*ok\n/;
+  await p.waitForFunction(screenMatches, [answer.source, answer.flags] as [string, string], {
+    timeout: 60_000,
+    polling: 10,
+  });
+  return Date.now();
+}
+
+/**
+ * The marks of the page's start (ms since its navigation began): the page's
+ * own, the worker's (brought onto the page's clock), the HTML's arrival, and
+ * when `echo ok` was answered.
+ */
+async function startMarks(p: Page, answeredAt: number): Promise<Record<string, number>> {
+  return p.evaluate(async (answered) => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const marks: Record<string, number> = { html: nav.responseEnd };
+    for (const m of performance.getEntriesByType('mark'))
+      if (m.name.startsWith('boot:')) marks[m.name.slice(5)] = m.startTime;
+    const api = (window as unknown as { playground: { api: { bootTimeline(): Promise<TimelineMark[]> } } }).playground
+      .api;
+    for (const m of await api.bootTimeline()) marks[m.name] = m.at - performance.timeOrigin;
+    marks['echo-ok'] = answered - performance.timeOrigin;
+    return marks;
+  }, answeredAt);
+}
+
+/** Median per mark over runs; records the timeline and prints it. */
+function recordTimeline(name: string, runs: Record<string, number>[]) {
+  const names = new Set(runs.flatMap((r) => Object.keys(r)));
+  const med: Record<string, number> = {};
+  for (const n of names) med[n] = median(runs.filter((r) => n in r).map((r) => r[n]!));
+  const t = phases(med);
+  const answered = med['echo-ok'];
+  if (answered !== undefined)
+    t.push({ phase: '`echo ok` answered', at: Math.round(answered), ms: Math.round(answered - (t.at(-1)?.at ?? 0)) });
+  timelines[name] = t;
+  process.stderr.write(`  ${name} timeline (median of ${runs.length}):\n`);
+  for (const ph of t)
+    process.stderr.write(`    ${String(ph.at).padStart(6)} ms  +${String(ph.ms).padStart(5)}  ${ph.phase}\n`);
 }
 
 /**
@@ -420,12 +559,15 @@ async function offline() {
     await p.evaluate(async () => void (await navigator.serviceWorker.ready));
     await ctx.setOffline(true);
     const times: number[] = [];
+    const marks: Record<string, number>[] = [];
     for (let i = 0; i < 3; i++) {
       const t0 = Date.now();
       await p.reload();
-      await echoOk(p);
-      times.push(Date.now() - t0);
+      const answered = await echoOk(p);
+      times.push(answered - t0);
+      marks.push(await startMarks(p, answered));
     }
+    recordTimeline('offline_reload', marks);
     record(
       'offline_reload_prompt_ms',
       median(times),
@@ -445,26 +587,38 @@ async function page() {
   try {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
     let p = await ctx.newPage();
-    let compressed = 0;
-    let raw = 0;
-    p.on('response', async (res) => {
-      try {
-        const body = await res.body();
-        raw += body.length;
-        compressed += gzipSync(body, { level: 9 }).length;
-      } catch {
-        // redirects and aborted requests have no body
-      }
-    });
     const promptAnswers = () => echoOk(p);
     let t0 = Date.now();
     await p.goto(url);
-    await promptAnswers();
+    let answered = await promptAnswers();
+    recordTimeline('page_first_visit', [await startMarks(p, answered)]);
     record(
       'page_cold_prompt_ms',
-      Date.now() - t0,
+      answered - t0,
       'Chromium, first visit (empty cache): page load to a prompt that answered `echo ok`, restoring the shipped state',
     );
+    // The bytes of a first visit, counted on a visit of their own: reading every body through the
+    // driver costs the browser and this process enough CPU to slow the visit it watches.
+    const counted = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+    const cp = await counted.newPage();
+    let compressed = 0;
+    let raw = 0;
+    const bodies: Promise<void>[] = [];
+    cp.on('response', (res) =>
+      bodies.push(
+        res.body().then(
+          (body) => {
+            raw += body.length;
+            compressed += gzipSync(body, { level: 9 }).length;
+          },
+          () => {}, // redirects and aborted requests have no body
+        ),
+      ),
+    );
+    await cp.goto(url);
+    await echoOk(cp);
+    await Promise.all(bodies);
+    await counted.close();
     record(
       'first_visit_bytes_compressed',
       compressed,
@@ -472,12 +626,15 @@ async function page() {
     );
     record('first_visit_bytes_raw', raw, 'the same responses uncompressed');
     const warm: number[] = [];
+    const warmMarks: Record<string, number>[] = [];
     for (let i = 0; i < 3; i++) {
       t0 = Date.now();
       await p.reload();
-      await promptAnswers();
-      warm.push(Date.now() - t0);
+      answered = await promptAnswers();
+      warm.push(answered - t0);
+      warmMarks.push(await startMarks(p, answered));
     }
+    recordTimeline('page_warm', warmMarks);
     record(
       'page_warm_prompt_ms',
       median(warm),
@@ -487,14 +644,17 @@ async function page() {
     const coldCtx = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
     await coldCtx.route(/state\.bin\.zst/, (route) => route.fulfill({ status: 404, body: '' }));
     const boots: number[] = [];
+    const bootMarks: Record<string, number>[] = [];
     for (let i = 0; i < 2; i++) {
       p = await coldCtx.newPage();
       t0 = Date.now();
       await p.goto(url);
-      await promptAnswers();
-      boots.push(Date.now() - t0);
+      answered = await promptAnswers();
+      boots.push(answered - t0);
+      bootMarks.push(await startMarks(p, answered));
       await p.close();
     }
+    recordTimeline('page_cold_boot', bootMarks);
     record(
       'page_cold_boot_prompt_ms',
       median(boots),
@@ -755,6 +915,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
     await nodeRestore();
     await controlChannel();
   },
+  boot: bootJit,
   containers,
   security,
   builds,
@@ -777,9 +938,14 @@ async function main() {
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
   // A partial run updates its own figures and keeps the others from the last full run.
   if (chosen.length && existsSync(file)) {
-    const last = JSON.parse(readFileSync(file, 'utf8')) as { results: typeof results; notes: typeof notes };
+    const last = JSON.parse(readFileSync(file, 'utf8')) as {
+      results: typeof results;
+      notes: typeof notes;
+      timelines?: typeof timelines;
+    };
     for (const [k, v] of Object.entries(last.results)) if (!(k in results)) results[k] = v;
     for (const [k, v] of Object.entries(last.notes)) if (!(k in notes)) notes[k] = v;
+    for (const [k, v] of Object.entries(last.timelines ?? {})) if (!(k in timelines)) timelines[k] = v;
   }
   writeFileSync(
     file,
@@ -790,6 +956,7 @@ async function main() {
         chromiumArgs: CHROMIUM_ARGS,
         results,
         notes,
+        timelines,
       },
       null,
       2,
@@ -797,6 +964,10 @@ async function main() {
   );
   console.log('\n| figure | value | what it is |\n|---|---:|---|');
   for (const [k, v] of Object.entries(results)) console.log(`| ${k} | ${v} | ${notes[k]} |`);
+  for (const [name, t] of Object.entries(timelines)) {
+    console.log(`\n${name}: ms since navigation start\n\n| phase | at | + |\n|---|---:|---:|`);
+    for (const ph of t) console.log(`| ${ph.phase} | ${ph.at} | ${ph.ms} |`);
+  }
   console.log(`\nwritten to ${file}`);
   process.exit(0);
 }

@@ -3,6 +3,9 @@ import { mount } from 'svelte';
 import '@xterm/xterm/css/xterm.css';
 import './ui/app.css';
 import { Machine } from './ui/machine.svelte';
+import { bootMark } from './vm/bootTimeline';
+
+bootMark('page-main');
 
 // The machine starts first: the worker loads and restores while the interface
 // (xterm.js, Svelte components, strings) is still being fetched and parsed.

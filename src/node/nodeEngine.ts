@@ -8,16 +8,27 @@ import type { VmHost } from '../vm/vmHost';
 import { DirBlobStore, DirMetaStore } from './nodeStores';
 import { ROOT } from './nodeVm';
 import { Registry } from '../registry/registry';
-import { localTransport } from '../registry/localTransport';
+import { localTransport, type Registries } from '../registry/localTransport';
+import { DEFAULT_REGISTRY } from '../engine/images/reference';
 
 /**
- * The registry beside a Node engine: its own directory (not the daemon's
- * store), seeded with the base images like the page's.
+ * The registries beside a Node engine, in directories of their own (not the
+ * daemon's store), as the page has them: Docker Hub's stand-in in `dir`,
+ * seeded with the base images, and an open one for localhost:5000 in
+ * `dir`-local.
  */
-export async function createNodeRegistry(dir: string): Promise<Registry> {
-  const registry = new Registry(new DirBlobStore(join(dir, 'blobs')), new DirMetaStore(join(dir, 'meta')));
-  await registry.seed(async (path) => new Uint8Array(readFileSync(join(BASE_IMAGES, path))));
-  return registry;
+export async function createNodeRegistries(dir: string): Promise<Registries> {
+  const hub = new Registry(new DirBlobStore(join(dir, 'blobs')), new DirMetaStore(join(dir, 'meta')));
+  await hub.seed(async (path) => new Uint8Array(readFileSync(join(BASE_IMAGES, path))));
+  const local = `${dir}-local`;
+  const open = new Registry(
+    new DirBlobStore(join(local, 'blobs')),
+    new DirMetaStore(join(local, 'meta')),
+    undefined,
+    undefined,
+    'open',
+  );
+  return { [DEFAULT_REGISTRY]: hub, 'localhost:5000': open };
 }
 
 export const BASE_IMAGES = join(ROOT, 'public', 'images');
@@ -37,7 +48,7 @@ export async function createNodeEngine(
     images.importLayout(async (path) => new Uint8Array(readFileSync(join(BASE_IMAGES, path)))),
   );
   await engine.ensureImages();
-  engine.distribution.connect(localTransport(await createNodeRegistry(join(storeDir, 'registry'))));
+  engine.distribution.connect(localTransport(await createNodeRegistries(join(storeDir, 'registry'))));
   vm.api.serve((stream) => serveConnection(engine, stream, onTraffic));
   return engine;
 }

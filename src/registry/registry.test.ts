@@ -16,14 +16,14 @@ import { hexOf, sha256, type Digest } from '../engine/images/digest';
 import { checkLayer } from '../engine/images/imageArchive';
 import { ImageStore } from '../engine/images/imageStore';
 import { MEDIA, type ImageConfig } from '../engine/images/oci';
-import { parseReference, registryPath } from '../engine/images/reference';
+import { parseReference, registryHostOf, registryPath } from '../engine/images/reference';
 import { MemoryBlobStore, MemoryMetaStore } from '../engine/images/storage';
 import { localTransport } from './localTransport';
 import { Registry, REGISTRY_LIMITS, SEED_ACCOUNT, type RegistryLimits } from './registry';
 
 const BASE = join(import.meta.dirname, '..', '..', 'public', 'images');
 const readBase = async (p: string) => new Uint8Array(readFileSync(join(BASE, p)));
-const HOST = 'localhost:5000';
+const HOST = 'docker.io';
 
 async function seeded() {
   const registry = new Registry(new MemoryBlobStore(), new MemoryMetaStore());
@@ -50,7 +50,7 @@ async function storeWith(layers: number) {
 }
 
 const client = (registry: Registry, auth = true) =>
-  new RegistryClient(localTransport(registry), HOST, auth ? { ...SEED_ACCOUNT } : undefined);
+  new RegistryClient(localTransport({ [HOST]: registry }), HOST, auth ? { ...SEED_ACCOUNT } : undefined);
 
 describe('image names with a registry host', () => {
   it('keeps the host in the name and finds registry and repository as Docker does', () => {
@@ -61,9 +61,51 @@ describe('image names with a registry host', () => {
     );
     expect(registryPath('busybox')).toEqual({ host: HOST, repository: 'library/busybox' });
     expect(registryPath('cncamp/httpserver')).toEqual({ host: HOST, repository: 'cncamp/httpserver' });
-    expect(registryPath('localhost:5000/app')).toEqual({ host: HOST, repository: 'app' });
+    expect(registryPath('localhost:5000/app')).toEqual({ host: 'localhost:5000', repository: 'app' });
     expect(registryPath('ghcr.io/x/y')).toEqual({ host: 'ghcr.io', repository: 'x/y' });
     expect(() => parseReference('Localhost:5000/App')).toThrow(/invalid reference format/);
+  });
+});
+
+describe('which registry a login or a name means', () => {
+  it("files Docker Hub's logins under docker.io, as Docker's CLI and daemon do, and any other server under its host", () => {
+    expect(registryHostOf('https://index.docker.io/v1/')).toBe('docker.io');
+    expect(registryHostOf('index.docker.io')).toBe('docker.io');
+    expect(registryHostOf('registry-1.docker.io')).toBe('docker.io');
+    expect(registryHostOf('localhost:5000')).toBe('localhost:5000');
+    expect(registryHostOf('http://localhost:5000/v2/')).toBe('localhost:5000');
+  });
+});
+
+describe('localhost:5000, a plain registry beside the Hub stand-in', () => {
+  it('takes an anonymous push to any repository and gives it back; the Hub stand-in still asks for a login', async () => {
+    const open = new Registry(new MemoryBlobStore(), new MemoryMetaStore(), undefined, undefined, 'open');
+    const hub = await seeded();
+    const transport = localTransport({ [HOST]: hub, 'localhost:5000': open });
+    const { store, image } = await storeWith(1);
+    const sources = new BlobSources(store.meta);
+    const push = (host: string, name: string) =>
+      pushImage({
+        store,
+        client: new RegistryClient(transport, host),
+        image,
+        name,
+        tag: 'v1',
+        sources,
+        onProgress: () => {},
+      });
+    await expect(push(HOST, 'student/app')).rejects.toThrow('unauthorized: authentication required');
+    const pushed = await push('localhost:5000', 'localhost:5000/app');
+    expect(pushed.layers.map((l) => l.fate)).toEqual(['moved', 'moved']);
+    // No library/ rule and no accounts: registry:2 without auth ignores credentials.
+    await push('localhost:5000', 'localhost:5000/library/busybox');
+    const anyone = new RegistryClient(transport, 'localhost:5000', { username: 'who', password: 'ever' });
+    await expect(anyone.ping()).resolves.toBeUndefined();
+    expect((await anyone.getManifest('app', 'v1')).digest).toBe(image.manifestDigest);
+    // registry:2 has no search endpoint; that is Docker Hub's.
+    await expect(anyone.search('app', 10)).rejects.toBeInstanceOf(RegistryError);
+    expect((await open.contents()).repositories.map((r) => r.name)).toEqual(['app', 'library/busybox']);
+    expect((await hub.contents()).repositories.some((r) => r.name === 'student/app')).toBe(false);
   });
 });
 
@@ -98,7 +140,7 @@ describe('the page registry (OCI distribution API)', () => {
     expect(first.layers.map((l) => l.fate)).toEqual(['mounted', 'moved', 'moved']);
     expect(first.layers[0]!.from).toBe('library/busybox');
     expect(first.manifest).toBe(image.manifestDigest);
-    expect(lines[0]!.status).toBe('The push refers to repository [localhost:5000/student/app]');
+    expect(lines[0]!.status).toBe('The push refers to repository [docker.io/student/app]');
     expect(lines.at(-1)!.status).toMatch(/^v1: digest: sha256:[0-9a-f]{64} size: \d+$/);
 
     const again = await pushImage({
@@ -121,7 +163,10 @@ describe('the page registry (OCI distribution API)', () => {
       pushImage({ store, client: client(registry, auth), image, name, tag: 'v1', sources, onProgress: () => {} });
     await expect(push('student/app', false)).rejects.toThrow('unauthorized: authentication required');
     await expect(push('busybox', true)).rejects.toThrow('denied: requested access to the resource is denied');
-    const wrong = new RegistryClient(localTransport(registry), HOST, { username: 'student', password: 'nope' });
+    const wrong = new RegistryClient(localTransport({ [HOST]: registry }), HOST, {
+      username: 'student',
+      password: 'nope',
+    });
     await expect(wrong.ping()).rejects.toBeInstanceOf(RegistryError);
   });
 
@@ -145,7 +190,7 @@ describe('the page registry (OCI distribution API)', () => {
     await c.pushBlob('student/big', d, big);
     expect(c.stats.requests).toBe(5); // POST, 3 × PATCH, PUT
     expect(await c.hasBlob('student/big', d)).toBe(true);
-    const t = localTransport(registry);
+    const t = localTransport({ [HOST]: registry });
     const auth = { authorization: `Basic ${btoa('student:container')}` };
     const start = await t({ host: HOST, method: 'POST', path: '/v2/student/big/blobs/uploads/', headers: auth });
     const res = await t({
@@ -230,7 +275,7 @@ describe('the page registry (OCI distribution API)', () => {
     expect(await client(registry, false).search('busy', 10)).toEqual([
       expect.objectContaining({ name: 'busybox', is_official: true }),
     ]);
-    const elsewhere = new RegistryClient(localTransport(registry), 'docker.io');
+    const elsewhere = new RegistryClient(localTransport({ [HOST]: registry }), 'ghcr.io');
     await expect(elsewhere.ping()).rejects.toBeInstanceOf(UnreachableRegistryError);
   });
 });
@@ -246,7 +291,7 @@ describe('the page registry keeps only what it must', () => {
       () => clock,
     );
     await registry.seed(readBase);
-    const t = localTransport(registry);
+    const t = localTransport({ [HOST]: registry });
     const start = async () =>
       (await t({ host: HOST, method: 'POST', path: '/v2/student/x/blobs/uploads/', headers: auth })).headers[
         'location'

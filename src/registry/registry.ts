@@ -103,6 +103,14 @@ export const REGISTRY_LIMITS: RegistryLimits = {
   uploads: 32,
 };
 
+/**
+ * Who may do what. `hub` plays Docker Hub: anyone may pull, a push needs a
+ * login, official images (library/…) are read-only, and `docker search`
+ * works. `open` is `registry:2` as every tutorial runs it at localhost:5000:
+ * no accounts, anyone may push and pull, no search endpoint.
+ */
+export type RegistryPolicy = 'hub' | 'open';
+
 export interface RegistryContents {
   repositories: {
     name: string;
@@ -125,6 +133,7 @@ export class Registry {
     readonly meta: MetaStore,
     private readonly limits: RegistryLimits = REGISTRY_LIMITS,
     private readonly now: () => number = () => Date.now(),
+    readonly policy: RegistryPolicy = 'hub',
   ) {}
 
   /** Upload sessions now open (after expired ones are dropped). */
@@ -188,7 +197,8 @@ export class Registry {
   /** The user an Authorization header proves, null for none, or 'invalid'. */
   private async user(headers: Record<string, string> | undefined): Promise<string | null | 'invalid'> {
     const auth = headers?.['authorization'];
-    if (!auth) return null;
+    // registry:2 without auth configured ignores credentials altogether.
+    if (!auth || this.policy === 'open') return null;
     const creds = parseBasicAuth(auth);
     if (!creds) return 'invalid';
     const accounts = (await this.meta.get<Record<string, string>>(ACCOUNTS_KEY)) ?? {};
@@ -211,14 +221,14 @@ export class Registry {
       const page = names.filter((x) => !last || x > last).slice(0, n);
       return answer(200, {}, { repositories: page });
     }
-    if (path === '/v1/search' && req.method === 'GET') return this.search(url.searchParams);
+    if (path === '/v1/search' && req.method === 'GET' && this.policy === 'hub') return this.search(url.searchParams);
 
     const m = /^\/v2\/(.+?)\/(blobs\/uploads\/([^/]*)|blobs\/([^/]+)|manifests\/([^/]+)|tags\/list)$/.exec(path);
     if (!m) return problem(404, 'UNSUPPORTED', `no such API path: ${path}`);
     const name = m[1]!;
     if (!REPO_NAME.test(name)) return problem(400, 'NAME_INVALID', 'invalid repository name', { name });
     const writes = req.method !== 'GET' && req.method !== 'HEAD';
-    if (writes) {
+    if (writes && this.policy === 'hub') {
       if (user === null) return problem(401, 'UNAUTHORIZED', 'authentication required');
       // As on Docker Hub, official images (library/…) are not writable by users.
       if (name.startsWith('library/')) return problem(403, 'DENIED', 'requested access to the resource is denied');

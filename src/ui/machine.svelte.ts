@@ -1,4 +1,6 @@
 import * as Comlink from 'comlink';
+import { bootMark } from '../vm/bootTimeline';
+import { startEarlyFetch } from '../vm/earlyFetch';
 import { initialStatus, type ApiTraffic, type EngineEvent, type VmStatus, type VmWorkerApi } from '../worker/api';
 import { onExercisePassed } from './lessons/progress.svelte';
 import { claimMachine, type MachineClaim } from './tabLock';
@@ -83,9 +85,8 @@ export class Machine {
    * student to take it over (see takeOver).
    */
   async boot(opts: { useSavedState?: boolean } = {}): Promise<VmStatus> {
-    const vmBaseUrl = new URL('vm/', document.baseURI).href;
     // An embedded frame's machine is its own and throwaway: no snapshots, no claim on the page's machine.
-    if (this.opts.storage === 'embed') return this.api.boot({ vmBaseUrl, ...opts, ephemeral: true });
+    if (this.opts.storage === 'embed') return this.start({ ...opts, ephemeral: true });
     this.claim ??= claimMachine({
       // Another tab asks for the machine: save it, stop it, let go.
       handOver: async () => {
@@ -103,7 +104,20 @@ export class Machine {
       return this.status;
     }
     this.watchForSaves();
-    return this.api.boot({ vmBaseUrl, ...opts });
+    return this.start(opts);
+  }
+
+  /** The worker starts the machine with what the page already began fetching for it. */
+  private start(opts: { useSavedState?: boolean; ephemeral?: boolean } = {}): Promise<VmStatus> {
+    const vmBaseUrl = new URL('vm/', document.baseURI).href;
+    const early = startEarlyFetch(vmBaseUrl);
+    for (const [name, file] of Object.entries(early.files)) {
+      void file
+        .then((f) => this.api.provide(name, f instanceof ArrayBuffer ? Comlink.transfer(f, [f]) : f))
+        // A module this browser cannot post to a worker: the worker fetches it itself.
+        .catch(() => this.api.provide(name, null));
+    }
+    return this.api.boot({ vmBaseUrl, manifest: early.manifest, pageFiles: Object.keys(early.files), ...opts });
   }
 
   /** "Take it over": the other tab saves and lets go (or is overruled after a few seconds); this tab resumes. */
@@ -113,7 +127,7 @@ export class Machine {
     this.elsewhere = null;
     this.watchForSaves();
     // From the snapshot the other tab just saved (a tab that handed over and takes back alike).
-    return this.api.boot({ vmBaseUrl: new URL('vm/', document.baseURI).href });
+    return this.start();
   }
 
   private watching = false;
@@ -154,6 +168,17 @@ export class Machine {
     await this.api.reset();
   }
 
+  private promptTail: string | null = '';
+  /** Called by the terminal once it has drawn `bytes`: the first prompt drawn is a mark of the start-up timeline. */
+  drawn(bytes: Uint8Array): void {
+    if (this.promptTail === null) return;
+    this.promptTail = (this.promptTail + new TextDecoder().decode(bytes)).slice(-64);
+    if (this.promptTail.includes('playground:~# ')) {
+      this.promptTail = null;
+      bootMark('prompt-drawn');
+    }
+  }
+
   onOutput(listener: (b: Uint8Array) => void): () => void {
     for (const b of this.backlog.splice(0)) listener(b);
     this.backlogBytes = 0;
@@ -163,6 +188,7 @@ export class Machine {
 
   /** Keystrokes go straight to the guest's serial console. */
   input(data: string): void {
+    if (data.includes('\r') && !this.commands) bootMark('first-command');
     this.terminalPort.postMessage(new TextEncoder().encode(data));
     if (data.includes('\r')) this.commands++;
   }

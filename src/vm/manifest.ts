@@ -28,3 +28,12 @@ export function stateKey(m: VmManifest, deviceSet: string): string {
   const files = m.files.map((f) => `${f.name}=${f.sha256.slice(0, 16)}`).join(',');
   return `v86-${V86_VERSION}|${m.memoryMB}MB|${deviceSet}|${files}|${m.cmdline}`;
 }
+
+/** `name?sha256=…`: a new image is a new URL, so a server can let browsers cache the file for good. */
+export function vmFileUrl(m: VmManifest, name: string, base: string): string {
+  const sha = m.files.find((f) => f.name === name)?.sha256.slice(0, 16) ?? '';
+  return new URL(`${name}?sha256=${sha}`, base).href;
+}
+
+/** v86's wasm, by the name the page hands it to the worker. */
+export const WASM_FILE = 'v86.wasm';

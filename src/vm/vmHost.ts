@@ -6,6 +6,7 @@ import { pageAdapter, pageHttpGet, PageNetworkError, refuseOutbound, type PageHt
 import { HealthMonitor, type HealthProblem } from './health';
 import { useInWorkerYield } from './browserYield';
 import { skipZeroingFreshMemory } from './freshMemory';
+import { setJitOff } from './bootJit';
 import type { VmManifest } from './manifest';
 
 export type BootStage = 'loading' | 'starting' | 'kernel' | 'userland' | 'restoring' | 'ready' | 'failed';
@@ -32,6 +33,10 @@ export interface VmHostOptions {
   onProblem?: (problem: HealthProblem) => void;
   /** How long a cold boot may take before it counts as hung. */
   bootTimeoutMs?: number;
+  /** Keep v86's JIT on during a cold boot (it is off until the machine is up, see bootJit.ts); for measuring. */
+  jitWhileBooting?: boolean;
+  /** Moments of the start for the timeline (bootTimeline.ts): emulator-ready, restored, console-prompt, … */
+  onMark?: (name: string) => void;
 }
 
 /** The host ends of the guest's channels when a machine was saved (see src/worker/machineSnapshot.ts). */
@@ -62,8 +67,8 @@ export class VmHost implements Guest {
   readonly emulator: V86;
   stage: BootStage = 'loading';
   readonly timings: Record<string, number> = {};
-  /** Which of the v86 speed-ups in browserYield.ts and freshMemory.ts took effect. */
-  readonly speedups = { inWorkerYield: false, freshMemory: false };
+  /** Which of the v86 speed-ups in browserYield.ts, freshMemory.ts and bootJit.ts took effect. */
+  readonly speedups = { inWorkerYield: false, freshMemory: false, jitOffWhileBooting: false };
   private readonly health: HealthMonitor;
   private consoleBuf: number[] = [];
   private consoleLine = '';
@@ -153,26 +158,32 @@ export class VmHost implements Guest {
 
   private async boot(): Promise<void> {
     this.setStage('starting');
+    const mark = (name: string) => this.opts.onMark?.(name);
+    // v86 restores the state between these two events.
+    this.emulator.add_listener('emulator-loaded', () => mark(this.opts.state ? 'restored' : 'emulator-loaded'));
     await new Promise<void>((resolve) =>
       this.emulator.add_listener('emulator-ready', () => {
+        mark('emulator-ready');
         this.speedups.inWorkerYield = useInWorkerYield(this.emulator);
         // v86 restores the initial state right after this event.
         if (this.opts.state) this.speedups.freshMemory = skipZeroingFreshMemory(this.emulator);
+        else if (this.opts.jitWhileBooting !== true) this.speedups.jitOffWhileBooting = setJitOff(this.emulator, true);
         resolve();
       }),
     );
     if (this.opts.state) {
       this.setStage('restoring');
+      // The prompt was printed before the state was saved: ask the shell for a
+      // fresh one at once, while the agent is asked whether it is there.
+      this.consoleInput(new TextEncoder().encode('\n'));
       // The saved machine had a running agent; it answers the heartbeat at once.
       this.channel.assumeReady('restored');
       await this.channel.ping(5000).catch((e: Error) => {
         throw this.fail({ kind: 'hung', message: `restored machine does not answer: ${e.message}` });
       });
+      mark('agent-answers');
       // The guest clock stopped when the state was saved.
       this.channel.setTime(Date.now());
-      // The prompt was printed before the state was saved: ask the shell for a
-      // fresh one, before anyone can type.
-      this.consoleInput(new TextEncoder().encode('\n'));
     } else {
       this.setStage('kernel');
       const timeout = this.opts.bootTimeoutMs ?? 60_000;
@@ -189,10 +200,15 @@ export class VmHost implements Guest {
         if (this.promptSeen) resolve();
         else this.promptListener = resolve;
       });
+      hello.then(
+        () => mark('agent-answers'),
+        () => {},
+      );
       await Promise.race([Promise.all([hello, prompt]), limit, this.health.panicked]).finally(() =>
         clearTimeout(timer),
       );
       this.channel.setTime(Date.now());
+      if (this.speedups.jitOffWhileBooting) setJitOff(this.emulator, false);
     }
     this.setStage('ready');
     this.health.start();
@@ -244,14 +260,16 @@ export class VmHost implements Guest {
   }
 
   private consoleByte(b: number): void {
-    if (!this.promptSeen && (this.stage === 'kernel' || this.stage === 'userland')) {
+    if (!this.promptSeen) {
       if (b === 10) {
-        if (this.consoleLine.includes(USERLAND_MARK)) this.setStage('userland');
+        if (this.stage === 'kernel' && this.consoleLine.includes(USERLAND_MARK)) this.setStage('userland');
         this.consoleLine = '';
       } else if (this.consoleLine.length < 200) {
         this.consoleLine += String.fromCharCode(b);
         if (this.consoleLine.endsWith(PROMPT_MARK)) {
           this.promptSeen = true;
+          // A cold boot's first prompt; a restored machine's answer to the newline sent after the restore.
+          this.opts.onMark?.(this.opts.state ? 'console-answers' : 'console-prompt');
           this.promptListener?.();
         }
       }

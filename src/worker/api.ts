@@ -13,6 +13,9 @@ import type { RegistryPictureView } from '../pictures/registryPicture';
 import type { NetworkPictureView } from '../pictures/networkPicture';
 import type { Transfer } from '../engine/distribution/transfer';
 import type { SnapshotMeta, StorageProblem } from './stateStore';
+import type { TimelineMark } from '../vm/bootTimeline';
+import type { EarlyFile } from '../vm/earlyFetch';
+import type { VmManifest } from '../vm/manifest';
 
 /** The container's figures (see measureContainer) beside the virtual machine's. */
 export interface VmVsContainerFigures extends ContainerFigures {
@@ -160,6 +163,10 @@ export interface BootOptions {
   useSavedState?: boolean;
   /** Keep no snapshots at all (a frame that must not share the full page's machine). */
   ephemeral?: boolean;
+  /** The VM image's manifest, when the page has it already (it is bundled into the page). */
+  manifest?: VmManifest;
+  /** Files the page is fetching for the worker (see src/vm/earlyFetch.ts); each comes by provide(). */
+  pageFiles?: string[];
 }
 
 /**
@@ -175,6 +182,10 @@ export interface VmWorkerApi {
   onApiTraffic(listener: (t: ApiTraffic) => void): void;
   boot(opts: BootOptions): Promise<VmStatus>;
   status(): VmStatus;
+  /** The worker's start-up marks on the absolute clock (see src/vm/bootTimeline.ts). */
+  bootTimeline(): TimelineMark[];
+  /** A file the page fetched for the worker (named in BootOptions.pageFiles); null if the page could not get it. */
+  provide(name: string, file: EarlyFile): void;
   /** Throws the machine away for a clean one (the site's state, or a kernel boot with cold). */
   reset(opts?: { cold?: boolean }): Promise<VmStatus>;
   /** Saves the running machine to the browser's storage (the snapshot to resume); returns its size. */

@@ -9,12 +9,11 @@ import '../nodeBufferShim';
 import * as Comlink from 'comlink';
 import v86WasmUrl from 'v86/build/v86.wasm?url';
 import { DEVICE_SET, VmHost, type BootStage } from '../vm/vmHost';
-import { shippedState, type VmManifest } from '../vm/manifest';
+import { shippedState, vmFileUrl, WASM_FILE, type VmManifest } from '../vm/manifest';
 import type { HealthProblem } from '../vm/health';
 import {
   initialStatus,
   type ApiTraffic,
-  type BuildOutcome,
   type BuildStepView,
   type ContainerRef,
   type BootOptions,
@@ -23,32 +22,74 @@ import {
   type VmWorkerApi,
 } from './api';
 import { Persistence, RESUME_ID } from './persistence';
-import { identityOf, reattach } from './machineSnapshot';
-import { MachineFileError, packMachine, unpackMachine } from './machineFile';
+import { identityOf, reattach, refusal } from './machineSnapshot';
 import { gunzip } from './stateStore';
-import { refusal } from './machineSnapshot';
 import pkg from '../../package.json';
-import { Engine } from '../engine/engine';
-import { ImageStore } from '../engine/images/imageStore';
-import { serveConnection } from '../engine/api/routes';
-import { idbImageStores } from './idbStores';
-import { dbName } from './storageScope';
-import { Registry } from '../registry/registry';
-import { localTransport } from '../registry/localTransport';
-import { readRegistryPicture } from '../pictures/registryPicture';
-import { readNetworkPicture } from '../pictures/networkPicture';
-import { publishedPorts } from '../engine/network/portBindings';
+import type * as EngineSide from './engineSide';
+import type { Engine as EngineT } from '../engine/engine';
+import type { StepReport } from '../engine/build/builder';
+import type { Registries } from '../registry/localTransport';
+import { DEFAULT_REGISTRY } from '../engine/images/reference';
 import type { Transfer } from '../engine/distribution/transfer';
-import { Builder, type StepReport } from '../engine/build/builder';
-import { BuildContext } from '../engine/build/buildContext';
-import { layerChanges } from '../engine/images/layerChanges';
-import { saveImages } from '../engine/images/imageArchive';
+import { dbName } from './storageScope';
 import type { EngineEvent } from '../engine/events';
-import { evaluateSince } from '../lessons/lessonRun';
-import { readNamespaces } from '../pictures/namespaces';
-import { readCgroups } from '../pictures/cgroups';
-import { readLayerStack } from '../pictures/layerStack';
-import { measureContainer } from '../pictures/containerFigures';
+import { bootMark, bootMarks } from '../vm/bootTimeline';
+import type { EarlyFile } from '../vm/earlyFetch';
+
+bootMark('worker-script');
+
+type Engine = EngineT;
+// The engine's code loads beside the boot, not before it (engineSide.ts): these are
+// set once it has, which is before any machine gets an engine (attachEngine waits for it).
+let Engine: typeof EngineSide.Engine,
+  ImageStore: typeof EngineSide.ImageStore,
+  serveConnection: typeof EngineSide.serveConnection,
+  idbImageStores: typeof EngineSide.idbImageStores,
+  Registry: typeof EngineSide.Registry,
+  localTransport: typeof EngineSide.localTransport,
+  readRegistryPicture: typeof EngineSide.readRegistryPicture,
+  readNetworkPicture: typeof EngineSide.readNetworkPicture,
+  publishedPorts: typeof EngineSide.publishedPorts,
+  Builder: typeof EngineSide.Builder,
+  BuildContext: typeof EngineSide.BuildContext,
+  layerChanges: typeof EngineSide.layerChanges,
+  saveImages: typeof EngineSide.saveImages,
+  evaluateSince: typeof EngineSide.evaluateSince,
+  readNamespaces: typeof EngineSide.readNamespaces,
+  readCgroups: typeof EngineSide.readCgroups,
+  readLayerStack: typeof EngineSide.readLayerStack,
+  measureContainer: typeof EngineSide.measureContainer;
+const engineSide = import('./engineSide').then((m) => {
+  ({
+    Engine,
+    ImageStore,
+    serveConnection,
+    idbImageStores,
+    Registry,
+    localTransport,
+    readRegistryPicture,
+    readNetworkPicture,
+    publishedPorts,
+    Builder,
+    BuildContext,
+    layerChanges,
+    saveImages,
+    evaluateSince,
+    readNamespaces,
+    readCgroups,
+    readLayerStack,
+    measureContainer,
+  } = m);
+  engineStores = idbImageStores(dbName('container-playground-engine'));
+  images = new ImageStore(engineStores.blobs, engineStores.meta);
+  registryStores = idbImageStores(dbName('container-playground-registry'));
+  hub = new Registry(registryStores.blobs, registryStores.meta);
+  localRegistryStores = idbImageStores(dbName('container-playground-registry-local'));
+  registries = {
+    [DEFAULT_REGISTRY]: hub,
+    'localhost:5000': new Registry(localRegistryStores.blobs, localRegistryStores.meta, undefined, undefined, 'open'),
+  };
+});
 
 let vm: VmHost | null = null;
 let terminal: MessagePort | null = null;
@@ -73,6 +114,32 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
   return res.arrayBuffer();
 }
 
+/** Files the page fetches for this worker, resolved as provide() hands them over. */
+const fromPage = new Map<string, { promise: Promise<EarlyFile>; resolve: (f: EarlyFile) => void }>();
+function pageFile(name: string): { promise: Promise<EarlyFile>; resolve: (f: EarlyFile) => void } {
+  let d = fromPage.get(name);
+  if (!d) {
+    let resolve!: (f: EarlyFile) => void;
+    const promise = new Promise<EarlyFile>((r) => (resolve = r));
+    d = { promise, resolve };
+    fromPage.set(name, d);
+  }
+  return d;
+}
+
+function compileWasm(): Promise<WebAssembly.Module> {
+  if (!wasmModule) {
+    const own = () => WebAssembly.compileStreaming(fetch(v86WasmUrl));
+    const early = fromPage.get(WASM_FILE)?.promise;
+    wasmModule = early ? early.then((m) => (m instanceof WebAssembly.Module ? m : own())) : own();
+    void wasmModule.then(
+      () => bootMark('wasm-compiled'),
+      () => {},
+    );
+  }
+  return wasmModule;
+}
+
 async function loadManifest(base: string): Promise<VmManifest> {
   if (!manifest) {
     const res = await fetch(new URL('manifest.json', base), { cache: 'no-cache' });
@@ -86,8 +153,9 @@ async function loadManifest(base: string): Promise<VmManifest> {
 function vmFile(base: string, m: VmManifest, name: string): Promise<ArrayBuffer> {
   let p = fileCache.get(name);
   if (!p) {
-    const sha = m.files.find((x) => x.name === name)?.sha256.slice(0, 16) ?? '';
-    p = fetchBytes(new URL(`${name}?sha256=${sha}`, base).href);
+    const own = () => fetchBytes(vmFileUrl(m, name, base));
+    const early = fromPage.get(name)?.promise;
+    p = early ? early.then((b) => (b instanceof ArrayBuffer ? b : own())) : own();
     p.catch(() => fileCache.delete(name));
     fileCache.set(name, p);
   }
@@ -125,14 +193,15 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
   const started = performance.now();
   publish({ stage: 'loading', problem: null, timings: {}, restored: false, source });
   const m = await loadManifest(opts.vmBaseUrl);
-  wasmModule ??= WebAssembly.compileStreaming(fetch(v86WasmUrl));
+  void compileWasm();
   const bios = vmFile(opts.vmBaseUrl, m, 'seabios.bin');
   const state = await stateFor(source, opts.vmBaseUrl, m);
+  if (state) bootMark('state-fetched');
   if (source !== 'cold' && !state) return start(opts, FALLBACK[source]!);
   // A restored machine has the kernel in its memory already: no need to download it.
   const bzimage = state ? null : await vmFile(opts.vmBaseUrl, m, 'bzImage');
   const timings: Partial<Record<BootStage, number>> = { loading: Math.round(performance.now() - started) };
-  const mod = await wasmModule;
+  const mod = await compileWasm();
   const host = await VmHost.start({
     assets: {
       manifest: m,
@@ -152,6 +221,7 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
       terminal?.postMessage(bytes, [bytes.buffer]);
     },
     onProblem: (problem: HealthProblem) => publish({ stage: 'failed', problem }),
+    onMark: bootMark,
   }).catch((e: Error) => {
     if (source === 'cold') throw e;
     console.warn(`the ${source} state could not be restored (${e.message}); trying the next way`);
@@ -160,6 +230,7 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
   });
   if (!host) return start(opts, FALLBACK[source]!);
   vm = host;
+  await engineSide;
   const e = attachEngine(host, opts);
   if (source === 'saved' && restoring) {
     const { meta, engine: saved } = restoring.record;
@@ -185,16 +256,23 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
   return status;
 }
 
-/** Images persist in IndexedDB across machines; containers belong to one machine. */
-const engineStores = idbImageStores(dbName('container-playground-engine'));
-const images = new ImageStore(engineStores.blobs, engineStores.meta);
+/** Images persist in IndexedDB across machines; containers belong to one machine. (Set when engineSide has loaded.) */
+let engineStores: ReturnType<typeof EngineSide.idbImageStores>;
+let images: InstanceType<typeof EngineSide.ImageStore>;
 
-/** The page's registry: its own database, seeded with the base images when first asked for anything. */
-const registryStores = idbImageStores(dbName('container-playground-registry'));
-const registry = new Registry(registryStores.blobs, registryStores.meta);
+/**
+ * The page's registries, each with its own database: Docker Hub's stand-in
+ * (docker.io, seeded with the base images when first asked for anything)
+ * and a plain registry at localhost:5000, empty like a fresh `registry:2`.
+ * (Set when engineSide has loaded.)
+ */
+let registryStores: ReturnType<typeof EngineSide.idbImageStores>;
+let localRegistryStores: ReturnType<typeof EngineSide.idbImageStores>;
+let hub: InstanceType<typeof EngineSide.Registry>;
+let registries: Registries;
 let registrySeeded: Promise<void> | null = null;
 function seedRegistry(base: URL): Promise<void> {
-  registrySeeded ??= registry
+  registrySeeded ??= hub
     .seed(async (path) => new Uint8Array(await fetchBytes(new URL(path, base).href)))
     .catch((e: unknown) => {
       registrySeeded = null;
@@ -214,7 +292,7 @@ function attachEngine(host: VmHost, opts: BootOptions): Engine {
     images.importLayout(async (path) => new Uint8Array(await fetchBytes(new URL(path, base).href))),
   );
   e.events.subscribe((ev) => eventListeners.forEach((l) => l(ev)));
-  const toRegistry = localTransport(registry);
+  const toRegistry = localTransport(registries);
   e.distribution.connect(async (req) => {
     await seedRegistry(base);
     return toRegistry(req);
@@ -257,11 +335,10 @@ function stepView(s: StepReport): BuildStepView {
 
 /** Boots a second, throwaway machine from its kernel (no saved state) and times it to ready. */
 async function timeColdBoot(base: string, m: VmManifest): Promise<number> {
-  wasmModule ??= WebAssembly.compileStreaming(fetch(v86WasmUrl));
   const [bios, bzimage, mod] = await Promise.all([
     vmFile(base, m, 'seabios.bin'),
     vmFile(base, m, 'bzImage'),
-    wasmModule,
+    compileWasm(),
   ]);
   const t0 = performance.now();
   const fresh = await VmHost.start({
@@ -304,40 +381,6 @@ async function restoreSnapshot(id: string): Promise<VmStatus> {
   }
 }
 
-/** A build from the page's editor (the same builder and cache as `docker build` in the terminal). */
-async function build(
-  req: Parameters<VmWorkerApi['build']>[0],
-  onLog: Parameters<VmWorkerApi['build']>[1],
-  onStep: Parameters<VmWorkerApi['build']>[2],
-): Promise<BuildOutcome> {
-  const steps: BuildStepView[] = [];
-  try {
-    const r = await new Builder(currentEngine()).build({
-      context: BuildContext.fromFiles(req.files),
-      ...(req.dockerfile ? { dockerfile: req.dockerfile } : {}),
-      tags: req.tag ? [req.tag] : [],
-      buildArgs: req.buildArgs ?? {},
-      noCache: !!req.noCache,
-      ...(req.target ? { target: req.target } : {}),
-      onLog: (text) => onLog(text),
-      onStep: (s) => {
-        steps.push(stepView(s));
-        onStep(steps.at(-1)!);
-      },
-    });
-    return { ok: true, imageId: r.image.id, tags: r.image.tags, steps, warnings: r.warnings };
-  } catch (e) {
-    const err = e as Error & { line?: number; column?: number };
-    return {
-      ok: false,
-      error: err.message,
-      ...(err.line ? { line: err.line } : {}),
-      ...(err.column ? { column: err.column } : {}),
-      steps,
-    };
-  }
-}
-
 const api: VmWorkerApi = {
   attachTerminal(port) {
     terminal = port;
@@ -359,7 +402,35 @@ const api: VmWorkerApi = {
     eventListeners.push(listener);
   },
   build(req, onLog, onStep) {
-    return persistence.imageWork(() => build(req, onLog, onStep));
+    // The image store changes: under its lock, and a snapshot waits for the build.
+    return persistence.imageWork(async () => {
+      const steps: BuildStepView[] = [];
+      try {
+        const r = await new Builder(currentEngine()).build({
+          context: BuildContext.fromFiles(req.files),
+          ...(req.dockerfile ? { dockerfile: req.dockerfile } : {}),
+          tags: req.tag ? [req.tag] : [],
+          buildArgs: req.buildArgs ?? {},
+          noCache: !!req.noCache,
+          ...(req.target ? { target: req.target } : {}),
+          onLog: (text) => onLog(text),
+          onStep: (s) => {
+            steps.push(stepView(s));
+            onStep(steps.at(-1)!);
+          },
+        });
+        return { ok: true, imageId: r.image.id, tags: r.image.tags, steps, warnings: r.warnings };
+      } catch (e) {
+        const err = e as Error & { line?: number; column?: number };
+        return {
+          ok: false,
+          error: err.message,
+          ...(err.line ? { line: err.line } : {}),
+          ...(err.column ? { column: err.column } : {}),
+          steps,
+        };
+      }
+    });
   },
   async evaluateCheck(check, sinceMs) {
     return evaluateSince(currentEngine(), check, sinceMs);
@@ -391,8 +462,9 @@ const api: VmWorkerApi = {
     return readLayerStack(currentEngine(), container);
   },
   async readRegistry() {
+    await engineSide;
     if (bootOpts) await seedRegistry(new URL('../images/', bootOpts.vmBaseUrl));
-    return readRegistryPicture(currentEngine(), registry);
+    return readRegistryPicture(currentEngine(), registries);
   },
   async lastStart() {
     return engine?.starts.last ?? null;
@@ -442,10 +514,16 @@ const api: VmWorkerApi = {
   async boot(opts) {
     bootOpts = opts;
     if (!vm && !opts.ephemeral && opts.useSavedState !== false) persistence.readAhead(RESUME_ID);
+    manifest ??= opts.manifest ?? null;
+    for (const name of opts.pageFiles ?? []) pageFile(name);
     if (vm) return status;
     return start(opts, opts.useSavedState === false ? 'shipped' : 'saved');
   },
   status: () => status,
+  bootTimeline: () => bootMarks(),
+  provide(name, file) {
+    pageFile(name).resolve(file);
+  },
   reset(opts = {}) {
     // A reset gives a clean machine: never the user's own snapshot.
     return replaceMachine(opts.cold ? 'cold' : 'shipped');
@@ -483,6 +561,8 @@ const api: VmWorkerApi = {
     return replaceMachine('shipped');
   },
   async exportMachine(work) {
+    // The zip code loads only when a machine file is made or opened.
+    const { packMachine } = await import('./machineFile');
     const e = currentEngine();
     const host = vm;
     if (!host || !manifest) throw new Error('no machine is running');
@@ -505,6 +585,7 @@ const api: VmWorkerApi = {
     return Comlink.transfer(file, [file.buffer]);
   },
   async importMachine(bytes) {
+    const { MachineFileError, unpackMachine } = await import('./machineFile');
     if (!manifest || !bootOpts) throw new Error('no machine is running');
     const file = unpackMachine(bytes);
     const why = refusal({ ...file.manifest, format: file.manifest.snapshotFormat }, identityOf(manifest));
@@ -549,18 +630,20 @@ const api: VmWorkerApi = {
   async forgetEverything() {
     persistence.disable();
     // Images, the registry and the saved machine; the page clears its own storage and reloads after this.
+    await engineSide;
     await Promise.all([
       engineStores.blobs.clear(),
       engineStores.meta.clear(),
       registryStores.blobs.clear(),
       registryStores.meta.clear(),
+      localRegistryStores.blobs.clear(),
+      localRegistryStores.meta.clear(),
       persistence.store.clear(),
     ]);
   },
   async run(script, timeoutMs): Promise<RunResult> {
-    const host = vm;
-    if (!host) throw new Error('the machine is not running');
-    const r = await host.channel.sh(script, timeoutMs ? { timeoutMs } : {});
+    if (!vm) throw new Error('the machine is not running');
+    const r = await vm.channel.sh(script, timeoutMs ? { timeoutMs } : {});
     const d = new TextDecoder();
     return { stdout: d.decode(r.stdout), stderr: d.decode(r.stderr), exitCode: r.exitCode };
   },

@@ -26,16 +26,17 @@ describe('registry: push, pull, login, search', () => {
     const config = JSON.parse((await ctx.sh('cat /root/.docker/config.json')).out) as {
       auths: Record<string, { auth: string }>;
     };
-    expect(config.auths['localhost:5000']!.auth).toBe(Buffer.from('student:container').toString('base64'));
-    expect((await ctx.sh('docker logout')).out).toBe('Removing login credentials for localhost:5000\n');
-    expect((await ctx.sh('cat /root/.docker/config.json')).out).not.toContain('localhost:5000');
+    // Docker's CLI files Docker Hub's login under its v1 index URL.
+    expect(config.auths['https://index.docker.io/v1/']!.auth).toBe(Buffer.from('student:container').toString('base64'));
+    expect((await ctx.sh('docker logout')).out).toBe('Removing login credentials for https://index.docker.io/v1/\n');
+    expect((await ctx.sh('cat /root/.docker/config.json')).out).not.toContain('index.docker.io');
   });
 
   it('pushes only the layers the registry lacks: the base is mounted, then everything already exists', async () => {
     await ctx.sh('echo container | docker login -u student --password-stdin');
     const first = await ctx.sh('docker push student/app:v1', 60_000);
     expect(first.code, first.err).toBe(0);
-    expect(first.out).toContain('The push refers to repository [localhost:5000/student/app]');
+    expect(first.out).toContain('The push refers to repository [docker.io/student/app]');
     expect(count(first.out, /: Pushed$/)).toBe(2);
     expect(count(first.out, /: Mounted from library\/busybox$/)).toBe(1);
     expect(first.out).toMatch(/^v1: digest: sha256:[0-9a-f]{64} size: \d+$/m);
@@ -63,7 +64,7 @@ describe('registry: push, pull, login, search', () => {
     expect(count(pulled.out, /: Already exists$/)).toBe(1);
     expect(count(pulled.out, /: Pull complete$/)).toBe(2);
     expect(pulled.out).toContain('Status: Downloaded newer image for student/app:v1');
-    expect(pulled.out.trim().split('\n').at(-1)).toBe('localhost:5000/student/app:v1');
+    expect(pulled.out.trim().split('\n').at(-1)).toBe('docker.io/student/app:v1');
     expect((await ctx.sh(`docker inspect -f '{{.Id}} {{json .RepoDigests}}' student/app:v1`)).out).toBe(before);
     expect((await ctx.sh('docker run --rm student/app:v1 cat /one /two')).out).toBe('one\ntwo\n');
     const again = await ctx.sh('docker pull student/app:v1');
@@ -95,6 +96,30 @@ describe('registry: push, pull, login, search', () => {
     expect((await ctx.sh('docker images student/app -q')).out).toBe('');
     expect(await env.engine.images.blobs.has(layers[3]!.digest)).toBe(false);
   });
+
+  it('pushes to localhost:5000 without a login, as to registry:2, and pulls it back; Docker Hub still wants one', async () => {
+    await ctx.sh('docker logout');
+    const built = await ctx.sh(
+      `cd /reg && printf 'FROM busybox\\nRUN echo local > /local\\n' > Dockerfile.local && docker build -q -f Dockerfile.local -t localhost:5000/team/app:1 .`,
+      120_000,
+    );
+    expect(built.code, built.err).toBe(0);
+    await ctx.sh('docker tag localhost:5000/team/app:1 team/app:1');
+    const hub = await ctx.sh('docker push team/app:1');
+    expect(hub.err).toContain('unauthorized: authentication required');
+    const pushed = await ctx.sh('docker push localhost:5000/team/app:1', 60_000);
+    expect(pushed.code, pushed.err).toBe(0);
+    expect(pushed.out).toContain('The push refers to repository [localhost:5000/team/app]');
+    // An empty registry: nothing to mount, every layer crosses.
+    expect(count(pushed.out, /: Pushed$/)).toBe(2);
+    await ctx.sh('docker rmi localhost:5000/team/app:1 team/app:1');
+    const pulled = await ctx.sh('docker pull localhost:5000/team/app:1', 60_000);
+    expect(pulled.code, pulled.err).toBe(0);
+    expect(pulled.out.trim().split('\n').at(-1)).toBe('localhost:5000/team/app:1');
+    expect((await ctx.sh('docker run --rm localhost:5000/team/app:1 cat /local')).out).toBe('local\n');
+    // Two registries, two stores: Docker Hub's stand-in never saw this repository.
+    expect((await ctx.sh('docker pull team/app:1')).err).toContain('pull access denied for team/app');
+  }, 240_000);
 
   it('search lists the official base image and what was pushed; unknown names and hosts fail clearly', async () => {
     const s = (await ctx.sh('docker search busybox')).out.split('\n');

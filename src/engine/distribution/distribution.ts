@@ -12,7 +12,7 @@ import { pullImage } from './pull';
 import { pushImage } from './push';
 import { RegistryClient, type RegistryAuth, type SearchResult } from './registryClient';
 import { BlobSources, type ProgressMessage, type Transfer } from './transfer';
-import { DEFAULT_REGISTRY } from '../images/reference';
+import { DEFAULT_REGISTRY, HUB_LOGIN_SERVER, registryHostOf } from '../images/reference';
 import type { RegistryTransport } from './transport';
 import { UnreachableRegistryError } from './transport';
 
@@ -123,8 +123,8 @@ export class Distribution {
   }
 
   /** Checks credentials against the registry, as `docker login` asks the daemon to. */
-  async login(auth: RegistryAuth, server = DEFAULT_REGISTRY): Promise<void> {
-    await this.client(server.replace(/^https?:\/\//, '').replace(/\/.*$/, ''), auth).ping();
+  async login(auth: RegistryAuth, server = HUB_LOGIN_SERVER): Promise<void> {
+    await this.client(registryHostOf(server), auth).ping();
   }
 
   async search(term: string, limit = 25): Promise<SearchResult[]> {

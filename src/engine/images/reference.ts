@@ -17,11 +17,24 @@ const DOMAIN =
   /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?$/;
 
 /**
- * The registry a name without a host goes to. Docker's is docker.io; this
- * page has no network, so its own registry (in the page, see src/registry)
- * stands in, under the address a private registry usually has.
+ * The registry a name without a host goes to: docker.io, as in Docker. The
+ * page has no network, so a registry of its own (src/registry) plays Docker
+ * Hub's part under that name, with accounts and read-only official images.
  */
-export const DEFAULT_REGISTRY = 'localhost:5000';
+export const DEFAULT_REGISTRY = 'docker.io';
+
+/** The server Docker's CLI logs in to by default, and files Docker Hub's login under in config.json. */
+export const HUB_LOGIN_SERVER = 'https://index.docker.io/v1/';
+
+/**
+ * The registry host a login server names: `https://index.docker.io/v1/`,
+ * `index.docker.io` and `registry-1.docker.io` all mean docker.io, as in
+ * Docker; any other server is its host (`localhost:5000`).
+ */
+export function registryHostOf(server: string): string {
+  const host = server.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+  return ['docker.io', 'index.docker.io', 'registry-1.docker.io'].includes(host) ? DEFAULT_REGISTRY : host;
+}
 
 /** Docker's rule: a first component with a dot or a port, or `localhost`, is a registry host. */
 function splitHost(name: string): { host?: string; path: string } {

@@ -14,7 +14,10 @@
 
 #include "cli.h"
 
-#define DEFAULT_REGISTRY "localhost:5000"
+/* Where a name without a host goes, as in Docker; here the page's stand-in for Docker Hub answers for it. */
+#define DEFAULT_REGISTRY "docker.io"
+/* The key Docker's CLI files Docker Hub's login under in config.json, and logs in to by default. */
+#define HUB_SERVER "https://index.docker.io/v1/"
 
 /* Docker's rule: a first component with a dot or a port, or "localhost", names the registry host. */
 static int registry_host(const char *name, char *host, size_t n) {
@@ -28,6 +31,17 @@ static int registry_host(const char *name, char *host, size_t n) {
   }
   snprintf(host, n, "%s", DEFAULT_REGISTRY);
   return 0;
+}
+/* The config.json key of a registry: Docker Hub's is its v1 index URL, any other is its host. */
+static const char *auth_key(const char *server) {
+  static char host[256];
+  const char *s = server;
+  if (!strncmp(s, "https://", 8)) s += 8;
+  else if (!strncmp(s, "http://", 7)) s += 7;
+  snprintf(host, sizeof host, "%.*s", (int)strcspn(s, "/"), s);
+  if (!strcmp(host, "docker.io") || !strcmp(host, "index.docker.io") || !strcmp(host, "registry-1.docker.io"))
+    return HUB_SERVER;
+  return host;
 }
 static const char *config_path(void) {
   static char p[512];
@@ -74,7 +88,7 @@ static void set_registry_auth(const char *name) {
   static struct buf hdr;
   char host[256]; registry_host(name, host, sizeof host);
   struct json *c = read_config(), *auths = c ? jget(c, "auths") : NULL;
-  const char *a = auths ? jstr(jget(auths, host), "auth") : "";
+  const char *a = auths ? jstr(jget(auths, auth_key(host)), "auth") : "";
   hdr.len = 0; bputs(&hdr, "");
   if (*a) {
     struct buf plain = {0}; bputs(&plain, "");
@@ -180,7 +194,7 @@ static int prompt(const char *label, char *out, size_t n, int secret) {
 }
 int cmd_login(const char *verb, int argc, char **argv) {
   char user[256] = "", pass[256] = "";
-  const char *server = DEFAULT_REGISTRY;
+  const char *server = HUB_SERVER;
   int from_stdin = 0, have_pass = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -200,7 +214,10 @@ int cmd_login(const char *verb, int argc, char **argv) {
     have_pass = 1;
   }
   if (!*user) {
-    printf("Log in to the page's registry at %s (this playground's stand-in for Docker Hub; its account is student / container).\n", server);
+    if (!strcmp(auth_key(server), HUB_SERVER))
+      printf("Log in to Docker Hub, as played by the page's registry (its account is student / container).\n");
+    else
+      printf("Log in to the registry at %s.\n", auth_key(server));
     if (prompt("Username: ", user, sizeof user, 0) < 0 || !*user) { fprintf(stderr, "Error: Non-null Username Required\n"); return 1; }
   }
   if (!have_pass && (prompt("Password: ", pass, sizeof pass, 1) < 0 || !*pass)) { fprintf(stderr, "Error: Non-null Password Required\n"); return 1; }
@@ -213,7 +230,7 @@ int cmd_login(const char *verb, int argc, char **argv) {
   struct buf up = {0}; bprintf(&up, "%s:%s", user, pass);
   struct buf auth = {0}; bputs(&auth, "");
   b64enc(&auth, up.p, up.len, 0);
-  if (write_config(server, auth.p)) return 1;
+  if (write_config(auth_key(server), auth.p)) return 1;
   printf("WARNING! Your password will be stored unencrypted in %s.\n"
          "Configure a credential helper to remove this warning. See\n"
          "https://docs.docker.com/go/credential-store/\n\nLogin Succeeded\n", config_path());
@@ -221,7 +238,7 @@ int cmd_login(const char *verb, int argc, char **argv) {
 }
 int cmd_logout(const char *verb, int argc, char **argv) {
   (void)verb;
-  const char *server = argc > 0 ? argv[0] : DEFAULT_REGISTRY;
+  const char *server = auth_key(argc > 0 ? argv[0] : HUB_SERVER);
   struct json *c = read_config(), *auths = c ? jget(c, "auths") : NULL;
   if (!auths || !jget(auths, server)) { printf("Not logged in to %s\n", server); return 0; }
   printf("Removing login credentials for %s\n", server);

@@ -213,7 +213,7 @@ static char *do_create(struct runopts *o, char *image, char **cmd, int ncmd) {
     char name[512];
     const char *tag;
     split_ref(image, name, sizeof name, &tag);
-    fprintf(stderr, "Unable to find image '%s%s'\n", image, tag ? "" : ":latest");
+    fprintf(stderr, "Unable to find image '%s%s' locally\n", image, tag ? "" : ":latest");
     if (pull_image(image, stderr, 0)) exit(125);
     r = call("POST", path, body);
   }
