@@ -55,6 +55,8 @@ export interface LessonDefinition {
   title: Localized;
   /** The live pictures the lesson shows beside its text. */
   pictures?: string[];
+  /** The picture pinned for a step, by step number from 1 (otherwise the exercise's, or the first of `pictures`). */
+  stepPictures?: Record<string, string>;
   /** Guest shell commands that give the lesson its starting point (run on "start over" and by `lab lesson check`). */
   start?: string[];
   predictions?: Prediction[];
@@ -84,6 +86,7 @@ const PICTURES = new Set([
   'apiTraffic',
   'registryTransfer',
   'networkDiagram',
+  'runPlan',
 ]);
 const CHECK_KINDS = ['container', 'image', 'event', 'registry', 'sh', 'all', 'any', 'not'];
 const CONTAINER_FIELDS = [
@@ -276,6 +279,10 @@ export function loadLesson(files: { json: string; en?: string; zh?: string }, fo
       problems.push(`lesson.json: no title in ${lang}`);
   }
   for (const p of def.pictures ?? []) if (!PICTURES.has(p)) problems.push(`lesson.json: unknown picture "${p}"`);
+  for (const [step, p] of Object.entries(def.stepPictures ?? {})) {
+    if (!/^[1-9]\d*$/.test(step) || !PICTURES.has(p))
+      problems.push(`lesson.json: stepPictures "${step}": "${p}" is not a step number and a picture`);
+  }
   if (def.start !== undefined && (!Array.isArray(def.start) || def.start.some((s) => typeof s !== 'string'))) {
     problems.push('lesson.json: "start" is a list of commands');
   }

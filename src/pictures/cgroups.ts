@@ -1,7 +1,8 @@
 /**
  * The CgroupMeters picture's data: each container cgroup's memory, CPU and
  * process figures, read from its files in one round trip. CPU use is the
- * difference between two readings of cpu.stat's usage_usec.
+ * difference between two readings of cpu.stat's usage_usec; throttling is
+ * cpu.stat's nr_throttled against cpu.max's quota.
  */
 import type { Guest } from '../engine/guest';
 import { sh } from '../engine/guest';
@@ -15,13 +16,30 @@ export interface CgroupReading {
   pidsCurrent: number;
   pidsMax: number | null;
   cpuUsageUsec: number;
+  /** cpu.max: the quota per period in µs (null: no quota). */
+  cpuQuotaUsec: number | null;
+  cpuPeriodUsec: number;
+  /** cpu.stat: how many periods the quota ran out in, and the time the cgroup waited. */
+  nrThrottled: number;
+  throttledUsec: number;
   oomKills: number;
 }
 
-export const CGROUP_SCRIPT =
-  'cd /sys/fs/cgroup/docker 2>/dev/null || exit 0; for c in */; do c=${c%/}; [ -d "$c" ] || continue; ' +
-  "echo \"@$c $(cat $c/memory.current $c/memory.max $c/pids.current $c/pids.max 2>/dev/null | tr '\\n' ' ')" +
-  '$(grep -h "^usage_usec " $c/cpu.stat 2>/dev/null) $(grep -h "^oom_kill " $c/memory.events 2>/dev/null)"; done';
+/**
+ * Shell builtins only (read, case, echo): no program is started per
+ * container, so a reading costs the guest one shell however many
+ * containers there are. One line per cgroup, in the order parseCgroups reads.
+ */
+export const CGROUP_SCRIPT = [
+  'cd /sys/fs/cgroup/docker 2>/dev/null || exit 0',
+  'for c in */; do c=${c%/}; [ -d "$c" ] || continue; {',
+  'read -r mc < $c/memory.current; read -r mm < $c/memory.max; read -r pc < $c/pids.current; read -r pm < $c/pids.max',
+  'read -r cq cp < $c/cpu.max',
+  'u=0; n=0; tu=0; while read -r k v; do case $k in usage_usec) u=$v;; nr_throttled) n=$v;; throttled_usec) tu=$v;; esac; done < $c/cpu.stat',
+  'o=0; while read -r k v; do [ "$k" = oom_kill ] && o=$v; done < $c/memory.events',
+  'echo "@$c $mc $mm $pc $pm usage_usec $u nr_throttled $n throttled_usec $tu oom_kill $o cpu_max $cq,$cp"',
+  '} 2>/dev/null; done',
+].join('\n');
 
 const num = (s: string | undefined) => (s === undefined || s === 'max' ? null : Number(s));
 
@@ -36,6 +54,8 @@ export function parseCgroups(out: string): CgroupReading[] {
       const i = words.indexOf(name);
       return i >= 0 ? Number(words[i + 1]) : 0;
     };
+    const cpuMax = words.indexOf('cpu_max');
+    const [quota, period] = cpuMax >= 0 ? (words[cpuMax + 1] ?? '').split(',') : [];
     readings.push({
       id: m[1]!,
       memoryCurrent: Number(mem ?? 0),
@@ -43,6 +63,10 @@ export function parseCgroups(out: string): CgroupReading[] {
       pidsCurrent: Number(pids ?? 0),
       pidsMax: num(pidsMax),
       cpuUsageUsec: field('usage_usec'),
+      cpuQuotaUsec: quota === undefined || quota === 'max' ? null : Number(quota),
+      cpuPeriodUsec: Number(period ?? 100_000) || 100_000,
+      nrThrottled: field('nr_throttled'),
+      throttledUsec: field('throttled_usec'),
       oomKills: field('oom_kill'),
     });
   }

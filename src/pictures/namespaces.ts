@@ -15,6 +15,8 @@ export interface ProcessNamespaces {
   comm: string;
   /** The pid in each nested pid namespace, outermost first (NSpid of /proc/<pid>/status). */
   nspid: number[];
+  /** The parent process (PPid of /proc/<pid>/status; 0 for init). */
+  ppid: number;
   ns: Partial<Record<NamespaceKind, string>>;
 }
 
@@ -24,16 +26,16 @@ export interface NamespaceSnapshot {
   host: Partial<Record<NamespaceKind, string>>;
 }
 
-/** One shell script, three commands: the namespace links, NSpid and comm of every process. */
+/** One shell script, three commands: the namespace links, NSpid and PPid, and comm of every process. */
 export const NAMESPACE_SCRIPT =
-  "cd /proc && ls -l [0-9]*/ns/ 2>/dev/null; echo '#status'; grep -H '^NSpid:' [0-9]*/status 2>/dev/null; " +
+  "cd /proc && ls -l [0-9]*/ns/ 2>/dev/null; echo '#status'; grep -H -e '^NSpid:' -e '^PPid:' [0-9]*/status 2>/dev/null; " +
   "echo '#comm'; grep -H '' [0-9]*/comm 2>/dev/null";
 
 export function parseNamespaces(out: string): NamespaceSnapshot {
   const byPid = new Map<number, ProcessNamespaces>();
   const get = (pid: number) => {
     let p = byPid.get(pid);
-    if (!p) byPid.set(pid, (p = { pid, comm: '', nspid: [pid], ns: {} }));
+    if (!p) byPid.set(pid, (p = { pid, comm: '', nspid: [pid], ppid: 0, ns: {} }));
     return p;
   };
   let section: 'ns' | 'status' | 'comm' = 'ns';
@@ -51,6 +53,8 @@ export function parseNamespaces(out: string): NamespaceSnapshot {
     } else if (section === 'status') {
       const m = /^(\d+)\/status:NSpid:\s+([\d\s]+)$/.exec(line);
       if (m) get(Number(m[1])).nspid = m[2]!.trim().split(/\s+/).map(Number);
+      const pp = /^(\d+)\/status:PPid:\s+(\d+)$/.exec(line);
+      if (pp) get(Number(pp[1])).ppid = Number(pp[2]);
     } else {
       const m = /^(\d+)\/comm:(.*)$/.exec(line);
       if (m) get(Number(m[1])).comm = m[2]!;

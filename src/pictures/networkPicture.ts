@@ -4,7 +4,8 @@
  * bridge each one is a port of), addresses from `ip -o -4 addr`, and each
  * running container's network namespace (its inode) with its interfaces and
  * addresses, read from inside it with nsenter. Veth pairs are matched by
- * the kernel's own peer indexes. Beside each container interface stands
+ * the kernel's own peer indexes; published ports are the running
+ * docker-proxy processes' own command lines. Beside each container interface stands
  * what `docker inspect` says, so a mismatch would show.
  */
 import type { Engine } from '../engine/engine';
@@ -37,10 +38,47 @@ export interface ContainerNetView {
   mode: string;
 }
 
+/** A running docker-proxy, as its command line says: the host port it listens on and where it forwards. */
+export interface ProxyView {
+  pid: number;
+  hostIp: string;
+  hostPort: number;
+  containerIp: string;
+  containerPort: number;
+}
+
 export interface NetworkPictureView {
   hostNetns: string;
   host: LinkView[];
   containers: ContainerNetView[];
+  /** The engine's bridge networks, by the bridge each one is. */
+  networks: { name: string; bridge: string }[];
+  proxies: ProxyView[];
+}
+
+/** "@@proxy PID ARGV…" lines: docker-proxy's own flags (-host-ip, -host-port, -container-ip, -container-port). */
+export function parseProxies(text: string): ProxyView[] {
+  const out: ProxyView[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^@@proxy (\d+) (.*)$/.exec(line.trim());
+    if (!m) continue;
+    const words = m[2]!.split(/\s+/);
+    const flag = (name: string) => {
+      const i = words.indexOf(name);
+      return i >= 0 ? (words[i + 1] ?? '') : '';
+    };
+    const hostPort = Number(flag('-host-port'));
+    const containerPort = Number(flag('-container-port'));
+    if (!hostPort || !containerPort) continue;
+    out.push({
+      pid: Number(m[1]),
+      hostIp: flag('-host-ip') || '0.0.0.0',
+      hostPort,
+      containerIp: flag('-container-ip'),
+      containerPort,
+    });
+  }
+  return out.sort((a, b) => a.hostPort - b.hostPort);
 }
 
 const LINK = /^(\d+): ([^:@\s]+)(?:@(\S+))?: <([^>]*)>.*?link\/\S+ ([0-9a-f:]+)/;
@@ -118,6 +156,8 @@ export async function readNetworkPicture(engine: Engine): Promise<NetworkPicture
       'echo "link $n $(cat $d/ifindex) $(cat $d/iflink) $(cat $d/address) $(cat $d/operstate) $m $b"; done',
     'echo "@@hostaddr"',
     'ip -o -4 addr',
+    'for f in /proc/[0-9]*/comm; do read -r c < "$f" 2>/dev/null || continue; [ "$c" = docker-proxy ] || continue; ' +
+      'd=${f%/comm}; echo "@@proxy ${d#/proc/} $(tr \'\\0\' \' \' < "$d/cmdline" 2>/dev/null)"; done',
     'echo "@@containers"',
     perContainer,
   ].join('\n');
@@ -146,5 +186,9 @@ export async function readNetworkPicture(engine: Engine): Promise<NetworkPicture
       .map(([network, n]) => ({ network, ip: n.IPAddress, mac: n.MacAddress, prefix: n.IPPrefixLen }));
     return { id: c.Id, name: c.Name, pid, netns, links, hostPeer, inspect, mode: c.HostConfig.NetworkMode };
   });
-  return { hostNetns, host, containers };
+  const networks = engine.networks
+    .list()
+    .filter((n) => n.bridge)
+    .map((n) => ({ name: n.name, bridge: n.bridge! }));
+  return { hostNetns, host, containers, networks, proxies: parseProxies(section(text, '@@hostaddr', '@@containers')) };
 }

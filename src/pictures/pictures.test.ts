@@ -68,9 +68,11 @@ describe('the NamespaceTree data', () => {
 
 describe('the CgroupMeters data', () => {
   const id = 'a'.repeat(64);
-  const out = `@${id} 458752 16777216 3 10 usage_usec 120000 oom_kill 1\n@${'b'.repeat(64)} 90112 max 1 max usage_usec 5000 oom_kill 0\n`;
+  const out =
+    `@${id} 458752 16777216 3 10 usage_usec 120000 nr_throttled 7 throttled_usec 35000 oom_kill 1 cpu_max 50000,100000\n` +
+    `@${'b'.repeat(64)} 90112 max 1 max usage_usec 5000 nr_throttled 0 throttled_usec 0 oom_kill 0 cpu_max max,100000\n`;
 
-  it('reads memory, pids, CPU time and OOM kills of each container cgroup', () => {
+  it('reads memory, pids, CPU time and throttling, the CPU quota and OOM kills of each container cgroup', () => {
     expect(parseCgroups(out)).toEqual([
       {
         id,
@@ -79,6 +81,10 @@ describe('the CgroupMeters data', () => {
         pidsCurrent: 3,
         pidsMax: 10,
         cpuUsageUsec: 120000,
+        cpuQuotaUsec: 50000,
+        cpuPeriodUsec: 100000,
+        nrThrottled: 7,
+        throttledUsec: 35000,
         oomKills: 1,
       },
       {
@@ -88,6 +94,10 @@ describe('the CgroupMeters data', () => {
         pidsCurrent: 1,
         pidsMax: null,
         cpuUsageUsec: 5000,
+        cpuQuotaUsec: null,
+        cpuPeriodUsec: 100000,
+        nrThrottled: 0,
+        throttledUsec: 0,
         oomKills: 0,
       },
     ]);

@@ -442,7 +442,9 @@ const api: VmWorkerApi = {
   async readCgroups() {
     const e = currentEngine();
     const readings = await readCgroups(e.guest);
-    return { at: performance.now(), readings, containers: runningContainers(e) };
+    // Every container, stopped ones too: an OOM-killed container keeps its cgroup (and its name) until removed.
+    const containers = e.list(true).map((c) => ({ id: c.Id, name: c.Name, pid: c.State.Pid }));
+    return { at: performance.now(), readings, containers };
   },
   async measureVmVsContainer({ coldBoot }) {
     const m = manifest;

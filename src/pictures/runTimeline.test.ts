@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { START_RECORD } from './fixtures/startRecord';
+import { sequenceLayout, shortPath, stepProbe, tickStep, timelineLayout } from './runTimeline';
+
+describe('the docker-run timeline', () => {
+  const t = timelineLayout(START_RECORD, 560, 112);
+
+  it('places each step at its guest start time, as long as it took, one row each', () => {
+    expect(t.bars).toHaveLength(START_RECORD.steps.length);
+    const scale = (560 - 112 - 8) / START_RECORD.guestMs;
+    const net = t.bars.find((b) => b.kind === 'network')!;
+    expect(net.x).toBeCloseTo(112 + 30 * scale);
+    expect(net.w).toBeCloseTo(41 * scale);
+    expect(t.bars.map((b) => b.y)).toEqual(t.bars.map((_, i) => 4 + i * 22));
+    // A step shorter than a pixel can still be seen and clicked.
+    expect(Math.min(...t.bars.map((b) => b.w))).toBeGreaterThanOrEqual(3);
+    expect(t.bars.at(-1)!.x + t.bars.at(-1)!.w).toBeLessThanOrEqual(560);
+  });
+
+  it('adds the steps up against the guest run and the whole start', () => {
+    expect(t.stepsMs).toBe(109);
+    expect(t.guestMs).toBe(112);
+    expect(t.totalMs).toBe(160);
+  });
+
+  it('ticks every 1, 2 or 5 × 10ⁿ ms', () => {
+    expect(tickStep(112)).toBe(50);
+    expect(tickStep(9)).toBe(2);
+    expect(tickStep(3000)).toBe(1000);
+    expect(t.ticks.map((k) => k.ms)).toEqual([0, 50, 100]);
+  });
+
+  it('draws the run as CLI → API → engine → guest messages, the plan inside the start request', () => {
+    const s = sequenceLayout(START_RECORD);
+    expect(s.messages.map((m) => `${m.from}>${m.to} ${m.label}`)).toEqual([
+      'cli>api POST /containers/create',
+      'api>engine create',
+      'engine>api ',
+      'api>cli 201 · 21 ms',
+      'cli>api POST /containers/3f2a9c0d1e4b/start',
+      'api>engine start',
+      'engine>guest plan: 8 steps',
+      'guest>engine pid 1 running · 112 ms',
+      'engine>api 160 ms',
+      'api>cli 204 · 160 ms',
+    ]);
+    expect(s.messages.filter((m) => m.reply).every((m) => m.label !== 'start')).toBe(true);
+    expect(shortPath('/v1.43/containers/' + 'a'.repeat(64) + '/wait?condition=next-exit')).toBe(
+      '/containers/aaaaaaaaaaaa/wait?condition=next-exit',
+    );
+  });
+
+  it('reads what a step made, with every path quoted', () => {
+    const [mkdir, , , mount, , write, net, start] = START_RECORD.steps;
+    expect(stepProbe(mkdir!)).toMatch(/^if \[ -d \/var\/lib\/docker\/overlay2\/3f2a\S+\/diff \]/);
+    expect(stepProbe(write!)).toContain('/memory.max ]');
+    expect(stepProbe(mount!)).toMatch(/^grep -F -- ' \/var\/lib\/docker\/overlay2\/\S+\/merged ' \/proc\/mounts/);
+    expect(stepProbe(net!)).toBeNull();
+    expect(stepProbe(start!)).toBeNull();
+    expect(stepProbe({ kind: 'mkdir', detail: "/tmp/it's here" })).toContain(`'/tmp/it'\\''s'`);
+  });
+});
