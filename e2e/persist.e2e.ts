@@ -51,7 +51,7 @@ const lastSaved = (page: Page) =>
 
 /** The machine saves itself once the terminal has been still for 2 s after a command. */
 async function waitSaved(page: Page, after: number): Promise<void> {
-  await expect.poll(() => lastSaved(page), { timeout: 60_000, interval: 250 }).toBeGreaterThan(after);
+  await expect.poll(() => lastSaved(page), { timeout: 90_000, interval: 250 }).toBeGreaterThan(after);
 }
 
 /** Types a command and waits for its marker line, so the next one does not type into it. */
@@ -262,14 +262,31 @@ describe('a new deploy', () => {
     await waitSaved(a.page, t);
     await a.ctx.close();
 
-    // Build B: the same site with another kernel image (its manifest names another sha256).
+    // Build B runs another kernel image. The page carries its VM manifest in its own code, so the
+    // snapshot A left is made to name A's image as B would see it: another sha256 than the site's.
     const b = await profiles.open(a.dir);
-    await b.ctx.route(/\/vm\/manifest\.json/, async (route) => {
-      const res = await route.fetch();
-      const m = (await res.json()) as { files: { name: string; sha256: string }[] };
-      for (const f of m.files) if (f.name === 'bzImage') f.sha256 = 'b'.repeat(64);
-      await route.fulfill({ response: res, json: m });
-    });
+    // A document of the site that starts nothing (the machine's databases are the origin's).
+    await b.page.goto(new URL('vm/manifest.json', baseUrl).href);
+    await b.page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const req = indexedDB.open('container-playground-machines');
+          req.onerror = () => reject(req.error);
+          req.onsuccess = () => {
+            const tx = req.result.transaction('meta', 'readwrite');
+            const store = tx.objectStore('meta');
+            const get = store.get('resume');
+            get.onsuccess = () => {
+              const m = get.result as { stateKey: string; site: { image: string } };
+              m.site.image = 'a'.repeat(64);
+              m.stateKey = m.stateKey.replace(/bzImage=[0-9a-f]+/, `bzImage=${'a'.repeat(16)}`);
+              store.put(m, 'resume');
+            };
+            tx.oncomplete = () => resolve();
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+    );
     await b.page.goto(baseUrl);
     await ready(b.page);
     const refused = b.page.getByTestId('snapshot-refused');
