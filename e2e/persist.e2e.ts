@@ -72,33 +72,40 @@ describe("the student's machine lives on", () => {
 
   let dir: string;
 
-  it('resumes after a reload: files, a running and a stopped container, a built image, the prompt', async () => {
-    const { ctx, page, dir: d } = await profiles.open();
-    open.push(ctx);
-    dir = d;
-    await page.goto(baseUrl);
-    await ready(page);
-    await command(
-      page,
-      `echo kept > /root/note.txt && mkdir -p /root/app && printf 'FROM busybox\\nRUN echo built > /built\\n' > /root/app/Dockerfile`,
-    );
-    await command(page, 'docker build -q -t mine /root/app', 120_000);
-    await command(page, 'docker run -d --name runner busybox sleep 3600 && docker run --name stopped busybox echo bye');
-    const t = Date.now();
-    await waitSaved(page, t);
+  it(
+    'resumes after a reload: files, a running and a stopped container, a built image, the prompt',
+    { timeout: 240_000 },
+    async () => {
+      const { ctx, page, dir: d } = await profiles.open();
+      open.push(ctx);
+      dir = d;
+      await page.goto(baseUrl);
+      await ready(page);
+      await command(
+        page,
+        `echo kept > /root/note.txt && mkdir -p /root/app && printf 'FROM busybox\\nRUN echo built > /built\\n' > /root/app/Dockerfile`,
+      );
+      await command(page, 'docker build -q -t mine /root/app', 120_000);
+      await command(
+        page,
+        'docker run -d --name runner busybox sleep 3600 && docker run --name stopped busybox echo bye',
+      );
+      const t = Date.now();
+      await waitSaved(page, t);
 
-    await page.reload();
-    await ready(page);
-    const notice = page.getByTestId('resumed');
-    await expect.poll(() => notice.textContent()).toMatch(/Resumed your machine from \d\d:\d\d/);
-    // The prompt is back, and the running container answers docker exec.
-    const out = await command(page, 'cat /root/note.txt; docker exec runner echo exec-$((6*7))');
-    expect(out).toMatch(/^kept\nexec-42$/m);
-    const ps = (await run(page, 'docker ps -a')).stdout.split('\n');
-    expect(ps.find((l) => l.endsWith(' runner'))).toMatch(/"sleep 3600" .* Up /);
-    expect(ps.find((l) => l.endsWith(' stopped'))).toMatch(/"echo bye" .* Exited \(0\)/);
-    expect((await run(page, 'docker images mine')).stdout).toMatch(/^mine\s+latest/m);
-  });
+      await page.reload();
+      await ready(page);
+      const notice = page.getByTestId('resumed');
+      await expect.poll(() => notice.textContent()).toMatch(/Resumed your machine from \d\d:\d\d/);
+      // The prompt is back, and the running container answers docker exec.
+      const out = await command(page, 'cat /root/note.txt; docker exec runner echo exec-$((6*7))');
+      expect(out).toMatch(/^kept\nexec-42$/m);
+      const ps = (await run(page, 'docker ps -a')).stdout.split('\n');
+      expect(ps.find((l) => l.endsWith(' runner'))).toMatch(/"sleep 3600" .* Up /);
+      expect(ps.find((l) => l.endsWith(' stopped'))).toMatch(/"echo bye" .* Exited \(0\)/);
+      expect((await run(page, 'docker images mine')).stdout).toMatch(/^mine\s+latest/m);
+    },
+  );
 
   it('"Start fresh" gives the machine shipped with the site', async () => {
     const page = open[0]!.pages()[0]!;

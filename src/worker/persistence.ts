@@ -66,6 +66,7 @@ export class Persistence {
   private readonly busyConnections = new Set<number>();
   private lastActivity = 0;
   private dirty = false;
+  private lastCommand = 0;
   private lastAutoSave = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private saving: Promise<SnapshotMeta | null> | null = null;
@@ -183,7 +184,10 @@ export class Persistence {
 
   /** Console bytes typed: an Enter starts a command, which makes the machine worth saving once it settles. */
   noteInput(bytes: Uint8Array): void {
-    if (bytes.includes(13)) this.dirty = true;
+    if (bytes.includes(13)) {
+      this.dirty = true;
+      this.lastCommand = Date.now();
+    }
     this.activity();
   }
 
@@ -209,8 +213,9 @@ export class Persistence {
     if (now - this.lastAutoSave < MIN_INTERVAL_MS) return this.schedule(MIN_INTERVAL_MS - (now - this.lastAutoSave));
     this.lastAutoSave = now;
     const saved = await this.saveResume('idle').catch(() => null);
-    if (saved) this.dirty = false;
-    else this.schedule(MIN_INTERVAL_MS);
+    // A command typed while it was being saved still needs a save of its own.
+    if (saved && this.lastCommand <= now) this.dirty = false;
+    else this.schedule(saved ? IDLE_MS : MIN_INTERVAL_MS);
   }
 
   /** The machine to resume from, saved now. Null when there is no machine or it stayed busy. */
