@@ -13,6 +13,7 @@ import { ImageTree } from '../engine/images/imageTree';
 import type { Image } from '../engine/images/imageStore';
 import type { EngineEvent } from '../engine/events';
 import { containerPaths } from '../engine/runtime/containerPlan';
+import { ALL_CAPABILITIES, DEFAULT_CAPABILITIES } from '../engine/runtime/security';
 import { matches } from './patterns';
 
 export { matches } from './patterns';
@@ -43,6 +44,10 @@ export type Check =
       layer?: { path: string; change: LayerChange };
       /** It runs this image (the same image id the reference names now). */
       fromImage?: string;
+      /** The capabilities its process holds, as the kernel says (CapEff of /proc/<pid>/status). */
+      capabilities?: CapabilityGoal;
+      /** Whether a seccomp filter confines its process (Seccomp: 2) or none does (0). */
+      seccomp?: 'filter' | 'off';
     }
   | {
       image: string;
@@ -63,6 +68,18 @@ export type Check =
   | { all: Check[] }
   | { any: Check[] }
   | { not: Check; because: LocalText };
+
+/**
+ * Capabilities named as Docker's flags name them (NET_ADMIN; CAP_NET_ADMIN and
+ * net_admin too): `has` are held, `lacks` are not; with `rest: "default"`
+ * every other one is as in Docker's default 14 (nothing added, nothing
+ * dropped), with `rest: "within-default"` none beyond those 14 (dropping more is fine).
+ */
+export interface CapabilityGoal {
+  has?: string[];
+  lacks?: string[];
+  rest?: 'default' | 'within-default';
+}
 
 export const NAMESPACE_KINDS = ['pid', 'net', 'mnt', 'uts', 'ipc', 'user', 'cgroup', 'time'] as const;
 export type NamespaceKind = (typeof NAMESPACE_KINDS)[number];
@@ -129,7 +146,15 @@ const clip = (s: string) => {
 export async function evaluate(check: Check, ctx: CheckContext): Promise<CheckResult> {
   if ('all' in check) {
     const failures: Failure[] = [];
-    for (const c of check.all) failures.push(...(await evaluate(c, ctx)).failures);
+    // Two parts of one goal can find the same difference (a missing image): it is said once.
+    const said = new Set<string>();
+    for (const c of check.all) {
+      for (const f of (await evaluate(c, ctx)).failures) {
+        const key = JSON.stringify(f);
+        if (!said.has(key)) failures.push(f);
+        said.add(key);
+      }
+    }
     return { ok: failures.length === 0, failures };
   }
   if ('any' in check) {
@@ -208,16 +233,19 @@ async function containerCheck(check: Extract<Check, { container: string }>, ctx:
   }
   if (check.fromImage) {
     const image = await ctx.engine.image(check.fromImage).catch(() => null);
+    // What it runs is said even when the wanted image is not here: "runs app:2" explains a failed rollback.
+    if (image?.id !== c.Image) {
+      const runs = (await ctx.engine.images.list()).find((i) => i.id === c.Image);
+      failures.push(diff(k('check.what.runsImage', { name }), check.fromImage, runs?.tags[0] ?? c.Image.slice(7, 19)));
+    }
     if (!image)
       failures.push(
         diff(k('check.what.image', { ref: check.fromImage }), k('check.value.exists'), k('check.value.none')),
       );
-    else if (image.id !== c.Image) {
-      const runs = (await ctx.engine.images.list()).find((i) => i.id === c.Image);
-      failures.push(diff(k('check.what.runsImage', { name }), check.fromImage, runs?.tags[0] ?? c.Image.slice(7, 19)));
-    }
   }
-  const needsRunning = (check.cgroup || check.namespace || check.exec || check.layer) && !c.State.Running;
+  const needsRunning =
+    (check.cgroup || check.namespace || check.exec || check.layer || check.capabilities || check.seccomp) &&
+    !c.State.Running;
   if (needsRunning) {
     if (!check.state) failures.push(diff(what, 'running', stateFound(c)));
     return { ok: false, failures };
@@ -233,6 +261,20 @@ async function containerCheck(check: Extract<Check, { container: string }>, ctx:
     }
   }
   if (check.namespace) failures.push(...(await namespaceDiff(ctx, c.State.Pid, name, check.namespace)));
+  if (check.capabilities || check.seccomp) {
+    const status = await runScript(ctx.engine.guest, processStatus(c.State.Pid));
+    const field = (f: string) => new RegExp(`^${f}:\\s*(\\S+)`, 'm').exec(status.out)?.[1];
+    if (check.capabilities) {
+      const mask = field('CapEff');
+      if (mask === undefined) failures.push(diff(k('check.what.capsExtra', { name }), '', k('check.value.noFile')));
+      else failures.push(...capabilityDiff(name, capabilitiesOf(mask), check.capabilities));
+    }
+    if (check.seccomp) {
+      const mode = field('Seccomp') ?? '?';
+      const want = check.seccomp === 'filter' ? '2' : '0';
+      if (mode !== want) failures.push(diff(k('check.what.seccomp', { name }), seccompMode(want), seccompMode(mode)));
+    }
+  }
   if (check.exec) {
     const r = await ctx.engine.exec(c.Id, check.exec.argv);
     if (!matches(check.exec.stdout, r.stdout)) {
@@ -265,6 +307,69 @@ async function containerCheck(check: Extract<Check, { container: string }>, ctx:
     }
   }
   return { ok: failures.length === 0, failures };
+}
+
+/** A capability as the kernel numbers it (its bit in CapEff), from a name with or without CAP_, any case; -1 if unknown. */
+export function capabilityBit(name: string): number {
+  const up = name.trim().toUpperCase();
+  return (ALL_CAPABILITIES as readonly string[]).indexOf(up.startsWith('CAP_') ? up : `CAP_${up}`);
+}
+
+const bare = (cap: string) => cap.replace(/^CAP_/, '');
+
+/** The capabilities a CapEff mask (hex, as /proc/<pid>/status shows it) holds, by name without CAP_, in bit order. */
+export function capabilitiesOf(mask: string): string[] {
+  const bits = BigInt(`0x${mask}`);
+  return ALL_CAPABILITIES.filter((_, i) => (bits >> BigInt(i)) & 1n).map(bare);
+}
+
+/** A list of capabilities as a found value: the first few, and how many in all. */
+const capList = (caps: string[]) =>
+  caps.length > 6 ? `${caps.slice(0, 6).join(', ')}, … (${caps.length})` : caps.join(', ');
+
+/** What differs between the capabilities a container's process holds and the goal. */
+export function capabilityDiff(name: string, held: readonly string[], want: CapabilityGoal): Failure[] {
+  const holds = new Set(held.map((c) => bare(c.toUpperCase())));
+  const norm = (list?: string[]) => (list ?? []).map((c) => bare(c.trim().toUpperCase()));
+  const has = norm(want.has);
+  const lacks = norm(want.lacks);
+  const out: Failure[] = [];
+  const what = (cap: string) => k('check.what.capability', { name, cap });
+  for (const cap of has)
+    if (!holds.has(cap)) out.push(diff(what(cap), k('check.value.held'), k('check.value.notHeld')));
+  for (const cap of lacks)
+    if (holds.has(cap)) out.push(diff(what(cap), k('check.value.notHeld'), k('check.value.held')));
+  if (want.rest) {
+    const named = new Set([...has, ...lacks]);
+    const defaults = new Set(DEFAULT_CAPABILITIES.map(bare));
+    const order = (caps: Set<string>) => ALL_CAPABILITIES.map(bare).filter((c) => caps.has(c) && !named.has(c));
+    const extra = order(new Set([...holds].filter((c) => !defaults.has(c))));
+    const missing = order(new Set([...defaults].filter((c) => !holds.has(c))));
+    if (extra.length) out.push(diff(k('check.what.capsExtra', { name }), k('check.value.none'), capList(extra)));
+    if (missing.length && want.rest === 'default')
+      out.push(diff(k('check.what.capsMissing', { name }), k('check.value.none'), capList(missing)));
+  }
+  return out;
+}
+
+/**
+ * /proc/<pid>/status of a container's first process once it runs the
+ * container's command. vmctr reports the pid as soon as it has cloned the
+ * process, which then still sets itself up (mounts, capabilities, the seccomp
+ * filter) as the runtime's own code, `vmctr run …`, before it execs: read then,
+ * it would show the runtime's privileges, not the container's. Waits up to 5 s.
+ */
+function processStatus(pid: number) {
+  const proc = `/proc/${pid}`;
+  return script`i=0; while [ $i -lt 50 ] && tr '\\0' ' ' < ${`${proc}/cmdline`} | grep -q '^vmctr run '; do sleep 0.1; i=$((i + 1)); done; cat ${`${proc}/status`}`;
+}
+
+/** The kernel's seccomp mode of a process (0, 1, 2), in words. */
+function seccompMode(mode: string): Shown {
+  if (mode === '0') return k('check.value.seccompOff');
+  if (mode === '1') return k('check.value.seccompStrict');
+  if (mode === '2') return k('check.value.seccompFilter');
+  return k('check.value.noFile');
 }
 
 async function namespaceDiff(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Failure } from './checks';
+import { capabilitiesOf, capabilityDiff, evaluate, type CheckContext, type Failure } from './checks';
 import { describeFailure, sayFailure } from './difference';
 import type { Prediction } from './lessonBundle';
 import { matches, patternProblem } from './patterns';
@@ -74,5 +74,70 @@ describe('patterns and predictions', () => {
     const choice = { ...typed, choices: { en: ['a', 'b'], zh: ['甲', '乙'] }, answer: 1 } as Prediction;
     expect(isRightAnswer(choice, 1)).toBe(true);
     expect(isRightAnswer(choice, 0)).toBe(false);
+  });
+});
+
+describe('capabilities as the kernel shows them', () => {
+  const say = (fs: Failure[]) =>
+    fs.map((f) =>
+      [f.what, f.want, f.found].map((s) => (typeof s === 'string' ? s : s.key + JSON.stringify(s.params ?? {}))),
+    );
+
+  it("decodes CapEff: Docker's default 14, and every capability of this kernel", () => {
+    expect(capabilitiesOf('00000000a80425fb')).toEqual([
+      'CHOWN',
+      'DAC_OVERRIDE',
+      'FOWNER',
+      'FSETID',
+      'KILL',
+      'SETGID',
+      'SETUID',
+      'SETPCAP',
+      'NET_BIND_SERVICE',
+      'NET_RAW',
+      'SYS_CHROOT',
+      'MKNOD',
+      'AUDIT_WRITE',
+      'SETFCAP',
+    ]);
+    expect(capabilitiesOf('000001ffffffffff')).toHaveLength(41);
+    expect(capabilitiesOf('0000000000000000')).toEqual([]);
+  });
+
+  it('says which named capability is held or missing, and what is beyond or short of the default', () => {
+    const docker = capabilitiesOf('00000000a80425fb');
+    const goal = { has: ['NET_ADMIN'], lacks: ['cap_net_raw'], rest: 'default' as const };
+    // --cap-add NET_ADMIN --cap-drop NET_RAW: the goal exactly.
+    expect(capabilityDiff('c', [...docker.filter((x) => x !== 'NET_RAW'), 'NET_ADMIN'], goal)).toEqual([]);
+    // --cap-add NET_ADMIN alone: NET_RAW still held.
+    expect(say(capabilityDiff('c', [...docker, 'NET_ADMIN'], goal))).toEqual([
+      ['check.what.capability{"name":"c","cap":"NET_RAW"}', 'check.value.notHeld{}', 'check.value.held{}'],
+    ]);
+    // --privileged: everything, far beyond the default.
+    const all = capabilitiesOf('000001ffffffffff');
+    expect(say(capabilityDiff('c', all, goal))).toEqual([
+      ['check.what.capability{"name":"c","cap":"NET_RAW"}', 'check.value.notHeld{}', 'check.value.held{}'],
+      [
+        'check.what.capsExtra{"name":"c"}',
+        'check.value.none{}',
+        'DAC_READ_SEARCH, LINUX_IMMUTABLE, NET_BROADCAST, IPC_LOCK, IPC_OWNER, SYS_MODULE, … (26)',
+      ],
+    ]);
+    // Within the default: --cap-drop ALL --cap-add SYS_TIME is fine, --cap-add ALL is not.
+    const within = { has: ['SYS_TIME'], rest: 'within-default' as const };
+    expect(capabilityDiff('c', ['SYS_TIME'], within)).toEqual([]);
+    expect(say(capabilityDiff('c', all, within))[0]![0]).toBe('check.what.capsExtra{"name":"c"}');
+    // --cap-drop ALL: the default ones are missing too.
+    expect(say(capabilityDiff('c', [], { rest: 'default' }))[0]![0]).toBe('check.what.capsMissing{"name":"c"}');
+  });
+});
+
+describe('all of a goal', () => {
+  it('says a difference two parts share once', async () => {
+    const restart = { event: { Type: 'container', Action: 'restart', name: 'front' } };
+    const ctx = { engine: null, events: [] } as unknown as CheckContext;
+    const r = await evaluate({ all: [restart, { event: { ...restart.event, Action: 'start' } }, restart] }, ctx);
+    expect(r.ok).toBe(false);
+    expect(r.failures.map((f) => f.want)).toEqual(['restart', 'start']);
   });
 });

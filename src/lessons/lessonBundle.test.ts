@@ -174,6 +174,22 @@ describe('lesson validation', () => {
     ]);
   });
 
+  it('refuses capability names the kernel does not know and a seccomp mode other than filter or off', () => {
+    const p = withJson((j) => {
+      (j.exercises[0] as Record<string, unknown>).check = {
+        container: 'x',
+        capabilities: { has: ['net_admin', 'CAP_SYS_TIME'], lacks: ['ROOT'], rest: 'default' },
+        seccomp: 'strict',
+      };
+      (j.exercises[1] as Record<string, unknown>).check = { container: 'x', capabilities: { rest: 'all' } };
+    });
+    expect(p).toEqual([
+      'exercise one: check: "ROOT" is not a capability',
+      'exercise one: check: seccomp is "filter" or "off"',
+      'exercise two: check: capabilities needs has: [...], lacks: [...] and/or rest: "default" or "within-default"',
+    ]);
+  });
+
   it('places each prediction once, before the command that proves it', () => {
     expect(
       problems({ ...good, en: md.replace('@predict p\n\n```sh\nhostname\n```', '```sh\nhostname\n```\n\n@predict p') }),

@@ -6,7 +6,7 @@
  * serves the site's own lessons, `npm run lab -- lesson check` and an
  * instructor's folder loaded into the page.
  */
-import { CGROUP_FILES, NAMESPACE_KINDS, type Check } from './checks';
+import { capabilityBit, CGROUP_FILES, NAMESPACE_KINDS, type Check } from './checks';
 import { patternProblem } from './patterns';
 import { lessonShape, parseLessonText, type LessonText } from './lessonText';
 
@@ -100,6 +100,8 @@ const CONTAINER_FIELDS = [
   'network',
   'layer',
   'fromImage',
+  'capabilities',
+  'seccomp',
 ];
 const IMAGE_FIELDS = ['image', 'exists', 'layers', 'file', 'cmd', 'cachedFrom', 'history'];
 const STATES = ['running', 'exited', 'created', 'absent'];
@@ -198,6 +200,26 @@ function checkProblems(check: unknown, where: string): string[] {
         !['copied-up', 'whiteout', 'added'].includes(String(layer.change)))
     ) {
       out.push(`${where}: layer needs an absolute path and change: copied-up, whiteout or added`);
+    }
+    const caps = c['capabilities'] as { has?: unknown; lacks?: unknown; rest?: unknown } | undefined;
+    if (caps !== undefined) {
+      const lists = [caps?.has, caps?.lacks];
+      const names = lists.flatMap((l) => (Array.isArray(l) ? l : []));
+      if (
+        !caps ||
+        typeof caps !== 'object' ||
+        Object.keys(caps).some((f) => !['has', 'lacks', 'rest'].includes(f)) ||
+        lists.some((l) => l !== undefined && !Array.isArray(l)) ||
+        (caps.rest !== undefined && caps.rest !== 'default' && caps.rest !== 'within-default') ||
+        (!names.length && caps.rest === undefined)
+      ) {
+        out.push(`${where}: capabilities needs has: [...], lacks: [...] and/or rest: "default" or "within-default"`);
+      }
+      for (const n of names)
+        if (typeof n !== 'string' || capabilityBit(n) < 0) out.push(`${where}: "${String(n)}" is not a capability`);
+    }
+    if (c['seccomp'] !== undefined && !['filter', 'off'].includes(String(c['seccomp']))) {
+      out.push(`${where}: seccomp is "filter" or "off"`);
     }
   }
   return out;

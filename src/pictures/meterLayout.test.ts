@@ -23,6 +23,16 @@ describe('the cgroup gauges', () => {
     expect(gauge(0, null).value).toBe(0);
   });
 
+  it('leaves an unlimited gauge empty instead of inventing a share, unless the machine gives a ceiling', () => {
+    const mem = gauge(45_000, null, null, true);
+    expect(mem.unbounded).toBe(true);
+    expect(mem.value).toBe(0);
+    const cpu = gauge(25, null, null, false, 100);
+    expect(cpu.unbounded).toBe(false);
+    expect(cpu.value).toBeCloseTo(0.25);
+    expect(gauge(1, 32).unbounded).toBe(false);
+  });
+
   it('draws the arc from the left over the top to the right', () => {
     const left = arcPoint(50, 50, 40, 0);
     expect(left.x).toBeCloseTo(10);

@@ -14,6 +14,11 @@ export interface Gauge {
   goal: number | null;
   /** The value is at (or past) the limit. */
   full: boolean;
+  /**
+   * No limit, no goal and no natural ceiling: nothing to measure the value
+   * against, so the arc stays empty rather than show a share made up here.
+   */
+  unbounded: boolean;
 }
 
 /** A round number at or above x: 1, 2 or 5 × 10ⁿ, or a power of two for byte counts. */
@@ -26,18 +31,27 @@ export function niceCeil(x: number, bytes = false): number {
 
 /**
  * The limit sits at 80 % of the arc, so a value pressing against it is seen
- * reaching the line; with no limit the scale is the value's own magnitude.
+ * reaching the line. With no limit, `ceiling` is the machine's own bound
+ * (100 % of its one CPU); without one either, the gauge is unbounded.
  */
-export function gauge(value: number, limit: number | null, goal: number | null = null, bytes = false): Gauge {
+export function gauge(
+  value: number,
+  limit: number | null,
+  goal: number | null = null,
+  bytes = false,
+  ceiling: number | null = null,
+): Gauge {
   const top = Math.max(limit ?? 0, goal ?? 0);
-  const scale = top > 0 ? top * 1.25 : niceCeil(Math.max(value * 1.5, 1), bytes);
+  const unbounded = top <= 0 && !ceiling;
+  const scale = top > 0 ? top * 1.25 : (ceiling ?? niceCeil(Math.max(value * 1.5, 1), bytes));
   const frac = (v: number) => Math.min(1, Math.max(0, v / scale));
   return {
     scale,
-    value: frac(value),
+    value: unbounded ? 0 : frac(value),
     limit: limit === null ? null : frac(limit),
     goal: goal === null ? null : frac(goal),
     full: limit !== null && value >= limit * 0.98,
+    unbounded,
   };
 }
 
