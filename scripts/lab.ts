@@ -13,6 +13,9 @@
  *                                    the syntax tree Docker's parser makes, as JSON; what a
  *                                    build would refuse as `file:line:col: warning: …`;
  *                                    status 1 on a syntax error (with --strict, on those too)
+ *   npm run lab -- lesson check <dir> --machine <file>   runs the lesson's checks on a
+ *                                    student's machine file (Download my machine): which
+ *                                    exercises its state passes now; status 0 only if all do
  *   npm run lab -- lesson check <dir> validates a lesson folder, then proves it on the
  *                                    machine: clicking every command block passes no exercise
  *                                    but the walkthrough, each wrong attempt fails its check
@@ -34,8 +37,9 @@ import type { Engine } from '../src/engine/engine';
 import en from '../src/i18n/en.json';
 import type { Failure } from '../src/lessons/checks';
 import { loadLesson, LessonError, type Lesson } from '../src/lessons/lessonBundle';
+import { checkExercise, lessonProblems, runLesson } from '../src/lessons/lessonRun';
+import { markedPassed, openMachineFile } from '../src/node/machineFile';
 import { sayFailure } from '../src/lessons/difference';
-import { lessonProblems, runLesson } from '../src/lessons/lessonRun';
 import { execScript } from '../src/engine/guest';
 import { sh } from '../src/engine/shell';
 import { createNodeEngine } from '../src/node/nodeEngine';
@@ -46,7 +50,8 @@ const USAGE = `usage: npm run lab -- [--cold] [--boot-log] sh '<script>'
        npm run lab -- [--cold] docker-run-plan <docker run args>
        npm run lab -- [--cold] console
        npm run lab -- parse [--strict] <Dockerfile>
-       npm run lab -- [--cold] lesson check <lesson dir>`;
+       npm run lab -- [--cold] lesson check <lesson dir>
+       npm run lab -- lesson check <lesson dir> --machine <machine file>`;
 
 /** A lesson folder from disk, validated (a LessonError lists every problem). */
 function readLesson(dir: string): Lesson {
@@ -144,6 +149,38 @@ async function hostContext(args: string[]): Promise<{ args: string[]; upload?: {
   return { args: out, upload: { dir: guestDir, tar: new Uint8Array(tar) } };
 }
 
+/** `lesson check <dir> --machine <file>`: the lesson's checks on the state of a student's machine, as it is. */
+async function checkMachine(lesson: Lesson, path: string): Promise<number> {
+  const i18n = i18next.createInstance();
+  await i18n.init({ resources: { en: { translation: en } }, lng: 'en', interpolation: { escapeValue: false } });
+  let opened;
+  try {
+    opened = await openMachineFile(path, join(ROOT, '.lab', 'engine'));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 1;
+  }
+  const { vm, engine, file } = opened;
+  const marked = markedPassed(file, lesson.definition.id);
+  process.stdout.write(
+    `${lesson.definition.id} on ${path} (saved ${file.manifest.createdAt}, ${file.manifest.containers} containers):\n`,
+  );
+  let failed = 0;
+  for (const ex of lesson.definition.exercises) {
+    // Every event the saved machine remembers counts: the student did the work before the file was made.
+    const r = await checkExercise(engine, lesson, ex.id, 0);
+    if (!r.ok) failed++;
+    const note = marked.includes(ex.id) ? " (marked passed in the student's browser)" : '';
+    const said = r.ok
+      ? ''
+      : `: ${r.failures.map((f) => sayFailure(f, 'en', (key, params) => i18n.t(key, params))).join(' ')}`;
+    process.stdout.write(`  ${r.ok ? '✓' : '✗'} ${ex.id}${note}${said}\n`);
+  }
+  process.stdout.write(failed ? `${failed} exercise(s) not passed\n` : 'all exercises pass\n');
+  await vm.destroy();
+  return failed ? 1 : 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   // Options before the command are lab's; everything after belongs to the command.
   const at = argv.findIndex((a) => !a.startsWith('--'));
@@ -161,6 +198,14 @@ async function main(argv: string[]): Promise<number> {
     } catch (e) {
       process.stderr.write(`${(e as Error).message}\n`);
       return 1;
+    }
+    const machine = rest.indexOf('--machine');
+    if (machine >= 0) {
+      if (!rest[machine + 1]) {
+        process.stderr.write(`${USAGE}\n`);
+        return 2;
+      }
+      return checkMachine(lesson, rest[machine + 1]!);
     }
   } else if (cmd !== 'sh' && cmd !== 'console' && cmd !== 'docker' && cmd !== 'docker-run-plan') {
     process.stderr.write(`${USAGE}\n`);

@@ -256,6 +256,17 @@ export class Engine {
     return this.monitor.stats(ref);
   }
 
+  /** The pieces of the daemon a machine snapshot saves and restores (see snapshot.ts). */
+  snapshotParts() {
+    return {
+      containers: this.containers,
+      execs: this.execs,
+      cgroups: this.daemon.cgroups,
+      images: this.imageService,
+      adopt: (c: Container) => this.lifecycle.adopt(c),
+    };
+  }
+
   // Networks
 
   connect(networkRef: string, containerRef: string): Promise<void> {

@@ -10,6 +10,11 @@ export interface GuestExecOptions {
   onStdout?: (chunk: Uint8Array) => void;
   onStderr?: (chunk: Uint8Array) => void;
   timeoutMs?: number;
+  /**
+   * Names a long-lived request (a container's run) so that a machine restored
+   * from a snapshot can adopt it again (see Guest.adopt).
+   */
+  tag?: string;
 }
 
 export interface GuestExecResult {
@@ -31,6 +36,12 @@ export interface GuestProcess {
 export interface Guest {
   exec(argv: readonly string[], opts?: GuestExecOptions): Promise<GuestExecResult>;
   spawn(argv: readonly string[], opts?: Omit<GuestExecOptions, 'stdin'>): GuestProcess;
+  /**
+   * A restored machine only: the request with this tag that the guest was
+   * running when the machine was saved, from now on reporting to `opts`;
+   * null if there is none.
+   */
+  adopt?(tag: string, opts?: Omit<GuestExecOptions, 'stdin' | 'tag'>): GuestProcess | null;
 }
 
 const decoder = new TextDecoder();

@@ -70,10 +70,17 @@ const oneOf =
   (v) =>
     allowed.includes(v) ? null : `not one of ${allowed.join(', ')}`;
 
-/** Lesson progress: { lesson, steps: {id: n}, passed: {id: [exercise…]} }. */
+/**
+ * Lesson progress: { lesson, steps: {id: n}, passed: {id: [exercise…]} }, or (kept per lesson,
+ * see src/ui/lessons/progress.svelte.ts) { v: 2, lesson, lessons: [id…], challenge }.
+ */
 const progress = json((v) => {
   if (!isObject(v)) return 'not an object';
   if (v['lesson'] !== null && typeof v['lesson'] !== 'string') return 'lesson is not a name';
+  if (v['v'] === 2) {
+    const lessons = v['lessons'];
+    return Array.isArray(lessons) && lessons.every((l) => typeof l === 'string') ? null : 'lessons are not names';
+  }
   const steps = v['steps'] ?? {};
   if (!isObject(steps) || !Object.values(steps).every((n) => Number.isInteger(n) && (n as number) >= 0)) {
     return 'steps are not step numbers';
@@ -87,6 +94,20 @@ const progress = json((v) => {
   }
   return null;
 });
+
+/** One lesson's progress: { step, passed: {exercise: ms}, unpassed?: {exercise: ms}, resetAt, predictions? }. */
+const lessonProgress = json((v) => {
+  if (!isObject(v)) return 'not an object';
+  if (!Number.isInteger(v['step']) || (v['step'] as number) < 0) return 'step is not a step number';
+  if (typeof v['resetAt'] !== 'number') return 'no time it was started over';
+  const times = (t: unknown) => isObject(t) && Object.values(t).every((n) => typeof n === 'number');
+  if (!times(v['passed']) || (v['unpassed'] !== undefined && !times(v['unpassed']))) {
+    return 'passed exercises are not names with times';
+  }
+  if (v['predictions'] !== undefined && !isObject(v['predictions'])) return 'predictions are not answers';
+  return null;
+});
+const LESSON_PROGRESS = /^playground\.(?:embed\.)?progress\.v1\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** The editor's files: { files: [{path, text | base64}], selected, tag }. */
 const workspace = json((v) => {
@@ -115,6 +136,8 @@ const CHECKS: Record<string, Check> = {
   'playground.workspace.v1': workspace,
 };
 const CUSTOM_LESSONS = 'playground.customLessons.v1';
+const checkOf = (key: string): Check | undefined =>
+  CHECKS[key] ?? (LESSON_PROGRESS.test(key) ? lessonProgress : undefined);
 
 /**
  * Loaded lessons: each one is validated as it would be on loading; the
@@ -182,10 +205,10 @@ export function importWork(storage: Storage, text: string): ImportReport {
     } else if (k === CUSTOM_LESSONS) {
       const good = customLessons(v, report.skipped);
       if (good !== null) keep.push([k, good]);
-    } else if (!k.startsWith(PREFIX) || !CHECKS[k]) {
+    } else if (!k.startsWith(PREFIX) || !checkOf(k)) {
       report.skipped.push({ key: k, reason: 'harden.workUnknown' });
     } else {
-      const problem = CHECKS[k](v);
+      const problem = checkOf(k)!(v);
       if (problem) report.skipped.push({ key: k, reason: 'harden.workMalformed', detail: problem });
       else keep.push([k, v]);
     }

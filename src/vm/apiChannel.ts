@@ -6,7 +6,7 @@
  */
 import type { ChannelPort } from './controlChannel';
 import { FrameWriter } from './frameWriter';
-import { FrameDecoder, encodeFrame } from './protocol';
+import { FrameDecoder, HEADER_SIZE, encodeFrame } from './protocol';
 
 /** Eof: the client shut its sending side (a piped stdin ended); the answer may go on. */
 export const ApiFrame = { Open: 0x21, Data: 0x22, Close: 0x23, Eof: 0x24, Credit: 0x85, Hello: 0x86 } as const;
@@ -26,6 +26,11 @@ export interface ApiStream {
 
 export type ApiHandler = (stream: ApiStream) => (data: Uint8Array) => void;
 
+/** The connections open when a machine was saved: the restored page cannot answer them, so it closes them. */
+export interface ApiSnapshot {
+  open: number[];
+}
+
 export class ApiChannel {
   private readonly decoder = new FrameDecoder();
   private readonly writer: FrameWriter;
@@ -34,12 +39,49 @@ export class ApiChannel {
   private readonly endListeners = new Map<number, () => void>();
   private handler: ApiHandler | null = null;
   proxyVersion: string | null = null;
+  /** Connections of a saved machine that no one here answers (see closeStale). */
+  private stale: number[];
+  private readonly bytes = { queued: 0, written: 0, credited: 0, received: 0, parsed: 0 };
 
-  constructor(port: ChannelPort) {
-    this.writer = new FrameWriter((b) => port.write(b));
-    port.onData((bytes) => {
-      for (const f of this.decoder.push(bytes)) this.frame(f.type, f.id, f.payload);
+  constructor(port: ChannelPort, restored?: ApiSnapshot) {
+    this.stale = restored ? [...restored.open] : [];
+    this.writer = new FrameWriter((b) => {
+      this.bytes.written += b.length;
+      port.write(b);
     });
+    port.onData((bytes) => {
+      this.bytes.received += bytes.length;
+      for (const f of this.decoder.push(bytes)) {
+        this.bytes.parsed += HEADER_SIZE + f.payload.length;
+        this.frame(f.type, f.id, f.payload);
+      }
+    });
+  }
+
+  /** Nothing half-way on the wire in either direction (as ControlChannel.quiet). */
+  get quiet(): boolean {
+    const b = this.bytes;
+    return b.queued === b.written && b.credited >= b.written && b.received === b.parsed + this.decoder.skippedBytes;
+  }
+
+  snapshot(): ApiSnapshot {
+    return { open: [...this.open.keys(), ...this.stale] };
+  }
+
+  /**
+   * Closes the connections a restored machine's clients still hold (a
+   * `docker run -it` attached, `logs -f`): their daemon side is gone with the
+   * old page, so the clients end instead of waiting forever. Returns how many.
+   */
+  closeStale(): number {
+    const n = this.stale.length;
+    for (const id of this.stale.splice(0)) this.send(encodeFrame(ApiFrame.Close, id));
+    return n;
+  }
+
+  private send(frame: Uint8Array): void {
+    this.bytes.queued += frame.length;
+    this.writer.send(frame);
   }
 
   /** Who answers the guest's connections; until set, they are closed at once. */
@@ -53,16 +95,20 @@ export class ApiChannel {
 
   private frame(type: number, id: number, payload: Uint8Array): void {
     switch (type) {
-      case ApiFrame.Credit:
-        this.writer.credit(new DataView(payload.buffer, payload.byteOffset).getUint32(0, true));
+      case ApiFrame.Credit: {
+        const n = new DataView(payload.buffer, payload.byteOffset).getUint32(0, true);
+        this.bytes.credited += n;
+        this.writer.credit(n);
         return;
+      }
       case ApiFrame.Hello:
         this.proxyVersion = new TextDecoder().decode(payload);
         this.writer.reset();
+        this.bytes.credited = this.bytes.written;
         return;
       case ApiFrame.Open: {
         if (!this.handler) {
-          this.writer.send(encodeFrame(ApiFrame.Close, id));
+          this.send(encodeFrame(ApiFrame.Close, id));
           return;
         }
         let closed = false;
@@ -71,7 +117,7 @@ export class ApiChannel {
           write: (bytes) => {
             if (closed) return;
             for (let off = 0; off < bytes.length; off += DATA_FRAME) {
-              this.writer.send(encodeFrame(ApiFrame.Data, id, bytes.subarray(off, off + DATA_FRAME)));
+              this.send(encodeFrame(ApiFrame.Data, id, bytes.subarray(off, off + DATA_FRAME)));
             }
           },
           end: () => {
@@ -80,7 +126,7 @@ export class ApiChannel {
             this.open.delete(id);
             this.closeListeners.delete(id);
             this.endListeners.delete(id);
-            this.writer.send(encodeFrame(ApiFrame.Close, id));
+            this.send(encodeFrame(ApiFrame.Close, id));
           },
           onClose: (listener) => this.closeListeners.set(id, listener),
           onEnd: (listener) => this.endListeners.set(id, listener),

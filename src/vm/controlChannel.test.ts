@@ -178,6 +178,105 @@ describe('ControlChannel priorities', () => {
   });
 });
 
+describe('ControlChannel snapshots', () => {
+  const enc = new TextEncoder();
+  const exitFrame = (id: number, code: number) => {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setInt32(0, code, true);
+    return encodeFrame(FrameType.Exit, id, b);
+  };
+
+  it("hands a saved machine's running request to whoever adopts it in the restored channel", async () => {
+    const before = new FakeAgent();
+    const ch = new ControlChannel(before);
+    void ch.spawn(['sh', '-c', 'run container'], { tag: 'run:c1' }).done.catch(() => {});
+    void ch.exec(['sleep', '100']).catch(() => {});
+    await tick();
+    const [run, sleep] = before.received.filter((f) => f.type === FrameType.Exec);
+    const snap = ch.snapshot();
+    expect(snap.requests).toEqual([
+      { id: run!.id, tag: 'run:c1', stdin: false },
+      { id: sleep!.id, tag: null, stdin: false },
+    ]);
+    expect(ch.untaggedRequests).toBe(1);
+
+    // A new page: a new channel on the restored guest, which goes on with both requests.
+    const after = new FakeAgent();
+    const restored = new ControlChannel(after, JSON.parse(JSON.stringify(snap)));
+    // Output that arrives before the engine adopts the run is kept for it.
+    after.emit(encodeFrame(FrameType.Stdout, run!.id, enc.encode('early\n')));
+    const seen: string[] = [];
+    const p = restored.adopt('run:c1', { onStdout: (b) => seen.push(new TextDecoder().decode(b)) })!;
+    expect(p).not.toBeNull();
+    expect(restored.adopt('run:c1')).toBeNull(); // adopted once
+    after.emit(encodeFrame(FrameType.Stdout, run!.id, enc.encode('late\n')));
+    p.write(enc.encode('typed'));
+    after.emit(exitFrame(run!.id, 7));
+    const r = await p.done;
+    expect(r.exitCode).toBe(7);
+    expect(seen).toEqual(['early\n', 'late\n']);
+    await tick();
+    const stdin = after.received.find((f) => f.type === FrameType.Stdin)!;
+    expect(stdin.id).toBe(run!.id);
+
+    // The request no one adopted is ended in the guest.
+    expect(restored.releaseOrphans()).toBe(1);
+    await tick();
+    const kill = after.received.find((f) => f.type === FrameType.Signal)!;
+    expect([kill.id, kill.payload[0]]).toEqual([sleep!.id, 9]);
+
+    // New requests never reuse an id the guest may still know.
+    void restored.sh('true').catch(() => {});
+    await tick();
+    const next = after.received.filter((f) => f.type === FrameType.Exec).at(-1)!;
+    expect(next.id).toBeGreaterThan(Math.max(run!.id, sleep!.id));
+  });
+
+  it('is quiet only when no frame is half-way on the wire in either direction', async () => {
+    const agent = new FakeAgent();
+    agent.holdCredits = true;
+    const ch = new ControlChannel(agent);
+    expect(ch.quiet).toBe(true);
+    void ch.sh('echo x').catch(() => {});
+    expect(ch.quiet).toBe(false); // queued, not yet written
+    await tick();
+    expect(ch.quiet).toBe(false); // written, not yet read by the agent
+    agent.releaseCredits();
+    await tick();
+    await tick();
+    expect(ch.quiet).toBe(true);
+    const half = encodeFrame(FrameType.Stdout, 1, enc.encode('hello'));
+    agent.emit(half.subarray(0, 6));
+    expect(ch.quiet).toBe(false); // the guest is in the middle of a frame
+    agent.emit(half.subarray(6));
+    expect(ch.quiet).toBe(true);
+  });
+});
+
+describe('ControlChannel hold', () => {
+  it('keeps new untagged requests back until released, so the channel can become quiet', async () => {
+    const agent = new FakeAgent();
+    const ch = new ControlChannel(agent);
+    const running = ch.sh('echo before');
+    await tick();
+    const release = ch.hold();
+    const later = ch.sh('echo later');
+    void ch.spawn(['sh'], { tag: 'run:c' }).done.catch(() => {});
+    await tick();
+    const execs = () => agent.received.filter((f) => f.type === FrameType.Exec);
+    expect(execs().map((f) => argvOf(f).at(-1))).toEqual(['echo before', 'sh']);
+    agent.reply(execs()[0]!.id, new Uint8Array(0), 0);
+    await running;
+    expect(ch.untaggedRequests).toBe(0);
+    release();
+    await tick();
+    const sent = execs().at(-1)!;
+    expect(argvOf(sent).at(-1)).toBe('echo later');
+    agent.reply(sent.id, new TextEncoder().encode('L'), 0);
+    expect(new TextDecoder().decode((await later).stdout)).toBe('L');
+  });
+});
+
 describe('ControlChannel large requests', () => {
   // A script or argv larger than the window once made one frame the agent could
   // never take whole: no credit came back, and the heartbeat stalled behind it.

@@ -1,7 +1,16 @@
 import type { GuestExecOptions, GuestExecResult, GuestProcess } from '../engine/guest';
 import { FrameWriter, WINDOW_BYTES } from './frameWriter';
 import { concat } from '../engine/bytes';
-import { EXEC_STDIN, FrameDecoder, FrameType, REQUEST_PART, encodeExec, encodeFrame, type Frame } from './protocol';
+import {
+  EXEC_STDIN,
+  FrameDecoder,
+  FrameType,
+  HEADER_SIZE,
+  REQUEST_PART,
+  encodeExec,
+  encodeFrame,
+  type Frame,
+} from './protocol';
 
 /** The byte pipe the channel runs over (a virtio console port in v86). */
 export interface ChannelPort {
@@ -33,6 +42,8 @@ export class ExecTimeoutError extends Error {
 
 interface Pending {
   argv: readonly string[];
+  /** The caller's name for a long-lived request (a container's run), kept in a snapshot. */
+  tag?: string;
   stdout: Uint8Array[];
   stderr: Uint8Array[];
   opts: ExecOptions;
@@ -43,6 +54,27 @@ interface Pending {
 
 const SIGKILL = 9;
 const STDIN_FRAME = REQUEST_PART;
+/** Frames kept for a request no one has adopted yet (after a restore), at most. */
+const ORPHAN_FRAMES = 256;
+
+/**
+ * The host side of the channel at one instant, for a machine snapshot: the
+ * guest keeps running these requests inside the saved state, and a channel
+ * made from this (see ControlChannel's constructor) hands their frames to
+ * whoever adopts them. Plain data (structured-clone and JSON safe).
+ */
+export interface ChannelSnapshot {
+  /** The next request id: a restored channel must not reuse one the guest still runs. */
+  nextId: number;
+  /** Requests in flight, with the tag their caller gave them (null: none). */
+  requests: { id: number; tag: string | null; stdin: boolean }[];
+}
+
+/** A request the guest runs that this channel has inherited from a snapshot and no one has adopted yet. */
+interface Orphan {
+  tag: string | null;
+  frames: Frame[];
+}
 
 /**
  * Host side of the control channel: runs commands in the guest, concurrently,
@@ -58,10 +90,97 @@ export class ControlChannel {
   private helloListeners: ((version: string) => void)[] = [];
   /** The agent's version string, once it said hello. */
   agentVersion: string | null = null;
+  /** Requests inherited from a snapshot, by id, until adopted or released. */
+  private readonly orphans = new Map<number, Orphan>();
+  /** Requests made while the channel is held (see hold), sent on release. */
+  private held: (() => void)[] | null = null;
+  /** Byte counts that tell whether both ends sit at a frame boundary (see `quiet`). */
+  private readonly bytes = { queued: 0, written: 0, credited: 0, received: 0, parsed: 0 };
 
-  constructor(port: ChannelPort) {
-    this.writer = new FrameWriter((bytes) => port.write(bytes));
+  /**
+   * @param restored the channel of a saved machine, as `snapshot()` gave it:
+   *   its request ids continue, and its requests' frames wait for `adopt`.
+   */
+  constructor(port: ChannelPort, restored?: ChannelSnapshot) {
+    this.writer = new FrameWriter((bytes) => {
+      this.bytes.written += bytes.length;
+      port.write(bytes);
+    });
+    if (restored) {
+      this.nextId = restored.nextId;
+      for (const r of restored.requests) this.orphans.set(r.id, { tag: r.tag, frames: [] });
+    }
     port.onData((bytes) => this.receive(bytes));
+  }
+
+  /**
+   * True when nothing is half-way on the wire in either direction: the agent
+   * has read every byte sent to it, nothing waits to be sent, and the host has
+   * parsed every byte received into whole frames. Only then does a snapshot of
+   * this channel match the guest's memory exactly.
+   */
+  get quiet(): boolean {
+    const b = this.bytes;
+    return b.queued === b.written && b.credited >= b.written && b.received === b.parsed + this.decoder.skippedBytes;
+  }
+
+  /** Requests in flight that carry no tag: a snapshot taken now would cut them off. */
+  get untaggedRequests(): number {
+    let n = 0;
+    for (const p of this.pending.values()) if (!p.tag) n++;
+    return n;
+  }
+
+  /**
+   * Keeps new untagged requests (exec without a tag) from going out until the
+   * returned function is called, so the ones in flight can finish and the
+   * channel become quiet for a snapshot. Tagged requests, spawns, signals
+   * and heartbeats still go.
+   */
+  hold(): () => void {
+    this.held ??= [];
+    return () => {
+      const queued = this.held ?? [];
+      this.held = null;
+      for (const send of queued) send();
+    };
+  }
+
+  /** The channel's state for a machine snapshot; take it in the same task as the guest's state. */
+  snapshot(): ChannelSnapshot {
+    return {
+      nextId: this.nextId,
+      requests: [
+        ...[...this.pending].map(([id, p]) => ({ id, tag: p.tag ?? null, stdin: !!p.opts.stdin })),
+        // Inherited and still not adopted: a snapshot of a restored machine keeps them too.
+        ...[...this.orphans].map(([id, o]) => ({ id, tag: o.tag, stdin: false })),
+      ],
+    };
+  }
+
+  /**
+   * Takes over a request the guest was running when the machine was saved
+   * (its tag as given to exec or spawn): its output and exit from now on, and
+   * what it sent since the restore, reach `opts`. Null if there is none.
+   */
+  adopt(tag: string, opts: Omit<ExecOptions, 'stdin'> = {}): GuestProcessHandle | null {
+    const found = [...this.orphans].find(([, o]) => o.tag === tag);
+    if (!found || this.closedReason) return null;
+    const [id, orphan] = found;
+    this.orphans.delete(id);
+    const done = new Promise<ExecResult>((resolve, reject) => {
+      this.pending.set(id, { argv: [`(adopted ${tag})`], tag, stdout: [], stderr: [], opts, resolve, reject });
+    });
+    for (const f of orphan.frames) this.handle(f);
+    return this.handleFor(id, done);
+  }
+
+  /** Ends the inherited requests no one adopted (their process groups get SIGKILL) and forgets them. */
+  releaseOrphans(): number {
+    const n = this.orphans.size;
+    for (const id of this.orphans.keys()) this.signal(id, SIGKILL);
+    this.orphans.clear();
+    return n;
   }
 
   /** Resolves when the agent announces itself (at its start). */
@@ -85,9 +204,23 @@ export class ControlChannel {
 
   exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
     if (this.closedReason) return Promise.reject(new ChannelClosedError(this.closedReason));
+    if (this.held && !opts.tag) {
+      const queue = this.held;
+      return new Promise<ExecResult>((resolve, reject) =>
+        queue.push(() => this.exec(argv, opts).then(resolve, reject)),
+      );
+    }
     const id = this.allocId();
     return new Promise<ExecResult>((resolve, reject) => {
-      const p: Pending = { argv, stdout: [], stderr: [], opts, resolve, reject };
+      const p: Pending = {
+        argv,
+        stdout: [],
+        stderr: [],
+        opts,
+        resolve,
+        reject,
+        ...(opts.tag ? { tag: opts.tag } : {}),
+      };
       this.pending.set(id, p);
       if (opts.timeoutMs !== undefined) {
         p.timer = setTimeout(() => {
@@ -115,11 +248,23 @@ export class ControlChannel {
   spawn(argv: readonly string[], opts: Omit<ExecOptions, 'stdin'> = {}): GuestProcessHandle {
     if (this.closedReason) throw new ChannelClosedError(this.closedReason);
     const id = this.allocId();
-    let closed = false;
     const done = new Promise<ExecResult>((resolve, reject) => {
-      this.pending.set(id, { argv, stdout: [], stderr: [], opts, resolve, reject });
+      this.pending.set(id, {
+        argv,
+        stdout: [],
+        stderr: [],
+        opts,
+        resolve,
+        reject,
+        ...(opts.tag ? { tag: opts.tag } : {}),
+      });
     });
     this.sendExec(id, argv, EXEC_STDIN);
+    return this.handleFor(id, done);
+  }
+
+  private handleFor(id: number, done: Promise<ExecResult>): GuestProcessHandle {
+    let closed = false;
     return {
       write: (data) => {
         if (closed || this.closedReason) return;
@@ -179,6 +324,7 @@ export class ControlChannel {
       p.reject(new ChannelClosedError(reason));
     }
     this.pending.clear();
+    this.orphans.clear();
     this.pings.clear();
     this.writer.clear();
   }
@@ -204,21 +350,30 @@ export class ControlChannel {
     // writer's window would wait for credit that never comes, and stall every request.
     if (frame.length > WINDOW_BYTES)
       throw new RangeError(`frame of ${frame.length} bytes exceeds the ${WINDOW_BYTES}-byte window`);
+    this.bytes.queued += frame.length;
     this.writer.send(frame, bulk);
   }
 
   private receive(bytes: Uint8Array): void {
-    for (const f of this.decoder.push(bytes)) this.handle(f);
+    this.bytes.received += bytes.length;
+    for (const f of this.decoder.push(bytes)) {
+      this.bytes.parsed += HEADER_SIZE + f.payload.length;
+      this.handle(f);
+    }
   }
 
   private handle(f: Frame): void {
     switch (f.type) {
-      case FrameType.Credit:
-        this.writer.credit(new DataView(f.payload.buffer).getUint32(0, true));
+      case FrameType.Credit: {
+        const n = new DataView(f.payload.buffer).getUint32(0, true);
+        this.bytes.credited += n;
+        this.writer.credit(n);
         return;
+      }
       case FrameType.Hello:
         this.agentVersion = new TextDecoder().decode(f.payload);
         this.writer.reset();
+        this.bytes.credited = this.bytes.written;
         for (const l of this.helloListeners.splice(0)) l(this.agentVersion);
         return;
       case FrameType.Pong:
@@ -227,7 +382,13 @@ export class ControlChannel {
         return;
     }
     const p = this.pending.get(f.id);
-    if (!p) return;
+    if (!p) {
+      const orphan = this.orphans.get(f.id);
+      // Output beyond the bound is dropped (the container's log file has it); its exit never is.
+      const output = f.type === FrameType.Stdout || f.type === FrameType.Stderr;
+      if (orphan && (!output || orphan.frames.length < ORPHAN_FRAMES)) orphan.frames.push(f);
+      return;
+    }
     switch (f.type) {
       case FrameType.Stdout:
         p.stdout.push(f.payload);

@@ -1,7 +1,7 @@
 import { V86, type V86Options } from 'v86';
 import type { Guest, GuestExecOptions, GuestExecResult, GuestProcess } from '../engine/guest';
-import { ApiChannel } from './apiChannel';
-import { ControlChannel } from './controlChannel';
+import { ApiChannel, type ApiSnapshot } from './apiChannel';
+import { ControlChannel, type ChannelSnapshot } from './controlChannel';
 import { pageAdapter, pageHttpGet, PageNetworkError, refuseOutbound, type PageHttpResponse } from './pageNetwork';
 import { HealthMonitor, type HealthProblem } from './health';
 import { useInWorkerYield } from './browserYield';
@@ -24,6 +24,8 @@ export interface VmHostOptions {
   assets: VmAssets;
   /** A state saved by saveState() with the same assets and options. */
   state?: ArrayBuffer;
+  /** With `state` from a machine snapshot: its channels' requests and connections at the same instant. */
+  channels?: MachineChannels;
   onStage?: (stage: BootStage, detail?: string) => void;
   /** Console (ttyS0) output, batched. */
   onConsole?: (bytes: Uint8Array) => void;
@@ -35,6 +37,12 @@ export interface VmHostOptions {
   jitWhileBooting?: boolean;
   /** Moments of the start for the timeline (bootTimeline.ts): emulator-ready, restored, console-prompt, … */
   onMark?: (name: string) => void;
+}
+
+/** The host ends of the guest's channels when a machine was saved (see src/worker/machineSnapshot.ts). */
+export interface MachineChannels {
+  control: ChannelSnapshot;
+  api: ApiSnapshot;
 }
 
 /** The devices the guest is booted with; part of the saved-state key. */
@@ -98,15 +106,21 @@ export class VmHost implements Guest {
     else throw new Error('a cold boot needs the kernel image (bzImage)');
     this.emulator = new V86(v86opts);
     const bus = busOf(this.emulator);
-    this.channel = new ControlChannel({
-      write: (bytes) => bus.send('virtio-console0-input-bytes', bytes),
-      onData: (listener) => this.emulator.add_listener('virtio-console0-output-bytes', listener),
-    });
-    this.api = new ApiChannel({
-      write: (bytes) => bus.send('virtio-console1-input-bytes', bytes),
-      onData: (listener) =>
-        this.emulator.add_listener('virtio-console1-output-bytes' as 'virtio-console0-output-bytes', listener),
-    });
+    this.channel = new ControlChannel(
+      {
+        write: (bytes) => bus.send('virtio-console0-input-bytes', bytes),
+        onData: (listener) => this.emulator.add_listener('virtio-console0-output-bytes', listener),
+      },
+      opts.state ? opts.channels?.control : undefined,
+    );
+    this.api = new ApiChannel(
+      {
+        write: (bytes) => bus.send('virtio-console1-input-bytes', bytes),
+        onData: (listener) =>
+          this.emulator.add_listener('virtio-console1-output-bytes' as 'virtio-console0-output-bytes', listener),
+      },
+      opts.state ? opts.channels?.api : undefined,
+    );
     this.health = new HealthMonitor(this.channel, (p) => this.fail(p));
     this.emulator.add_listener('serial0-output-byte', (b) => this.consoleByte(b));
     const adapter = pageAdapter(this.emulator);
@@ -198,6 +212,10 @@ export class VmHost implements Guest {
     }
     this.setStage('ready');
     this.health.start();
+  }
+
+  adopt(tag: string, opts?: Omit<GuestExecOptions, 'stdin' | 'tag'>): GuestProcess | null {
+    return this.channel.adopt(tag, opts);
   }
 
   exec(argv: readonly string[], opts?: GuestExecOptions): Promise<GuestExecResult> {

@@ -12,6 +12,7 @@ import type { ContainerFigures } from '../pictures/containerFigures';
 import type { RegistryPictureView } from '../pictures/registryPicture';
 import type { NetworkPictureView } from '../pictures/networkPicture';
 import type { Transfer } from '../engine/distribution/transfer';
+import type { SnapshotMeta, StorageProblem } from './stateStore';
 import type { TimelineMark } from '../vm/bootTimeline';
 import type { EarlyFile } from '../vm/earlyFetch';
 import type { VmManifest } from '../vm/manifest';
@@ -88,11 +89,51 @@ export interface VmStatus {
   problem: HealthProblem | null;
   /** Size of the saved state in the browser's storage, if any. */
   savedStateBytes: number | null;
+  /** Snapshots of the machine: where they are kept, the last one, and what happened at load. */
+  persist: PersistStatus;
+}
+
+export type { SnapshotMeta, StorageProblem };
+
+/** The machine's snapshots, as the page shows them (see src/worker/persistence.ts). */
+export interface PersistStatus {
+  /** IndexedDB, or this tab's memory only (no IndexedDB, or it failed). */
+  storage: 'indexeddb' | 'memory';
+  /** The last write the browser refused; its data is kept in memory. */
+  problem: StorageProblem | null;
+  /** This machine was resumed from a snapshot (null: it is a fresh one). */
+  resumed: {
+    savedAt: number;
+    kind: 'resume' | 'checkpoint';
+    label: string;
+    containers: number;
+    /** Containers running on. */
+    running: number;
+    /** Docker clients of the old page (docker run -it, logs -f) that were disconnected. */
+    disconnected: number;
+  } | null;
+  /** A snapshot that could not be used, and why. */
+  refused: {
+    reason: 'v86' | 'image' | 'format' | 'corrupt' | 'engine';
+    detail: string;
+    savedAt: number;
+    kind: 'resume' | 'checkpoint';
+  } | null;
+  lastSaved: { at: number; bytes: number; pausedMs: number; kind: 'resume' | 'checkpoint' } | null;
+  saving: boolean;
 }
 
 /** A machine that has not started yet. */
 export function initialStatus(): VmStatus {
-  return { stage: 'loading', restored: false, source: null, timings: {}, problem: null, savedStateBytes: null };
+  return {
+    stage: 'loading',
+    restored: false,
+    source: null,
+    timings: {},
+    problem: null,
+    savedStateBytes: null,
+    persist: { storage: 'indexeddb', problem: null, resumed: null, refused: null, lastSaved: null, saving: false },
+  };
 }
 
 export interface PublishedPort {
@@ -120,6 +161,8 @@ export interface BootOptions {
   vmBaseUrl: string;
   /** Restore the user's own saved snapshot if there is one (default true). */
   useSavedState?: boolean;
+  /** Keep no snapshots at all (a frame that must not share the full page's machine). */
+  ephemeral?: boolean;
   /** The VM image's manifest, when the page has it already (it is bundled into the page). */
   manifest?: VmManifest;
   /** Files the page is fetching for the worker (see src/vm/earlyFetch.ts); each comes by provide(). */
@@ -145,12 +188,31 @@ export interface VmWorkerApi {
   provide(name: string, file: EarlyFile): void;
   /** Throws the machine away for a clean one (the site's state, or a kernel boot with cold). */
   reset(opts?: { cold?: boolean }): Promise<VmStatus>;
-  /** Saves the running machine to the browser's storage; returns its size. */
+  /** Saves the running machine to the browser's storage (the snapshot to resume); returns its size. */
   saveState(): Promise<number>;
   /** Throws the machine away and restores the one saveState() kept. */
   restoreSavedState(): Promise<VmStatus>;
-  /** Forgets the saved state, so the next boot is cold. */
+  /** Forgets the snapshot to resume, so the next load starts the site's machine. */
   clearSavedState(): Promise<void>;
+  /**
+   * Saves the machine to resume now (`why`: hidden, passed, handover …);
+   * null if there is no machine or it stayed busy for seconds.
+   */
+  snapshot(why: string): Promise<SnapshotMeta | null>;
+  /** A checkpoint labelled `label` (an exercise, "lesson/exercise"); the last 8 are kept. */
+  checkpoint(label: string): Promise<SnapshotMeta | null>;
+  /** The snapshots kept, newest first. */
+  listSnapshots(): Promise<SnapshotMeta[]>;
+  /** Throws the machine away and restores a snapshot (a checkpoint's id, or 'resume'). */
+  restoreSnapshot(id: string): Promise<VmStatus>;
+  /** "Start fresh": the site's machine; the one resumed is kept as a checkpoint. */
+  startFresh(): Promise<VmStatus>;
+  /** The machine file: a snapshot taken now, with `work` (the page's saved work) and a manifest. */
+  exportMachine(work: Record<string, string>): Promise<Uint8Array>;
+  /** Opens a machine file: checked against this site, then restored; returns the work it carries. */
+  importMachine(file: Uint8Array): Promise<{ status: VmStatus; work: Record<string, string> }>;
+  /** Stops the machine, saving it first (another tab takes it over). */
+  suspend(): Promise<void>;
   /** Deletes the stored images, the registry's contents and the saved machine ("reset everything"). */
   forgetEverything(): Promise<void>;
   /** What the engine does (container create/start/die/oom/destroy, image pull/tag/delete/load), as it happens. */

@@ -9,7 +9,7 @@ import '../nodeBufferShim';
 import * as Comlink from 'comlink';
 import v86WasmUrl from 'v86/build/v86.wasm?url';
 import { DEVICE_SET, VmHost, type BootStage } from '../vm/vmHost';
-import { shippedState, stateKey, vmFileUrl, WASM_FILE, type VmManifest } from '../vm/manifest';
+import { shippedState, vmFileUrl, WASM_FILE, type VmManifest } from '../vm/manifest';
 import type { HealthProblem } from '../vm/health';
 import {
   initialStatus,
@@ -21,7 +21,10 @@ import {
   type VmStatus,
   type VmWorkerApi,
 } from './api';
-import * as store from './stateStore';
+import { Persistence, RESUME_ID } from './persistence';
+import { identityOf, reattach, refusal } from './machineSnapshot';
+import { gunzip } from './stateStore';
+import pkg from '../../package.json';
 import type * as EngineSide from './engineSide';
 import type { Engine as EngineT } from '../engine/engine';
 import type { StepReport } from '../engine/build/builder';
@@ -167,8 +170,18 @@ function vmFile(base: string, m: VmManifest, name: string): Promise<ArrayBuffer>
 type Source = NonNullable<VmStatus['source']>;
 const FALLBACK: Record<Source, Source | null> = { saved: 'shipped', shipped: 'cold', cold: null };
 
+/** The snapshot a 'saved' start restores: the machine to resume, or a checkpoint. */
+let wantedSnapshot = RESUME_ID;
+/** The snapshot being restored by the current start, if any. */
+let restoring: Awaited<ReturnType<Persistence['load']>> = null;
+
 async function stateFor(source: Source, base: string, m: VmManifest): Promise<ArrayBuffer | null> {
-  if (source === 'saved') return store.loadState(stateKey(m, DEVICE_SET)).catch(() => null);
+  restoring = null;
+  if (source === 'saved') {
+    if (bootOpts?.ephemeral) return null;
+    restoring = await persistence.load(wantedSnapshot).catch(() => null);
+    return restoring?.state ?? null;
+  }
   if (source === 'shipped') {
     const file = shippedState(m, DEVICE_SET);
     return file ? vmFile(base, m, file).catch(() => null) : null;
@@ -198,35 +211,48 @@ async function start(opts: BootOptions, source: Source): Promise<VmStatus> {
       wasm: async (imports) => (await WebAssembly.instantiate(mod, imports)).exports,
     },
     state: state ? state.slice(0) : undefined,
+    ...(restoring ? { channels: restoring.record.channels } : {}),
     onStage: (stage) => {
       timings[stage] = Math.round(performance.now() - started);
       publish({ stage, timings: { ...timings }, restored: !!state, source });
     },
-    onConsole: (bytes) => terminal?.postMessage(bytes, [bytes.buffer]),
+    onConsole: (bytes) => {
+      persistence.noteOutput();
+      terminal?.postMessage(bytes, [bytes.buffer]);
+    },
     onProblem: (problem: HealthProblem) => publish({ stage: 'failed', problem }),
     onMark: bootMark,
   }).catch((e: Error) => {
     if (source === 'cold') throw e;
     console.warn(`the ${source} state could not be restored (${e.message}); trying the next way`);
-    if (source === 'saved') void store.clearState();
+    if (source === 'saved' && restoring) persistence.refuse(restoring.record.meta, 'corrupt', e.message);
     return null;
   });
   if (!host) return start(opts, FALLBACK[source]!);
   vm = host;
   await engineSide;
-  attachEngine(host, opts);
+  const e = attachEngine(host, opts);
+  if (source === 'saved' && restoring) {
+    const { meta, engine: saved } = restoring.record;
+    try {
+      persistence.resumed(meta, reattach(host, e, saved));
+    } catch (err) {
+      // Never half-restored: a guest whose daemon state is lost is thrown away with it.
+      persistence.refuse(meta, 'engine', (err as Error).message);
+      vm = null;
+      engine = null;
+      await host.destroy().catch(() => {});
+      return start(opts, FALLBACK[source]!);
+    }
+  } else persistence.fresh();
   for (const bytes of pendingInput.splice(0)) host.consoleInput(bytes);
-  const key = stateKey(m, DEVICE_SET);
-  if (source === 'cold' && !shippedState(m, DEVICE_SET)) {
+  if (source === 'cold' && !shippedState(m, DEVICE_SET) && !opts.ephemeral) {
     // Without a shipped state, keep this boot so the next visit restores it.
-    const bytes = await saveCurrent(key).catch((e: Error) => {
-      console.warn(`could not save the machine state: ${e.message}`);
-      return null;
-    });
-    publish({ savedStateBytes: bytes });
-  } else {
-    publish({ savedStateBytes: await store.storedStateSize(key).catch(() => null) });
+    await persistence
+      .saveResume('boot')
+      .catch((err: Error) => console.warn(`could not save the machine: ${err.message}`));
   }
+  publish({ savedStateBytes: (await persistence.store.get(RESUME_ID).catch(() => null))?.meta.bytes ?? null });
   return status;
 }
 
@@ -260,7 +286,7 @@ const startListeners: ((r: StartRecord) => void)[] = [];
 /** The running machine's engine; a new machine gets a new one (its containers died with the old). */
 let engine: Engine | null = null;
 
-function attachEngine(host: VmHost, opts: BootOptions): void {
+function attachEngine(host: VmHost, opts: BootOptions): Engine {
   const base = new URL('../images/', opts.vmBaseUrl);
   const e = new Engine(host, images, () =>
     images.importLayout(async (path) => new Uint8Array(await fetchBytes(new URL(path, base).href))),
@@ -273,12 +299,15 @@ function attachEngine(host: VmHost, opts: BootOptions): void {
   });
   e.distribution.onTransfer((t) => transferListeners.forEach((l) => l(t)));
   e.starts.onStart((r) => startListeners.forEach((l) => l(r)));
-  host.api.serve((stream) => serveConnection(e, stream, (t) => trafficListeners.forEach((l) => l(t))));
+  host.api.serve(
+    persistence.trackApi((stream) => serveConnection(e, stream, (t) => trafficListeners.forEach((l) => l(t)))),
+  );
   engine = e;
   // A moment after the prompt, unpack the base images, so the first docker run starts at once.
   setTimeout(() => {
     if (engine === e) e.prefetchBaseLayers().catch((err: Error) => console.warn(`prefetch: ${err.message}`));
   }, 1500);
+  return e;
 }
 
 function currentEngine(): Engine {
@@ -337,15 +366,26 @@ async function replaceMachine(source: Source): Promise<VmStatus> {
   return start(bootOpts, source);
 }
 
-async function saveCurrent(key: string): Promise<number> {
-  if (!vm) throw new Error('no machine is running');
-  return store.saveState(key, await vm.saveState());
+/** The machine's snapshots: when they are taken, where they are kept, what the page is told. */
+const persistence = new Persistence(
+  { vm: () => vm, engine: () => engine, manifest: () => manifest, publish: (p) => publish({ persist: p }) },
+  { version: `${pkg.version}+${/-([\w-]{6,})\.js/.exec(self.location.pathname)?.[1] ?? 'dev'}` },
+);
+
+async function restoreSnapshot(id: string): Promise<VmStatus> {
+  wantedSnapshot = id;
+  try {
+    return await replaceMachine('saved');
+  } finally {
+    wantedSnapshot = RESUME_ID;
+  }
 }
 
 const api: VmWorkerApi = {
   attachTerminal(port) {
     terminal = port;
     port.onmessage = (e: MessageEvent<Uint8Array>) => {
+      persistence.noteInput(e.data);
       if (vm?.stage === 'ready') vm.consoleInput(e.data);
       // Typed while the machine is (re)starting: delivered once it is up.
       else if (pendingInput.length < 1024) pendingInput.push(e.data);
@@ -361,33 +401,36 @@ const api: VmWorkerApi = {
   onEngineEvents(listener) {
     eventListeners.push(listener);
   },
-  async build(req, onLog, onStep) {
-    const steps: BuildStepView[] = [];
-    try {
-      const r = await new Builder(currentEngine()).build({
-        context: BuildContext.fromFiles(req.files),
-        ...(req.dockerfile ? { dockerfile: req.dockerfile } : {}),
-        tags: req.tag ? [req.tag] : [],
-        buildArgs: req.buildArgs ?? {},
-        noCache: !!req.noCache,
-        ...(req.target ? { target: req.target } : {}),
-        onLog: (text) => onLog(text),
-        onStep: (s) => {
-          steps.push(stepView(s));
-          onStep(steps.at(-1)!);
-        },
-      });
-      return { ok: true, imageId: r.image.id, tags: r.image.tags, steps, warnings: r.warnings };
-    } catch (e) {
-      const err = e as Error & { line?: number; column?: number };
-      return {
-        ok: false,
-        error: err.message,
-        ...(err.line ? { line: err.line } : {}),
-        ...(err.column ? { column: err.column } : {}),
-        steps,
-      };
-    }
+  build(req, onLog, onStep) {
+    // The image store changes: under its lock, and a snapshot waits for the build.
+    return persistence.imageWork(async () => {
+      const steps: BuildStepView[] = [];
+      try {
+        const r = await new Builder(currentEngine()).build({
+          context: BuildContext.fromFiles(req.files),
+          ...(req.dockerfile ? { dockerfile: req.dockerfile } : {}),
+          tags: req.tag ? [req.tag] : [],
+          buildArgs: req.buildArgs ?? {},
+          noCache: !!req.noCache,
+          ...(req.target ? { target: req.target } : {}),
+          onLog: (text) => onLog(text),
+          onStep: (s) => {
+            steps.push(stepView(s));
+            onStep(steps.at(-1)!);
+          },
+        });
+        return { ok: true, imageId: r.image.id, tags: r.image.tags, steps, warnings: r.warnings };
+      } catch (e) {
+        const err = e as Error & { line?: number; column?: number };
+        return {
+          ok: false,
+          error: err.message,
+          ...(err.line ? { line: err.line } : {}),
+          ...(err.column ? { column: err.column } : {}),
+          steps,
+        };
+      }
+    });
   },
   async evaluateCheck(check, sinceMs) {
     return evaluateSince(currentEngine(), check, sinceMs);
@@ -467,11 +510,12 @@ const api: VmWorkerApi = {
     const tar = await saveImages(images, [{ image, tags: image.tags }]);
     return Comlink.transfer(tar, [tar.buffer]);
   },
-  async loadImages(archive) {
-    return currentEngine().imageService.load(archive);
+  loadImages(archive) {
+    return persistence.imageWork(() => currentEngine().imageService.load(archive));
   },
   async boot(opts) {
     bootOpts = opts;
+    if (!vm && !opts.ephemeral && opts.useSavedState !== false) persistence.readAhead(RESUME_ID);
     manifest ??= opts.manifest ?? null;
     for (const name of opts.pageFiles ?? []) pageFile(name);
     if (vm) return status;
@@ -487,19 +531,106 @@ const api: VmWorkerApi = {
     return replaceMachine(opts.cold ? 'cold' : 'shipped');
   },
   async saveState() {
-    if (!manifest) throw new Error('no machine is running');
-    const bytes = await saveCurrent(stateKey(manifest, DEVICE_SET));
-    publish({ savedStateBytes: bytes });
-    return bytes;
+    const meta = await persistence.saveResume('request');
+    if (!meta) throw new Error('no machine is running');
+    publish({ savedStateBytes: meta.bytes });
+    return meta.bytes;
   },
   restoreSavedState() {
-    return replaceMachine('saved');
+    return restoreSnapshot(RESUME_ID);
   },
   async clearSavedState() {
-    await store.clearState();
+    await persistence.store.delete(RESUME_ID);
     publish({ savedStateBytes: null });
   },
+  snapshot(why) {
+    return bootOpts?.ephemeral ? Promise.resolve(null) : persistence.saveResume(why);
+  },
+  checkpoint(label) {
+    return bootOpts?.ephemeral ? Promise.resolve(null) : persistence.checkpoint(label);
+  },
+  async listSnapshots() {
+    // A frame with its own throwaway machine has no snapshots, and must not see the full page's.
+    return bootOpts?.ephemeral ? [] : persistence.store.list();
+  },
+  restoreSnapshot(id) {
+    if (bootOpts?.ephemeral) return Promise.reject(new Error('this machine keeps no snapshots'));
+    return restoreSnapshot(id);
+  },
+  async startFresh() {
+    await persistence.setAsideResume('before-fresh');
+    publish({ savedStateBytes: null });
+    return replaceMachine('shipped');
+  },
+  async exportMachine(work) {
+    // The zip code loads only when a machine file is made or opened.
+    const { packMachine } = await import('./machineFile');
+    const e = currentEngine();
+    const host = vm;
+    if (!host || !manifest) throw new Error('no machine is running');
+    // A snapshot taken now, and kept as the machine to resume too.
+    const meta = await persistence.saveResume('download');
+    const rec = meta && (await persistence.store.get(meta.id));
+    if (!rec) throw new Error('the machine stayed busy; try again in a moment');
+    const file = packMachine(
+      {
+        ...rec,
+        gz: new Uint8Array(rec.gz),
+        work,
+        containers: e.list(true).length,
+        running: e.list(false).length,
+        createdAt: rec.meta.createdAt,
+      },
+      identityOf(manifest),
+      persistence.site.version,
+    );
+    return Comlink.transfer(file, [file.buffer]);
+  },
+  async importMachine(bytes) {
+    const { MachineFileError, unpackMachine } = await import('./machineFile');
+    if (!manifest || !bootOpts) throw new Error('no machine is running');
+    const file = unpackMachine(bytes);
+    const why = refusal({ ...file.manifest, format: file.manifest.snapshotFormat }, identityOf(manifest));
+    if (why) throw new MachineFileError(`this machine cannot run on this site: ${why.detail}`);
+    // Checked whole before anything is replaced.
+    const raw = await gunzip(file.gz.slice().buffer).catch(() => {
+      throw new MachineFileError('the machine state in the file is damaged');
+    });
+    // The machine it replaces is kept as a checkpoint.
+    await persistence.setAsideResume('before-open');
+    await persistence.store.put({
+      meta: {
+        id: RESUME_ID,
+        kind: 'resume',
+        label: 'file',
+        createdAt: Date.parse(file.manifest.createdAt) || Date.now(),
+        stateKey: file.manifest.stateKey,
+        site: { version: file.manifest.site, v86: file.manifest.v86, image: file.manifest.image },
+        bytes: file.gz.byteLength,
+        rawBytes: raw.byteLength,
+        pausedMs: 0,
+        containers: file.manifest.containers,
+        running: file.manifest.running,
+      },
+      gz: file.gz.slice().buffer,
+      engine: file.engine,
+      channels: file.channels,
+    });
+    const s = await restoreSnapshot(RESUME_ID);
+    if (status.persist.resumed === null)
+      throw new MachineFileError(status.persist.refused?.detail ?? 'the machine could not be restored');
+    return { status: s, work: file.work };
+  },
+  async suspend() {
+    await persistence.saveResume('handover').catch(() => null);
+    const old = vm;
+    vm = null;
+    engine = null;
+    await old?.destroy().catch(() => {});
+    publish({ stage: 'loading' });
+  },
   async forgetEverything() {
+    persistence.disable();
     // Images, the registry and the saved machine; the page clears its own storage and reloads after this.
     await engineSide;
     await Promise.all([
@@ -509,7 +640,7 @@ const api: VmWorkerApi = {
       registryStores.meta.clear(),
       localRegistryStores.blobs.clear(),
       localRegistryStores.meta.clear(),
-      store.clearState(),
+      persistence.store.clear(),
     ]);
   },
   async run(script, timeoutMs): Promise<RunResult> {

@@ -33,6 +33,16 @@ export class Execs {
 
   constructor(private readonly d: Pick<Daemon, 'guest' | 'containers' | 'events'>) {}
 
+  /** Every exec, for a machine snapshot (see snapshot.ts). */
+  saved(): ExecRecord[] {
+    return [...this.records.values()];
+  }
+
+  /** A saved machine's execs; those that were running ended with the old page (their sessions are killed). */
+  restore(records: readonly ExecRecord[]): void {
+    for (const e of records) this.records.set(e.id, e.running ? { ...e, running: false, exitCode: 137 } : e);
+  }
+
   /** Registers an exec (`POST /containers/{id}/exec`); it runs on start. */
   create(ref: string, argv: string[], opts: ExecOptions = {}): string {
     const c = this.d.containers.get(ref);
@@ -75,6 +85,8 @@ export class Execs {
     const io = {
       onStdout: (b: Uint8Array) => onOutput('stdout', b),
       onStderr: (b: Uint8Array) => onOutput('stderr', b),
+      // A session of the client's: a machine snapshot may be taken while it runs (it ends with the page).
+      tag: `exec:${id}`,
     };
     let r;
     if (e.opts.tty) {

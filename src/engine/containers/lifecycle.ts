@@ -8,7 +8,7 @@ import { runScript } from '../guest';
 import { sandboxDown } from '../network/networkScripts';
 import { containerPaths } from '../runtime/containerPlan';
 import { freeze } from '../runtime/freezer';
-import { runPlan } from '../runtime/runPlan';
+import { adoptRun, runPlan, runTag, type StartedContainer } from '../runtime/runPlan';
 import { timedSteps } from '../runtime/startRecord';
 import { joinScripts, sh, type Script } from '../shell';
 import type { Container } from './container';
@@ -53,6 +53,8 @@ export class Lifecycle {
         ...(c.plan.some((s) => s.kind === 'network') ? { after: sandboxDown(c.Id) } : {}),
         // With --rm, the same round trip removes the container once it exits.
         ...(c.HostConfig.AutoRemove ? { teardown: teardownScript(c, true) } : {}),
+        // A machine snapshot's restored engine adopts the run by this name (see adopt).
+        tag: runTag(c.Id),
       },
     ).catch((e: Error) => {
       setStartFailed(c.State, e.message);
@@ -73,7 +75,30 @@ export class Lifecycle {
       guestMs: toMicros((started.stamps.ends.at(-1) ?? started.stamps.begin) - started.stamps.begin),
       totalMs: toMicros(performance.now() - t0),
     });
-    c.exited = started.exited.then(
+    this.watchExit(c, started.exited);
+    return c;
+  }
+
+  /**
+   * A running container of a saved machine, restored into this engine: its
+   * run, still going in the restored guest, reports to this engine from now
+   * on (exit, output, input). False if the guest has no such run.
+   */
+  adopt(c: Container): boolean {
+    const run = adoptRun(this.d.guest, runTag(c.Id), {
+      tearsDown: c.HostConfig.AutoRemove,
+      onOutput: (line) => this.d.output.publish(c.Id, { stream: line.stream, text: line.log, time: line.time }),
+    });
+    if (!run) return false;
+    if (c.Config.Tty || c.Config.OpenStdin || c.pipeStdin) c.input = run.input;
+    this.watchExit(c, run.exited);
+    return true;
+  }
+
+  /** Records the container's exit when its run ends. */
+  private watchExit(c: Container, exited: StartedContainer['exited']): void {
+    const { d } = this;
+    c.exited = exited.then(
       async ({ exitCode, oomKilled, tornDown }) => {
         setStopped(c.State, { exitCode, oomKilled });
         c.ports = undefined;
@@ -90,7 +115,6 @@ export class Lifecycle {
         return 255;
       },
     );
-    return c;
   }
 
   /** Waits for the container to stop; resolves with its exit code. */

@@ -84,6 +84,18 @@ export class ContainerStore {
     this.byId.delete(c.Id);
   }
 
+  /** Everything this store holds, for a machine snapshot (see snapshot.ts). */
+  saved(): { containers: Container[]; removedExitCodes: [string, number][] } {
+    return { containers: [...this.byId.values()], removedExitCodes: [...this.removedExitCodes] };
+  }
+
+  /** Puts back a saved machine's containers into an empty store (their names were unique when saved). */
+  restore(containers: readonly Container[], removedExitCodes: readonly [string, number][]): void {
+    if (this.byId.size) throw new Error('the store already has containers');
+    for (const c of containers) this.byId.set(c.Id, c);
+    for (const [id, code] of removedExitCodes) this.removedExitCodes.set(id, code);
+  }
+
   /** The exit code of a removed container named by full id or a prefix of 12 or more. */
   removedExitCode(ref: string): number | undefined {
     for (const [id, code] of this.removedExitCodes) {

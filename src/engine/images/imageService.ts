@@ -39,6 +39,15 @@ export class ImageService {
     private readonly seedImages?: () => Promise<string[]>,
   ) {}
 
+  /** The base images were put in the store and announced (by this machine, or the saved one it was restored from). */
+  get seededAlready(): boolean {
+    return this.seeded !== null;
+  }
+
+  markSeeded(): void {
+    this.seeded = Promise.resolve();
+  }
+
   /** Makes sure the base images are in the store (see the constructor). */
   ensureImages(): Promise<void> {
     this.seeded ??= (this.seedImages?.() ?? Promise.resolve([]))

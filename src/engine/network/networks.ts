@@ -78,6 +78,12 @@ export class Networks {
     }
   }
 
+  /** Puts back the networks of a saved machine (see snapshot.ts), predefined ones included: ids stay as they were. */
+  replaceAll(networks: readonly Network[]): void {
+    this.all.clear();
+    for (const n of networks) this.all.set(n.id, n);
+  }
+
   list(): Network[] {
     return [...this.all.values()].sort((a, b) => a.name.localeCompare(b.name));
   }

@@ -9,6 +9,16 @@ export class CgroupParent {
 
   constructor(private readonly guest: Guest) {}
 
+  /** Whether it was made on this machine (a snapshot keeps that). */
+  get made(): boolean {
+    return this.ready !== null;
+  }
+
+  /** A restored machine has it already. */
+  markMade(): void {
+    this.ready = Promise.resolve();
+  }
+
   /** Made once per machine; a failure is tried again on the next start. */
   ensure(): Promise<void> {
     this.ready ??= runScript(

@@ -48,7 +48,8 @@ export async function runPlan(
   guest: Guest,
   steps: readonly Step[],
   onOutput?: (line: OutputLine) => void,
-  opts: { before?: Script; after?: Script; teardown?: Script } = {},
+  /** `tag`: names the run on the channel, so a restored machine's engine can adopt it (adoptRun). */
+  opts: { before?: Script; after?: Script; teardown?: Script; tag?: string } = {},
 ): Promise<StartedContainer> {
   const start = steps.at(-1);
   if (!start || start.kind !== 'start') throw new Error('a plan ends with its start step');
@@ -82,10 +83,9 @@ echo torn-down`,
   const stamps: GuestStamps = { begin: NaN, ends: [] };
   let lastArrival = NaN;
   const guestMs = (s: string | undefined) => (s ? Number(s) * 1000 : NaN);
-  let oomKilled = false;
   let resolveExit!: (e: Awaited<StartedContainer['exited']>) => void;
   const reported = new Promise<Awaited<StartedContainer['exited']>>((r) => (resolveExit = r));
-  let tornDown = false;
+  const after = { oomKilled: false, tornDown: false };
 
   // vmctr's stdout: "pid N", then one json-file line per line of container output.
   let stdout = '';
@@ -115,28 +115,19 @@ echo torn-down`,
           stamps.ends.push(guestMs(ok[1]));
         } else if (line.startsWith('begin ')) stamps.begin = guestMs(line.slice(6));
         lastArrival = now;
-      } else if (line.startsWith('oom_kill ')) oomKilled = Number(line.slice(9)) > 0;
-      else if (/^exit \d+$/.test(line))
-        resolveExit({ exitCode: Number(line.slice(5)), oomKilled, tornDown: !!opts.teardown });
-      else if (line === 'torn-down') tornDown = true;
-      else if (onOutput && line.startsWith('{')) {
-        try {
-          onOutput(JSON.parse(line) as OutputLine);
-        } catch {
-          // a line vmctr did not finish writing: the log file still has it
-        }
-      }
+      } else afterStart(line, after, !!opts.teardown, resolveExit, onOutput);
     }
   };
   let run: Promise<GuestExecResult>;
   let input: StartedContainer['input'];
+  const tag = opts.tag ? { tag: opts.tag } : {};
   if (interactive) {
-    const p = spawnScript(guest, script, { onStdout });
+    const p = spawnScript(guest, script, { onStdout, ...tag });
     run = p.done;
     input = { write: (d) => p.write(d), closeStdin: () => p.closeStdin() };
-  } else run = execScript(guest, script, { onStdout });
+  } else run = execScript(guest, script, { onStdout, ...tag });
   // The "exit" line, or (if the script ended without one) the script's own end.
-  const exited = Promise.race([reported, run.then((res) => ({ exitCode: res.exitCode, oomKilled, tornDown }))]);
+  const exited = Promise.race([reported, run.then((res) => ({ exitCode: res.exitCode, ...after }))]);
   // The script ending before vmctr printed the pid: a step failed, or the container never started.
   const failedToStart = run.then((res) => {
     if (pidSeen) return new Promise<never>(() => {});
@@ -145,4 +136,67 @@ echo torn-down`,
     return Promise.reject(new PlanStepError(start, steps.length - 1, detail));
   });
   return { pid: await Promise.race([pid, failedToStart]), exited, stamps, ...(input ? { input } : {}) };
+}
+
+/** A line of the run script's stdout once the container runs: its output, the OOM count, its exit, its teardown. */
+function afterStart(
+  line: string,
+  state: { oomKilled: boolean; tornDown: boolean },
+  tearsDown: boolean,
+  onExit: (e: Awaited<StartedContainer['exited']>) => void,
+  onOutput?: (line: OutputLine) => void,
+): void {
+  if (line.startsWith('oom_kill ')) state.oomKilled = Number(line.slice(9)) > 0;
+  else if (/^exit \d+$/.test(line))
+    onExit({ exitCode: Number(line.slice(5)), oomKilled: state.oomKilled, tornDown: tearsDown });
+  else if (line === 'torn-down') state.tornDown = true;
+  else if (onOutput && line.startsWith('{')) {
+    try {
+      onOutput(JSON.parse(line) as OutputLine);
+    } catch {
+      // a line vmctr did not finish writing: the log file still has it
+    }
+  }
+}
+
+/** The tag of a container's run on the guest channel (see Guest.adopt). */
+export const runTag = (containerId: string) => `run:${containerId}`;
+
+/** A container's run taken over from a saved machine (see Guest.adopt): what runPlan returned for it, less the pid. */
+export interface AdoptedRun {
+  exited: StartedContainer['exited'];
+  input: NonNullable<StartedContainer['input']>;
+}
+
+/**
+ * Adopts the run of a container that was running when the machine was saved
+ * (tagged runTag(id) by runPlan): its output and exit reach the restored
+ * engine as they reached the old one. Null if the guest has no such run.
+ */
+export function adoptRun(
+  guest: Guest,
+  tag: string,
+  opts: { tearsDown: boolean; onOutput?: (line: OutputLine) => void },
+): AdoptedRun | null {
+  const state = { oomKilled: false, tornDown: false };
+  let resolveExit!: (e: Awaited<StartedContainer['exited']>) => void;
+  const reported = new Promise<Awaited<StartedContainer['exited']>>((r) => (resolveExit = r));
+  let stdout = '';
+  const lineDecoder = new TextDecoder();
+  const p = guest.adopt?.(tag, {
+    onStdout: (chunk) => {
+      stdout += lineDecoder.decode(chunk, { stream: true });
+      let nl: number;
+      while ((nl = stdout.indexOf('\n')) >= 0) {
+        const line = stdout.slice(0, nl);
+        stdout = stdout.slice(nl + 1);
+        afterStart(line, state, opts.tearsDown, resolveExit, opts.onOutput);
+      }
+    },
+  });
+  if (!p) return null;
+  return {
+    exited: Promise.race([reported, p.done.then((res) => ({ exitCode: res.exitCode, ...state }))]),
+    input: { write: (d) => p.write(d), closeStdin: () => p.closeStdin() },
+  };
 }
