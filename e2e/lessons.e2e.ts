@@ -134,6 +134,8 @@ describe('the lesson player', () => {
     await run('docker run -d --name cow busybox sleep 600');
     await waitForTerminal(page, /docker run -d --name cow busybox sleep 600\n[0-9a-f]{64}/, 60_000);
     await run("docker exec cow sh -c 'echo students:x:2000: >> /etc/group'");
+    // The picture starts on the exercise's container (its goal drawn as a ghost); the student picks the step's.
+    await page.getByTestId('layer-stack').locator('select').selectOption('cow');
     const upper = page.getByTestId('layer-stack').getByTestId('container-layer');
     await expect.poll(() => upper.textContent(), { timeout: 20_000 }).toMatch(/C\s*\/etc\/group/);
     // The step's own example is not the exercise: its check still says what differs.
