@@ -5,14 +5,9 @@
  * registry). Derived from the exercise's check, so the two cannot disagree.
  */
 import type { Check } from './checks';
+import type { PictureGoal } from '../pictures/goal';
 
-/** The shape agreed with the pictures (src/pictures/goal.ts): each live picture takes one as its `goal`. */
-export type PictureGoal =
-  | { picture: 'cgroupMeters'; container: string; file: 'memory.max' | 'pids.max' | 'cpu.max'; value: string }
-  | { picture: 'layerStack'; container?: string; path: string; expect: 'copied-up' | 'whiteout' | 'added' }
-  | { picture: 'namespaceTree'; kind: string; shared: [string, string] | null; container?: string }
-  | { picture: 'networkDiagram'; container: string; network: string }
-  | { picture: 'registryTransfer'; repository: string; tag: string };
+export type { PictureGoal };
 
 const METERED = ['memory.max', 'pids.max', 'cpu.max'] as const;
 
