@@ -251,7 +251,9 @@ async function containers() {
     phase('files', steps('writeFile'));
     phase('network', steps('network'));
     phase('clone_exec', steps('start'));
-    phase('start_outside_guest', r.totalMs - r.guestMs);
+    // The start outside the guest, by the host's clock: before the script's first line, after its pid line.
+    phase('daemon_before_guest', r.host?.beforeMs ?? NaN);
+    phase('daemon_after_guest', r.host?.afterMs ?? NaN);
     phase('wait', api('/wait'));
     phase('cli_and_rest', ms - api('/create') - api('/start') - api('/wait'));
   }

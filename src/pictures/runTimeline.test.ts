@@ -23,6 +23,21 @@ describe('the docker-run timeline', () => {
     expect(t.totalMs).toBe(160);
   });
 
+  it("with the daemon's parts known, draws the whole start: the daemon, the guest's steps, the daemon", () => {
+    const r = { ...START_RECORD, host: { beforeMs: 28, afterMs: 19 } };
+    const w = timelineLayout(r, 560, 112);
+    expect(w.bars).toHaveLength(START_RECORD.steps.length + 2);
+    expect(w.bars[0]).toMatchObject({ host: 'before', kind: 'daemon', startMs: 0, ms: 28, x: 112 });
+    expect(w.bars.at(-1)).toMatchObject({ host: 'after', kind: 'daemon', startMs: 28 + 112, ms: 19 });
+    const scale = (560 - 112 - 8) / 160;
+    // The guest's steps move right by the daemon's first part; the scale is the whole start's.
+    expect(w.bars.find((b) => b.kind === 'network')!.x).toBeCloseTo(112 + (28 + 30) * scale);
+    // 28 + 109 + 19 against 160: what the channel's jitter leaves unexplained shows as the difference.
+    expect(w.stepsMs).toBe(156);
+    expect(w.totalMs).toBe(160);
+    expect(w.bars.filter((b) => stepProbe(b) !== null).every((b) => !b.host)).toBe(true);
+  });
+
   it('ticks every 1, 2 or 5 × 10ⁿ ms', () => {
     expect(tickStep(112)).toBe(50);
     expect(tickStep(9)).toBe(2);

@@ -11,6 +11,8 @@ export interface TimelineBar extends PlanStepTiming {
   x: number;
   w: number;
   y: number;
+  /** A part of the start outside the guest, by the host's clock: before the script's first line, after its pid. */
+  host?: 'before' | 'after';
 }
 
 export interface TimelineLayout {
@@ -20,7 +22,7 @@ export interface TimelineLayout {
   left: number;
   bars: TimelineBar[];
   ticks: { x: number; ms: number }[];
-  /** The steps' own times added up, against the guest's whole run. */
+  /** Every bar's time added up (the guest's steps, and the daemon's parts when known), against the whole start. */
   stepsMs: number;
   guestMs: number;
   totalMs: number;
@@ -36,10 +38,29 @@ export function tickStep(spanMs: number, count = 5): number {
 }
 
 export function timelineLayout(r: StartRecord, width = 560, left = 112): TimelineLayout {
-  const span = Math.max(r.guestMs, ...r.steps.map((s) => s.startMs + s.ms), 1);
+  // With the daemon's parts known, the timeline is the whole start: the daemon, the guest's steps, the daemon.
+  const before = r.host?.beforeMs ?? 0;
+  const after = r.host?.afterMs ?? 0;
+  const guestEnd = Math.max(r.guestMs, ...r.steps.map((s) => s.startMs + s.ms));
+  const span = Math.max(r.host ? r.totalMs : 0, before + guestEnd + after, 1);
   const area = width - left - 8;
   const scale = area / span;
-  const bars = r.steps.map((s, i) => ({
+  const timed: (PlanStepTiming & { host?: 'before' | 'after' })[] = r.host
+    ? [
+        { index: -1, kind: 'daemon', why: '', detail: '', startMs: 0, ms: before, host: 'before' },
+        ...r.steps.map((s) => ({ ...s, startMs: before + s.startMs })),
+        {
+          index: r.steps.length,
+          kind: 'daemon',
+          why: '',
+          detail: '',
+          startMs: before + r.guestMs,
+          ms: after,
+          host: 'after',
+        },
+      ]
+    : r.steps;
+  const bars = timed.map((s, i) => ({
     ...s,
     x: left + s.startMs * scale,
     // Every step stays visible and clickable, however short.
@@ -51,11 +72,11 @@ export function timelineLayout(r: StartRecord, width = 560, left = 112): Timelin
   for (let ms = 0; ms <= span + 1e-9; ms += step) ticks.push({ x: left + ms * scale, ms });
   return {
     width,
-    height: 4 + r.steps.length * ROW + 22,
+    height: 4 + timed.length * ROW + 22,
     left,
     bars,
     ticks,
-    stepsMs: r.steps.reduce((n, s) => n + s.ms, 0),
+    stepsMs: timed.reduce((n, s) => n + s.ms, 0),
     guestMs: r.guestMs,
     totalMs: r.totalMs,
   };
@@ -122,6 +143,7 @@ const paths = (detail: string) => [...detail.matchAll(/\/[^\s:,=]+/g)].map((m) =
  * "(gone)" when the thing no longer exists (the container was removed).
  */
 export function stepProbe(step: Pick<PlanStepTiming, 'kind' | 'detail'>): string | null {
+  if (step.kind === 'daemon') return null;
   const found = paths(step.detail);
   if (step.kind === 'mountOverlay') {
     const target = found.find((p) => p.endsWith('/merged')) ?? found[0];

@@ -66,6 +66,7 @@ export class Lifecycle {
     d.events.emit('container', 'start', c.Id, { name: c.Name, image: c.Config.Image });
     await d.network.refreshHosts(d.network.networksOf(c));
     const steps = timedSteps(c.plan, started.stamps);
+    const end = performance.now();
     d.starts.record({
       containerId: c.Id,
       name: c.Name,
@@ -73,7 +74,8 @@ export class Lifecycle {
       at,
       steps,
       guestMs: toMicros((started.stamps.ends.at(-1) ?? started.stamps.begin) - started.stamps.begin),
-      totalMs: toMicros(performance.now() - t0),
+      totalMs: toMicros(end - t0),
+      host: { beforeMs: toMicros(started.arrived.begin - t0), afterMs: toMicros(end - started.arrived.pid) },
     });
     this.watchExit(c, started.exited);
     return c;

@@ -13,6 +13,8 @@ export interface StartedContainer {
   exited: Promise<{ exitCode: number; oomKilled: boolean; tornDown: boolean }>;
   /** The guest's clock at the script's beginning and at each step's end (the start step's: its pid reported). */
   stamps: GuestStamps;
+  /** The host's clock (performance.now()) when the script's first line and the pid line reached it. */
+  arrived: { begin: number; pid: number };
   /** With --tty or --stdin: the first process's input (keystrokes with a terminal). */
   input?: Pick<GuestProcess, 'write' | 'closeStdin'>;
 }
@@ -82,6 +84,7 @@ echo torn-down`,
   // Guest clock readings (ms), and when each line arrived here, for the one step the shell cannot stamp.
   const stamps: GuestStamps = { begin: NaN, ends: [] };
   let lastArrival = NaN;
+  const arrived = { begin: NaN, pid: NaN };
   const guestMs = (s: string | undefined) => (s ? Number(s) * 1000 : NaN);
   let resolveExit!: (e: Awaited<StartedContainer['exited']>) => void;
   const reported = new Promise<Awaited<StartedContainer['exited']>>((r) => (resolveExit = r));
@@ -106,6 +109,7 @@ echo torn-down`,
         const ok = /^ok \d+(?: ([\d.]+))?$/.exec(line);
         if (m) {
           pidSeen = true;
+          arrived.pid = now;
           // vmctr prints no time of its own (yet): the guest clock of the last step plus what passed here meanwhile.
           const last = stamps.ends.at(-1) ?? stamps.begin;
           stamps.ends.push(m[2] ? guestMs(m[2]) : last + (now - lastArrival));
@@ -113,7 +117,10 @@ echo torn-down`,
         } else if (ok) {
           okSteps++;
           stamps.ends.push(guestMs(ok[1]));
-        } else if (line.startsWith('begin ')) stamps.begin = guestMs(line.slice(6));
+        } else if (line.startsWith('begin ')) {
+          stamps.begin = guestMs(line.slice(6));
+          arrived.begin = now;
+        }
         lastArrival = now;
       } else afterStart(line, after, !!opts.teardown, resolveExit, onOutput);
     }
@@ -135,7 +142,7 @@ echo torn-down`,
     if (okSteps < prep.length) return Promise.reject(new PlanStepError(prep[okSteps]!, okSteps, detail));
     return Promise.reject(new PlanStepError(start, steps.length - 1, detail));
   });
-  return { pid: await Promise.race([pid, failedToStart]), exited, stamps, ...(input ? { input } : {}) };
+  return { pid: await Promise.race([pid, failedToStart]), exited, stamps, arrived, ...(input ? { input } : {}) };
 }
 
 /** A line of the run script's stdout once the container runs: its output, the OOM count, its exit, its teardown. */

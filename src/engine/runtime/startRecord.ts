@@ -32,6 +32,12 @@ export interface StartRecord {
   guestMs: number;
   /** The engine's whole start (API request in → answer), ≥ guestMs. */
   totalMs: number;
+  /**
+   * The two parts of totalMs outside the guest's run, by the host's clock: from the request to the
+   * script's first line arriving (the plan made, the script sent), and from the pid line arriving to the
+   * answer. With guestMs they add up to totalMs but for the channel's jitter, which is why they are drawn.
+   */
+  host?: { beforeMs: number; afterMs: number };
   /** The CLI's requests of this `docker run` (create, attach, start, wait …) when known. */
   api: { method: string; path: string; status: number; ms: number }[];
 }
