@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { START_RECORD } from './fixtures/startRecord';
+import { reasonOf, WHY } from '../engine/runtime/containerPlan';
+import en from '../i18n/en.json';
+import zh from '../i18n/zh.json';
 import { sequenceLayout, shortPath, stepProbe, tickStep, timelineLayout } from './runTimeline';
 
 describe('the docker-run timeline', () => {
@@ -73,5 +76,14 @@ describe('the docker-run timeline', () => {
     expect(stepProbe(net!)).toBeNull();
     expect(stepProbe(start!)).toBeNull();
     expect(stepProbe({ kind: 'mkdir', detail: "/tmp/it's here" })).toContain(`'/tmp/it'\\''s'`);
+  });
+
+  it("says every reason of the engine's plan in both languages, the English being the plan's own words", () => {
+    for (const key of Object.keys(WHY) as (keyof typeof WHY)[]) {
+      expect(reasonOf(WHY[key])).toBe(key);
+      expect(en.pictures.run.why[key]).toBe(WHY[key]);
+      expect(zh.pictures.run.why[key]).toMatch(/\S/);
+    }
+    expect(reasonOf('something the engine never says')).toBeUndefined();
   });
 });

@@ -70,6 +70,35 @@ export function securityArgs(sec: ContainerSecurity | undefined): string[] {
   return args;
 }
 
+/** Why each step of a plan is there, in the words the lab prints; the page says them in its language (reasonOf). */
+export const WHY = {
+  upper: 'the container layer: every file the container writes lands here',
+  work: "overlayfs's scratch space on the same filesystem as the upper dir",
+  merged: 'where the union of the image layers and the container layer appears',
+  state: 'the container log and state files',
+  volume: 'a named volume: lives outside the container, survives its removal',
+  userns: "--userns: the container's root (host uid 100000) owns its layer, as it owns / inside",
+  initLayer: 'mount points for /proc, /dev, /sys and the files mounted over /etc, kept out of the container layer',
+  overlay: 'the image layers read-only below, the container layer writable on top',
+  cgroup: "the container's own cgroup: its limits and its usage figures",
+  memory: '--memory',
+  cpus: '--cpus',
+  pids: '--pids-limit',
+  hostname: "the container's /etc/hostname, bind-mounted from the container's directory as Docker does",
+  hosts: 'the container resolves its own name, and on a user network the others (/etc/hosts, bind-mounted)',
+  resolv: "the container's /etc/resolv.conf, bind-mounted as Docker does",
+  network: 'its network namespace made first: a veth pair per network, one end on the bridge, an address, a route',
+  startInit:
+    'new namespaces, pivot_root into the merged dir, capabilities and seccomp as Docker sets them, then docker-init as pid 1 with the command as its child',
+  start:
+    'new namespaces, pivot_root into the merged dir, capabilities and seccomp as Docker sets them, then the command as pid 1',
+} as const;
+
+/** The key of a step's reason (for its translation), or undefined for a reason not in WHY. */
+export function reasonOf(why: string): keyof typeof WHY | undefined {
+  return (Object.keys(WHY) as (keyof typeof WHY)[]).find((k) => WHY[k] === why);
+}
+
 export type Step =
   | { kind: 'mkdir'; path: string; why: string }
   | {
@@ -130,13 +159,13 @@ export function containerPlan(spec: ContainerSpec): Step[] {
   if (spec.argv.length === 0) throw new Error('no command to run');
   const p = containerPaths(spec.id);
   const steps: Step[] = [
-    { kind: 'mkdir', path: p.upper, why: 'the container layer: every file the container writes lands here' },
-    { kind: 'mkdir', path: p.work, why: "overlayfs's scratch space on the same filesystem as the upper dir" },
-    { kind: 'mkdir', path: p.merged, why: 'where the union of the image layers and the container layer appears' },
-    { kind: 'mkdir', path: p.state, why: 'the container log and state files' },
+    { kind: 'mkdir', path: p.upper, why: WHY.upper },
+    { kind: 'mkdir', path: p.work, why: WHY.work },
+    { kind: 'mkdir', path: p.merged, why: WHY.merged },
+    { kind: 'mkdir', path: p.state, why: WHY.state },
   ];
   for (const dir of spec.volumeDirs ?? []) {
-    steps.push({ kind: 'mkdir', path: dir, why: 'a named volume: lives outside the container, survives its removal' });
+    steps.push({ kind: 'mkdir', path: dir, why: WHY.volume });
   }
   const shift = spec.userns ? USERNS_BASE : 0;
   const init = shift ? `${DOCKER_ROOT}/${shift}.${shift}/init` : INIT_LAYER;
@@ -145,7 +174,7 @@ export function containerPlan(spec: ContainerSpec): Step[] {
       kind: 'chown',
       paths: [p.upper, p.work],
       owner: `${shift}:${shift}`,
-      why: "--userns: the container's root (host uid 100000) owns its layer, as it owns / inside",
+      why: WHY.userns,
     });
   }
   steps.push(
@@ -155,7 +184,7 @@ export function containerPlan(spec: ContainerSpec): Step[] {
       dirs: INIT_DIRS,
       files: INIT_FILES,
       ...(shift ? { owner: `${shift}:${shift}` } : {}),
-      why: 'mount points for /proc, /dev, /sys and the files mounted over /etc, kept out of the container layer',
+      why: WHY.initLayer,
     },
     {
       kind: 'mountOverlay',
@@ -163,13 +192,13 @@ export function containerPlan(spec: ContainerSpec): Step[] {
       upper: p.upper,
       work: p.work,
       target: p.merged,
-      why: 'the image layers read-only below, the container layer writable on top',
+      why: WHY.overlay,
     },
   );
   steps.push({
     kind: 'cgroupCreate',
     path: p.cgroup,
-    why: "the container's own cgroup: its limits and its usage figures",
+    why: WHY.cgroup,
   });
   if (spec.memoryBytes !== undefined)
     steps.push({
@@ -177,31 +206,31 @@ export function containerPlan(spec: ContainerSpec): Step[] {
       path: p.cgroup,
       file: 'memory.max',
       value: String(spec.memoryBytes),
-      why: '--memory',
+      why: WHY.memory,
     });
   if (spec.nanoCpus !== undefined)
-    steps.push({ kind: 'cgroupWrite', path: p.cgroup, file: 'cpu.max', value: cpuMax(spec.nanoCpus), why: '--cpus' });
+    steps.push({ kind: 'cgroupWrite', path: p.cgroup, file: 'cpu.max', value: cpuMax(spec.nanoCpus), why: WHY.cpus });
   if (spec.pidsLimit !== undefined)
     steps.push({
       kind: 'cgroupWrite',
       path: p.cgroup,
       file: 'pids.max',
       value: String(spec.pidsLimit),
-      why: '--pids-limit',
+      why: WHY.pids,
     });
   steps.push(
     {
       kind: 'writeFile',
       path: p.hostname,
       content: `${spec.hostname}\n`,
-      why: "the container's /etc/hostname, bind-mounted from the container's directory as Docker does",
+      why: WHY.hostname,
     },
     {
       kind: 'writeFile',
       path: p.hosts,
       content:
         spec.hosts ?? `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${spec.hostname}\n`,
-      why: 'the container resolves its own name, and on a user network the others (/etc/hosts, bind-mounted)',
+      why: WHY.hosts,
     },
     {
       kind: 'writeFile',
@@ -209,14 +238,14 @@ export function containerPlan(spec: ContainerSpec): Step[] {
       content:
         '# The guest has no DNS server and nothing beyond the page to resolve.\n' +
         '# Names of containers on the same user-defined network are in /etc/hosts.\n',
-      why: "the container's /etc/resolv.conf, bind-mounted as Docker does",
+      why: WHY.resolv,
     },
   );
   if (typeof spec.network === 'object' && 'setup' in spec.network) {
     steps.push({
       kind: 'network',
       script: spec.network.setup,
-      why: 'its network namespace made first: a veth pair per network, one end on the bridge, an address, a route',
+      why: WHY.network,
     });
   }
   const runArgs = [
@@ -257,9 +286,7 @@ export function containerPlan(spec: ContainerSpec): Step[] {
   steps.push({
     kind: 'start',
     argv: runArgs,
-    why: spec.init
-      ? 'new namespaces, pivot_root into the merged dir, capabilities and seccomp as Docker sets them, then docker-init as pid 1 with the command as its child'
-      : 'new namespaces, pivot_root into the merged dir, capabilities and seccomp as Docker sets them, then the command as pid 1',
+    why: spec.init ? WHY.startInit : WHY.start,
   });
   return steps;
 }
