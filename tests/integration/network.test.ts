@@ -116,4 +116,17 @@ describe('container networking', () => {
     await ctx.sh('sleep 0.5');
     expect((await ctx.sh('ip -o link | grep -c veth; true')).out.trim()).toBe(before);
   });
+
+  it('run --rm -p frees its port by the time it answers: the next run takes the same port at once', async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await ctx.sh('docker run --rm -p 8090:80 busybox true', 60_000);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+    }
+    expect(
+      (
+        await ctx.sh("ps -o args | grep -c '[d]ocker-proxy -proto tcp -host-ip 0.0.0.0 -host-port 8090'; true")
+      ).out.trim(),
+    ).toBe('0');
+  });
 });

@@ -5,7 +5,7 @@
  */
 import { conflict, invalidParameter, systemError } from '../engineError';
 import { runScript } from '../guest';
-import { sandboxDown } from '../network/networkScripts';
+import { proxiesDown, sandboxDown } from '../network/networkScripts';
 import { containerPaths } from '../runtime/containerPlan';
 import { freeze } from '../runtime/freezer';
 import { adoptRun, runPlan, runTag, type StartedContainer } from '../runtime/runPlan';
@@ -50,7 +50,11 @@ export class Lifecycle {
         // A restart keeps the container layer; the mount and cgroup are made again.
         ...(c.State.Status === 'exited' ? { before: teardownScript(c, false) } : {}),
         // Once it exits, its network goes: the proxies stop, the namespace and its veth pairs are deleted.
-        ...(c.plan.some((s) => s.kind === 'network') ? { after: sandboxDown(c.Id) } : {}),
+        // With --rm only the proxies stop before the exit is answered (its ports are free for the next
+        // container); the namespace goes with the rest of the teardown, after the answer.
+        ...(c.plan.some((s) => s.kind === 'network')
+          ? { after: c.HostConfig.AutoRemove ? proxiesDown(c.Id) : sandboxDown(c.Id) }
+          : {}),
         // With --rm, the same round trip removes the container once it exits.
         ...(c.HostConfig.AutoRemove ? { teardown: teardownScript(c, true) } : {}),
         // A machine snapshot's restored engine adopts the run by this name (see adopt).
@@ -212,8 +216,9 @@ function teardownScript(c: Container, removeAll: boolean): Script {
   return joinScripts([
     sandboxDown(c.Id),
     sh`umount ${p.merged} 2>/dev/null || true`,
-    // The cgroup can only go once its last process is reaped.
-    sh`for i in $(seq 1 500); do rmdir ${p.cgroup} 2>/dev/null && break; [ -d ${p.cgroup} ] || break; usleep 10000; done`,
+    // The cgroup can only go once its last process is reaped: up to 5 s. Counted by the shell itself, since
+    // `for i in $(seq 1 500)` costs a subshell, a seq and a 500-word list on every removal (~70–130 ms here).
+    sh`i=0; while [ $i -lt 500 ]; do rmdir ${p.cgroup} 2>/dev/null && break; [ -d ${p.cgroup} ] || break; usleep 10000; i=$((i+1)); done`,
     removeAll ? sh`rm -rf ${p.dir} ${p.state}` : sh`rm -rf ${p.work} && mkdir -p ${p.work}`,
   ]);
 }

@@ -90,11 +90,13 @@ export function sandboxUp(
  */
 export function sandboxDown(containerId: string): Script {
   const ns = netnsPath(containerId);
+  return joinScripts([proxiesDown(containerId), sh`if [ -e ${ns} ]; then umount ${ns} 2>/dev/null; rm -f ${ns}; fi`]);
+}
+
+/** The container's docker-proxy processes stopped, so its host ports are free (a test of the shell's when it has none). */
+export function proxiesDown(containerId: string): Script {
   const pids = proxyPids(containerId);
-  return joinScripts([
-    sh`if [ -f ${pids} ]; then kill $(cat ${pids}) 2>/dev/null; rm -f ${pids}; fi`,
-    sh`if [ -e ${ns} ]; then umount ${ns} 2>/dev/null; rm -f ${ns}; fi`,
-  ]);
+  return sh`if [ -f ${pids} ]; then kill $(cat ${pids}) 2>/dev/null; rm -f ${pids}; fi`;
 }
 
 /**

@@ -10,7 +10,7 @@ export async function freeze(guest: Guest, containerId: string, frozen: boolean)
   const v = frozen ? 1 : 0;
   const r = await runScript(
     guest,
-    sh`echo ${v} > ${dir}/cgroup.freeze && for i in $(seq 1 200); do grep -qx ${`frozen ${v}`} ${dir}/cgroup.events && exit 0; usleep 10000; done; exit 1`,
+    sh`echo ${v} > ${dir}/cgroup.freeze || exit 1; i=0; while [ $i -lt 200 ]; do grep -qx ${`frozen ${v}`} ${dir}/cgroup.events && exit 0; usleep 10000; i=$((i+1)); done; exit 1`,
   );
   if (r.exitCode !== 0) throw systemError(`could not ${frozen ? 'freeze' : 'thaw'} ${containerId}: ${r.err}`);
 }
