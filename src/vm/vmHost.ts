@@ -174,8 +174,11 @@ export class VmHost implements Guest {
     if (this.opts.state) {
       this.setStage('restoring');
       // The prompt was printed before the state was saved: ask the shell for a
-      // fresh one at once, while the agent is asked whether it is there.
-      this.consoleInput(new TextEncoder().encode('\n'));
+      // fresh one at once, while the agent is asked whether it is there. A save
+      // can come half-way through a typed line (the page hidden at any keystroke):
+      // Ctrl-U first erases it (the line editor's and the tty's kill-line), so
+      // the Enter never runs a command the student had not finished.
+      this.consoleInput(new TextEncoder().encode('\x15\n'));
       // The saved machine had a running agent; it answers the heartbeat at once.
       this.channel.assumeReady('restored');
       await this.channel.ping(5000).catch((e: Error) => {
