@@ -24,6 +24,8 @@ export interface CapturedMachine {
   engine: EngineSnapshot;
   /** How long the guest was stopped: v86 copies its state synchronously. */
   pausedMs: number;
+  /** When the guest's state was copied (Date.now()): the moment the snapshot is of. */
+  at: number;
   containers: number;
   running: number;
 }
@@ -136,6 +138,7 @@ export async function waitQuiet(vm: VmHost, busy: () => string | null, timeoutMs
 export async function captureMachine(vm: VmHost, engine: Engine): Promise<CapturedMachine> {
   const engineState = exportEngine(engine);
   const channels: MachineChannels = { control: vm.channel.snapshot(), api: vm.api.snapshot() };
+  const at = Date.now();
   const t0 = performance.now();
   // v86 copies the whole state synchronously here; the promise only wraps the result.
   const saving = vm.emulator.save_state();
@@ -147,6 +150,7 @@ export async function captureMachine(vm: VmHost, engine: Engine): Promise<Captur
     channels,
     engine: engineState,
     pausedMs,
+    at,
     containers: all.length,
     running: all.filter((c) => c.State.Running).length,
   };

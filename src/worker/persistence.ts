@@ -266,7 +266,9 @@ export class Persistence {
         id,
         kind,
         label,
-        createdAt: Date.now(),
+        // The moment the guest was copied, not when the copy was stored: "resumed from 14:02" means the
+        // machine as it was at 14:02, and a save that began before a command is not one made after it.
+        createdAt: snap.at,
         stateKey: idn.stateKey,
         site: { version: this.site.version, v86: idn.v86, image: idn.image },
         bytes: gz.byteLength + engineBytes,
