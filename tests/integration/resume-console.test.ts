@@ -4,7 +4,7 @@ import { VmHost } from '../../src/vm/vmHost';
 
 const decoder = new TextDecoder();
 /** The shell's prompt; busybox's line editor may follow it with a cursor-position query (ESC [6n). */
-const PROMPT = /playground:~# (\x1b\[6n)?$/;
+const PROMPT = new RegExp(`playground:~# (${String.fromCharCode(27)}\\[6n)?$`);
 
 /**
  * A machine saved while the student was half-way through typing a line (a
