@@ -33,6 +33,21 @@ function record(name: string, value: number | string, note: string) {
   process.stderr.write(`  ${name} = ${value}\n`);
 }
 
+let siteBuilt = false;
+/** `vite build` of the site, once per bench run: every page section measures the same build. */
+function buildSite(): void {
+  if (siteBuilt) return;
+  execSync('npx vite build', { cwd: ROOT, stdio: 'ignore' });
+  siteBuilt = true;
+}
+
+/** The built site served by `vite preview` on a free port, and a Chromium to visit it. */
+async function servedSite() {
+  buildSite();
+  const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+  return { server, url: server.resolvedUrls!.local[0]!, browser: await launch() };
+}
+
 async function nodeColdBoot() {
   const ready: number[] = [];
   const prompt: number[] = [];
@@ -542,15 +557,13 @@ function recordTimeline(name: string, runs: Record<string, number>[]) {
  * the network gone to a prompt that answers, everything from the precache.
  */
 async function offline() {
-  execSync('npx vite build', { cwd: ROOT, stdio: 'ignore' });
+  buildSite();
   const sw = readFileSync(join(ROOT, 'dist', 'sw.js'), 'utf8');
   const urls = [...sw.matchAll(/url:"([^"]+)"/g)].map((m) => m[1]!);
   const bytes = urls.reduce((n, u) => n + readFileSync(join(ROOT, 'dist', u)).length, 0);
   record('precache_entries', urls.length, 'files the service worker precaches on the first visit (the whole site)');
   record('precache_bytes', bytes, 'their size, uncompressed (the VM state, kernel, v86, Monaco, base images included)');
-  const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
-  const url = server.resolvedUrls!.local[0]!;
-  const browser = await launch();
+  const { server, url, browser } = await servedSite();
   try {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'allow' });
     const p = await ctx.newPage();
@@ -582,10 +595,7 @@ async function offline() {
 }
 
 async function page() {
-  execSync('npx vite build', { cwd: ROOT, stdio: 'ignore' });
-  const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
-  const url = server.resolvedUrls!.local[0]!;
-  const browser = await launch();
+  const { server, url, browser } = await servedSite();
   try {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
     let p = await ctx.newPage();
@@ -674,10 +684,7 @@ async function page() {
  * nothing changes (guest /proc/stat, pictures shown against not shown).
  */
 async function pictures() {
-  execSync('npx vite build', { cwd: ROOT, stdio: 'ignore' });
-  const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
-  const url = server.resolvedUrls!.local[0]!;
-  const browser = await launch();
+  const { server, url, browser } = await servedSite();
   try {
     const p = await (
       await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' })
@@ -860,10 +867,7 @@ async function snapshots() {
   await vm.destroy();
   rmSync(store, { recursive: true, force: true });
 
-  execSync('npx vite build', { cwd: ROOT, stdio: 'ignore' });
-  const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
-  const url = server.resolvedUrls!.local[0]!;
-  const browser = await launch();
+  const { server, url, browser } = await servedSite();
   try {
     const p = await (
       await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' })
