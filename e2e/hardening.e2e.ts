@@ -6,7 +6,7 @@ import { strToU8, zipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { typeCommand, waitForTerminal } from './browser';
-import { usePage } from './page';
+import { previewUntilOk, usePage } from './page';
 
 const PROMPT = /playground:~# $/m;
 
@@ -136,19 +136,7 @@ describe('the page holds against hostile content', () => {
     await waitForTerminal(page, /\n[0-9a-f]{64}\n/, 60_000);
     await page.getByTestId('tab-preview').click();
     await page.getByTestId('preview-port').fill('8090');
-    await expect
-      .poll(
-        async () => {
-          await page.getByTestId('preview-open').click();
-          await page.waitForTimeout(300);
-          return page
-            .getByTestId('preview-status')
-            .textContent()
-            .catch(() => '');
-        },
-        { timeout: 30_000 },
-      )
-      .toMatch(/^\s*HTTP 200 OK/);
+    await previewUntilOk(page);
     expect(await page.frameLocator('[data-testid=preview-frame]').locator('h1').textContent()).toBe('hostile');
     await page.waitForTimeout(1500);
     expect(hits).toEqual([]);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { typeCommand, waitForTerminal } from './browser';
-import { usePage } from './page';
+import { previewUntilOk, usePage } from './page';
 
 const PROMPT = /playground:~# $/m;
 
@@ -25,19 +25,7 @@ describe('networking in the page', () => {
     await page.getByTestId('tab-preview').click();
     await expect.poll(() => page.getByTestId('preview-port').inputValue(), { timeout: 20_000 }).toBe('8080');
     // httpd may still be starting: ask until it answers.
-    await expect
-      .poll(
-        async () => {
-          await page.getByTestId('preview-open').click();
-          await page.waitForTimeout(300);
-          return page
-            .getByTestId('preview-status')
-            .textContent()
-            .catch(() => '');
-        },
-        { timeout: 30_000 },
-      )
-      .toMatch(/^\s*HTTP 200 OK/);
+    await previewUntilOk(page);
     const frame = page.frameLocator('[data-testid=preview-frame]');
     expect(await frame.locator('h1').textContent()).toBe('served by a container');
     // A port nothing listens on says so.

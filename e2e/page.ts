@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launch } from './browser';
 
@@ -14,4 +14,21 @@ export function usePage(viewport = { width: 1280, height: 800 }): { page: Page }
     await holder.browser?.close();
   });
   return holder;
+}
+
+/** Opens the Preview pane's port until the container's server answers: it may still be starting. */
+export async function previewUntilOk(page: Page): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        await page.getByTestId('preview-open').click();
+        await page.waitForTimeout(300);
+        return page
+          .getByTestId('preview-status')
+          .textContent()
+          .catch(() => '');
+      },
+      { timeout: 30_000 },
+    )
+    .toMatch(/^\s*HTTP 200 OK/);
 }
