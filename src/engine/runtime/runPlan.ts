@@ -91,40 +91,32 @@ echo torn-down`,
   const after = { oomKilled: false, tornDown: false };
 
   // vmctr's stdout: "pid N", then one json-file line per line of container output.
-  let stdout = '';
   let pidSeen = false;
   let resolvePid!: (pid: number) => void;
   const pid = new Promise<number>((resolve) => (resolvePid = resolve));
-  const lineDecoder = new TextDecoder();
   const interactive = start.argv.includes('--tty') || start.argv.includes('--stdin');
-  const onStdout = (chunk: Uint8Array) => {
-    stdout += lineDecoder.decode(chunk, { stream: true });
-    let nl: number;
-    while ((nl = stdout.indexOf('\n')) >= 0) {
-      const line = stdout.slice(0, nl);
-      stdout = stdout.slice(nl + 1);
-      if (!pidSeen) {
-        const now = performance.now();
-        const m = /^pid (\d+)(?: ([\d.]+))?$/.exec(line);
-        const ok = /^ok \d+(?: ([\d.]+))?$/.exec(line);
-        if (m) {
-          pidSeen = true;
-          arrived.pid = now;
-          // vmctr prints no time of its own (yet): the guest clock of the last step plus what passed here meanwhile.
-          const last = stamps.ends.at(-1) ?? stamps.begin;
-          stamps.ends.push(m[2] ? guestMs(m[2]) : last + (now - lastArrival));
-          resolvePid(Number(m[1]));
-        } else if (ok) {
-          okSteps++;
-          stamps.ends.push(guestMs(ok[1]));
-        } else if (line.startsWith('begin ')) {
-          stamps.begin = guestMs(line.slice(6));
-          arrived.begin = now;
-        }
-        lastArrival = now;
-      } else afterStart(line, after, !!opts.teardown, resolveExit, onOutput);
-    }
-  };
+  const onStdout = byLine((line) => {
+    if (!pidSeen) {
+      const now = performance.now();
+      const m = /^pid (\d+)(?: ([\d.]+))?$/.exec(line);
+      const ok = /^ok \d+(?: ([\d.]+))?$/.exec(line);
+      if (m) {
+        pidSeen = true;
+        arrived.pid = now;
+        // vmctr prints no time of its own (yet): the guest clock of the last step plus what passed here meanwhile.
+        const last = stamps.ends.at(-1) ?? stamps.begin;
+        stamps.ends.push(m[2] ? guestMs(m[2]) : last + (now - lastArrival));
+        resolvePid(Number(m[1]));
+      } else if (ok) {
+        okSteps++;
+        stamps.ends.push(guestMs(ok[1]));
+      } else if (line.startsWith('begin ')) {
+        stamps.begin = guestMs(line.slice(6));
+        arrived.begin = now;
+      }
+      lastArrival = now;
+    } else afterStart(line, after, !!opts.teardown, resolveExit, onOutput);
+  });
   let run: Promise<GuestExecResult>;
   let input: StartedContainer['input'];
   const tag = opts.tag ? { tag: opts.tag } : {};
@@ -143,6 +135,21 @@ echo torn-down`,
     return Promise.reject(new PlanStepError(start, steps.length - 1, detail));
   });
   return { pid: await Promise.race([pid, failedToStart]), exited, stamps, arrived, ...(input ? { input } : {}) };
+}
+
+/** A stdout handler that calls `onLine` with each whole line (UTF-8 decoded across chunks, without its newline). */
+function byLine(onLine: (line: string) => void): (chunk: Uint8Array) => void {
+  const decoder = new TextDecoder();
+  let pending = '';
+  return (chunk) => {
+    pending += decoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      onLine(line);
+    }
+  };
 }
 
 /** A line of the run script's stdout once the container runs: its output, the OOM count, its exit, its teardown. */
@@ -188,18 +195,8 @@ export function adoptRun(
   const state = { oomKilled: false, tornDown: false };
   let resolveExit!: (e: Awaited<StartedContainer['exited']>) => void;
   const reported = new Promise<Awaited<StartedContainer['exited']>>((r) => (resolveExit = r));
-  let stdout = '';
-  const lineDecoder = new TextDecoder();
   const p = guest.adopt?.(tag, {
-    onStdout: (chunk) => {
-      stdout += lineDecoder.decode(chunk, { stream: true });
-      let nl: number;
-      while ((nl = stdout.indexOf('\n')) >= 0) {
-        const line = stdout.slice(0, nl);
-        stdout = stdout.slice(nl + 1);
-        afterStart(line, state, opts.tearsDown, resolveExit, opts.onOutput);
-      }
-    },
+    onStdout: byLine((line) => afterStart(line, state, opts.tearsDown, resolveExit, opts.onOutput)),
   });
   if (!p) return null;
   return {
