@@ -52,6 +52,16 @@ interface Pending {
   timer?: ReturnType<typeof setTimeout>;
 }
 
+/** A request waiting for its answer, its output gathered as it comes. */
+function pendingRequest(
+  argv: readonly string[],
+  opts: ExecOptions,
+  resolve: Pending['resolve'],
+  reject: Pending['reject'],
+): Pending {
+  return { argv, stdout: [], stderr: [], opts, resolve, reject, ...(opts.tag ? { tag: opts.tag } : {}) };
+}
+
 const SIGKILL = 9;
 const STDIN_FRAME = REQUEST_PART;
 /** Frames kept for a request no one has adopted yet (after a restore), at most. */
@@ -212,15 +222,7 @@ export class ControlChannel {
     }
     const id = this.allocId();
     return new Promise<ExecResult>((resolve, reject) => {
-      const p: Pending = {
-        argv,
-        stdout: [],
-        stderr: [],
-        opts,
-        resolve,
-        reject,
-        ...(opts.tag ? { tag: opts.tag } : {}),
-      };
+      const p = pendingRequest(argv, opts, resolve, reject);
       this.pending.set(id, p);
       if (opts.timeoutMs !== undefined) {
         p.timer = setTimeout(() => {
@@ -249,15 +251,7 @@ export class ControlChannel {
     if (this.closedReason) throw new ChannelClosedError(this.closedReason);
     const id = this.allocId();
     const done = new Promise<ExecResult>((resolve, reject) => {
-      this.pending.set(id, {
-        argv,
-        stdout: [],
-        stderr: [],
-        opts,
-        resolve,
-        reject,
-        ...(opts.tag ? { tag: opts.tag } : {}),
-      });
+      this.pending.set(id, pendingRequest(argv, opts, resolve, reject));
     });
     this.sendExec(id, argv, EXEC_STDIN);
     return this.handleFor(id, done);
