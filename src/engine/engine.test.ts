@@ -78,9 +78,11 @@ describe('container states', () => {
     expect(engine.inspect(c.Id).State).toMatchObject({ Status: 'exited', Running: false, Pid: 0, ExitCode: 137 });
     expect(await kindOf(engine.kill(c.Id))).toBe(`conflict: Container ${c.Id} is not running`);
     expect(await kindOf(engine.kill(c.Id, 'NOPE'))).toMatch(/^conflict/); // not running comes first
-    // A restart of an exited container undoes the last run's mount in the same script.
+    // A restart of an exited container undoes the last run's mount in the same process, before anything else.
     await engine.start(c.Id);
-    expect(guest.scripts(/vmctr run/).at(-1)).toMatch(/^\{\n.*umount/s);
+    expect(guest.commands(/vmctr run/).at(-1)).toMatch(
+      /^vmctr run (--before \S+ )*--before umount:\S+\/merged --before/,
+    );
     expect(engine.inspect(c.Id).State.Status).toBe('running');
     await engine.remove(c.Id, { force: true });
     expect(await kindOf(() => engine.get(c.Id))).toBe(`notFound: No such container: ${c.Id}`);
@@ -122,8 +124,8 @@ describe('container states', () => {
     expect(await during).toBe(3);
     expect(await engine.wait(c.Id.slice(0, 12))).toBe(3);
     expect(await kindOf(() => engine.get(c.Id))).toMatch(/^notFound/);
-    // --rm took it apart in the same script as the run: no second teardown round trip.
-    expect(guest.scripts(/rm -rf \/var\/lib\/docker\/overlay2/)).toHaveLength(1);
+    // --rm took it apart in the same process as the run: no second teardown round trip.
+    expect(guest.commands(/rm-rf:\/var\/lib\/docker\/overlay2/)).toHaveLength(1);
   });
 });
 
@@ -239,11 +241,11 @@ describe('bugs found by hand (issue 16)', () => {
     await engine.archive(c.Id, '/etc/hostname');
     const script = guest.scripts(/tar -c/).at(-1)!;
     const merged = `/var/lib/docker/overlay2/${c.Id}/merged`;
-    expect(script).toContain(`mount -t overlay overlay -o lowerdir=`);
-    expect(script.indexOf(`tar -c -C ${merged}/etc hostname`)).toBeGreaterThan(script.indexOf('mount -t overlay'));
+    expect(script).toMatch(/^vmctr do .* overlay:\S+\/merged=lowerdir=/);
+    expect(script.indexOf(`tar -c -C ${merged}/etc hostname`)).toBeGreaterThan(script.indexOf(' overlay:'));
     expect(script).toMatch(new RegExp(`umount ${merged}\\nexit \\$s$`));
     await engine.extractArchive(c.Id, '/tmp', new Uint8Array(1024));
-    expect(guest.scripts(/tar -x/).at(-1)).toContain('mount -t overlay');
+    expect(guest.scripts(/tar -x/).at(-1)).toMatch(/^vmctr do .* overlay:/);
   });
 
   it('gives a --network host container the host’s name', async () => {
@@ -278,7 +280,7 @@ describe('a start’s speed', () => {
     expect(await kindOf(() => engine.get(c.Id))).toMatch(/^notFound/);
     expect(await engine.wait(c.Id)).toBe(0);
     finishTeardown();
-    // No second teardown from the engine: the start script does it.
-    expect(guest.scripts(/rm -rf \/var\/lib\/docker\/overlay2/)).toHaveLength(1);
+    // No second teardown from the engine: vmctr run does it.
+    expect(guest.commands(/rm-rf:\/var\/lib\/docker\/overlay2/)).toHaveLength(1);
   });
 });

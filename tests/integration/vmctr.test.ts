@@ -46,7 +46,7 @@ describe('vmctr: the runtime under the engine', () => {
       echo "exit=$?"
       echo "log:"; cat /var/lib/docker/test/c1/json.log`;
     const r = await ctx.sh(prepare('c1') + script);
-    expect(r.out).toMatch(/^pid \d+$/m);
+    expect(r.out).toMatch(/^begin \d+\.\d{6}\npid \d+ \d+\.\d{6}$/m);
     expect(r.out).toContain('exit=3');
     const lines = parseLog(r.out.split('log:\n')[1]!);
     const out = lines.filter((l) => l.stream === 'stdout').map((l) => l.log);
@@ -83,7 +83,7 @@ describe('vmctr: the runtime under the engine', () => {
       prepare('c3') +
         `${run('c3', '--hostname box3', 'sleep 30')} > /tmp/c3.out & rp=$!
          for i in $(seq 50); do grep -q pid /tmp/c3.out 2>/dev/null && break; sleep 0.1; done
-         pid=$(sed -n 's/^pid //p' /tmp/c3.out)
+         pid=$(sed -n 's/^pid \\([0-9]*\\).*/\\1/p' /tmp/c3.out)
          for k in pid mnt uts ipc net cgroup; do echo "host-$k=$(readlink /proc/$pid/ns/$k)"; done
          vmctr exec --pid $pid -- sh -c 'hostname; cat /proc/1/cmdline | tr "\\0" " "; echo; for k in pid mnt uts ipc net cgroup; do echo "in-$k=$(readlink /proc/1/ns/$k)"; done; cat /proc/self/cgroup'
          echo "exec-exit=$?"
@@ -128,5 +128,42 @@ describe('vmctr: the runtime under the engine', () => {
     );
     const out = parseLog(r.out.slice(r.out.indexOf('{'))).map((l) => l.log);
     expect(out).toEqual(['lo\n', 'unknown\n']);
+  });
+
+  it("carries out the plan's steps itself: each step reported with the guest's time, a failure named before anything starts", async () => {
+    const b = '/var/lib/docker/test/c7';
+    const ok = await ctx.sh(
+      prepare('c7') +
+        `${run(
+          'c7',
+          `--do mkdir:${b}/made/deep --do ok --do "write:${b}/made/deep/f=one two
+three" --do write:/sys/fs/cgroup/docker/c7/pids.max=7 --do ok --teardown rm-rf:${b}/made`,
+          `cat /proc/self/cgroup`,
+        )}
+         echo "exit=$?"; ls ${b}/made 2>&1; cat /sys/fs/cgroup/docker/c7/pids.max`,
+    );
+    expect(ok.out).toMatch(/^begin (\d+\.\d{6})\nok 0 (\d+\.\d{6})\nok 1 (\d+\.\d{6})\npid \d+ \d+\.\d{6}$/m);
+    expect(ok.out).toMatch(/^oom_kill 0\nexit 0\ntorn-down\nexit=0$/m);
+    expect(ok.out).toContain(`ls: ${b}/made: No such file or directory`);
+    expect(ok.out).toMatch(/^7$/m);
+    const failed = await ctx.sh(
+      `${run('c7', `--do mkdir:${b}/x --do ok --do overlay:${b}/nowhere=lowerdir=/nope,upperdir=/nope2,workdir=/nope3 --do ok`, 'true')}; echo "exit=$?"`,
+    );
+    expect(failed.out).toMatch(/^begin \S+\nok 0 \S+\nexit=125$/m);
+    expect(failed.err).toMatch(
+      new RegExp(`^vmctr: overlay:${b}/nowhere=lowerdir=/nope,\\S+: No such file or directory$`, 'm'),
+    );
+    expect(failed.out).not.toMatch(/^pid /m);
+  });
+
+  it('vmctr do: a removal in one process, whatever is already gone', async () => {
+    const r = await ctx.sh(
+      `mkdir -p /tmp/rm-me/a/b && echo x > /tmp/rm-me/a/b/f && mkdir -p /sys/fs/cgroup/docker/c8
+       vmctr do kill-pids:/tmp/no-pids netns-down:/var/run/netns/none umount:/tmp/rm-me rmdir-wait:/sys/fs/cgroup/docker/c8 rm-rf:/tmp/rm-me rm-rf:/tmp/never-was; echo "exit=$?"
+       ls /tmp/rm-me /sys/fs/cgroup/docker/c8 2>&1 | wc -l
+       vmctr do mkdir:/proc/nope/x; echo "exit=$?"`,
+    );
+    expect(r.out).toBe('exit=0\n2\nexit=1\n');
+    expect(r.err).toContain('vmctr: mkdir:/proc/nope/x: No such file or directory');
   });
 });

@@ -5,13 +5,22 @@
  *   vmctr run  --rootfs DIR --cgroup DIR --log FILE [--hostname H] [--env K=V]...
  *              [--workdir D] [--user UID[:GID]] [--userns] [--net new|none|host|/var/run/netns/NAME]
  *              [--mount SRC:DST[:ro]]... [--tty [--tty-size ROWSxCOLS]] [--stdin]
- *              [--ipc host|PATH] [--pidns host|PATH] [--init] [SECURITY] [--host-exec PATH] -- CMD...
+ *              [--ipc host|PATH] [--pidns host|PATH] [--init] [SECURITY] [--host-exec PATH]
+ *              [--before STEP]... [--do STEP]... [--after STEP]... [--teardown STEP]... -- CMD...
+ *   vmctr do STEP...
  *   vmctr exec --pid PID [--env K=V]... [--workdir D] [--user UID[:GID]] [--tty [--tty-size RxC]]
  *              [SECURITY] -- CMD...
  *
  *   SECURITY: [--caps CAP_X,CAP_Y|ALL] [--seccomp default|unconfined] [--no-new-privileges] [--privileged]
  *
- * `run` joins the cgroup the engine prepared, clones the container's first
+ * `run` first carries out the engine's plan (steps.c): --before steps undo an
+ * earlier run, then "begin TIME", then each --do step (an "ok N TIME" step
+ * ends a step of the plan; a failure ends vmctr with 125 before the process
+ * starts). Once the process exits: "oom_kill N", the --after steps, "exit
+ * STATUS", the --teardown steps (docker run --rm) and "torn-down".
+ * `do` carries out steps on their own (a removal; the status is 1 if any failed).
+ *
+ * Then `run` joins the cgroup the engine prepared, clones the container's first
  * process into new mount, UTS, IPC, PID and cgroup namespaces (network unless
  * --net host, user with --userns), pivots it into the prepared overlay rootfs
  * with its own /proc, a minimal /dev and a read-only /sys, and execs CMD.
@@ -64,6 +73,7 @@
 #include <unistd.h>
 
 #include "security.h"
+#include "steps.h"
 
 #define MAX_ENV 256
 /* Host ids a --userns container's root and users map to (Docker's remap default range size). */
@@ -95,6 +105,9 @@ struct opts {
   /* --mount SRC:DST[:ro], bind mounts (-v) */
   char *mounts[64];
   int nmounts;
+  /* The plan's steps (steps.c): before the start (errors ignored), to prepare it, after the exit, and --rm's. */
+  const char *before[32], *prep[128], *after[32], *teardown[32];
+  int nbefore, nprep, nafter, nteardown;
   char **argv;
 };
 
@@ -431,6 +444,10 @@ static int join_or_new(const char *how, int flag, const char *what) {
 
 static int cmd_run(struct opts *o) {
   if (!o->rootfs || !o->cgroup || !o->log) die(125, "run needs --rootfs, --cgroup and --log");
+  for (int k = 0; k < o->nbefore; k++) step_run(o->before[k]);
+  steps_stamp("begin");
+  for (int k = 0; k < o->nprep; k++)
+    if (step_run(o->prep[k]) < 0) _exit(125);
   if (o->host_exec && (o->host_exec_fd = open(o->host_exec, O_RDONLY | O_CLOEXEC)) < 0) die(125, "open %s", o->host_exec);
   FILE *log = fopen(o->log, "ae");
   if (!log) die(125, "open log %s", o->log);
@@ -517,8 +534,9 @@ static int cmd_run(struct opts *o) {
     snprintf(path, sizeof path, "/proc/%d/gid_map", pid);
     write_file(path, map);
   }
-  printf("pid %d\n", pid);
-  fflush(stdout);
+  char what[32];
+  snprintf(what, sizeof what, "pid %d", pid);
+  steps_stamp(what);
   if (write(g_sync[1], "g", 1) != 1) die(125, "start the container");
   close(g_sync[1]);
   signal(SIGPIPE, SIG_IGN);
@@ -552,8 +570,14 @@ static int cmd_run(struct opts *o) {
   if (ev) fclose(ev);
   printf("oom_kill %ld\n", kills);
   fflush(stdout);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return WEXITSTATUS(status);
+  int code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+  for (int k = 0; k < o->nafter; k++) step_run(o->after[k]);
+  /* The exit is known here: the engine answers its client while the steps of --rm go on. */
+  printf("exit %d\n", code);
+  fflush(stdout);
+  for (int k = 0; k < o->nteardown; k++) step_run(o->teardown[k]);
+  if (o->nteardown) { printf("torn-down\n"); fflush(stdout); }
+  return code;
 }
 
 static int cmd_exec(struct opts *o) {
@@ -643,9 +667,10 @@ int layer_main(int argc, char **argv);
 int vmctr_main(int argc, char **argv) {
   struct opts o = {.net = "new", .host_exec_fd = -1, .init_fd = -1, .seccomp = 1};
   const char *caps = NULL;
-  if (argc < 2) die(125, "usage: vmctr run|exec [options] -- CMD... | vmctr layer-tar|whiteouts DIR");
+  if (argc < 2) die(125, "usage: vmctr run|exec [options] -- CMD... | vmctr do STEP... | vmctr layer-tar|whiteouts DIR");
   const char *verb = argv[1];
   if (!strcmp(verb, "layer-tar") || !strcmp(verb, "whiteouts") || !strcmp(verb, "shift-ids")) return layer_main(argc, argv);
+  if (!strcmp(verb, "do")) return steps_main(argc, argv);
   int i = 2;
   for (; i < argc; i++) {
     const char *a = argv[i];
@@ -677,6 +702,13 @@ int vmctr_main(int argc, char **argv) {
     else if (!strcmp(a, "--tty-size")) { unsigned r = 0, c = 0; sscanf(v, "%ux%u", &r, &c); o.rows = r; o.cols = c; }
     else if (!strcmp(a, "--env")) { if (o.nenv < MAX_ENV) o.env[o.nenv++] = (char *)v; }
     else if (!strcmp(a, "--mount")) { if (o.nmounts < 64) o.mounts[o.nmounts++] = (char *)v; }
+#define ITEM(flag, list, n, max) \
+    else if (!strcmp(a, flag)) { if (o.n >= max) { errno = 0; die(125, "too many %s", flag); } o.list[o.n++] = v; }
+    ITEM("--before", before, nbefore, 32)
+    ITEM("--do", prep, nprep, 128)
+    ITEM("--after", after, nafter, 32)
+    ITEM("--teardown", teardown, nteardown, 32)
+#undef ITEM
     else { errno = 0; die(125, "unknown option %s", a); }
     i++;
   }

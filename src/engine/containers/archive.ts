@@ -5,8 +5,8 @@
  */
 import { notFound, systemError } from '../engineError';
 import { runScript, type Guest } from '../guest';
-import { containerPaths, INIT_LAYER, stepCommand, type Step } from '../runtime/containerPlan';
-import { joinScripts, sh, type Script } from '../shell';
+import { containerPaths, INIT_LAYER, stepItems, type Step } from '../runtime/containerPlan';
+import { sh, type Script } from '../shell';
 
 type PrepStep = Exclude<Step, { kind: 'start' }>;
 import type { Container } from './container';
@@ -51,10 +51,8 @@ export class Archive {
   private onRootfs(c: Container, body: Script): Script {
     if (c.State.Status !== 'created') return body;
     const kinds = new Set(['mkdir', 'chown', 'initLayer', 'mountOverlay']);
-    const steps = c.plan.filter((s): s is PrepStep => kinds.has(s.kind)).map(stepCommand);
-    return sh`set -e
-${joinScripts(steps)}
-set +e
+    const steps = c.plan.filter((s): s is PrepStep => kinds.has(s.kind)).flatMap(stepItems);
+    return sh`vmctr do ${steps} || exit 125
 ( ${body} ); s=$?
 umount ${containerPaths(c.Id).merged}
 exit $s`;

@@ -10,7 +10,7 @@ import { containerPaths } from '../runtime/containerPlan';
 import { freeze } from '../runtime/freezer';
 import { adoptRun, runPlan, runTag, type StartedContainer } from '../runtime/runPlan';
 import { timedSteps } from '../runtime/startRecord';
-import { joinScripts, sh, type Script } from '../shell';
+import { sh } from '../shell';
 import type { Container } from './container';
 import type { Daemon } from './daemon';
 import { planFor } from './spec';
@@ -48,7 +48,7 @@ export class Lifecycle {
       (line) => d.output.publish(c.Id, { stream: line.stream, text: line.log, time: line.time }),
       {
         // A restart keeps the container layer; the mount and cgroup are made again.
-        ...(c.State.Status === 'exited' ? { before: teardownScript(c, false) } : {}),
+        ...(c.State.Status === 'exited' ? { before: teardownSteps(c, false) } : {}),
         // Once it exits, its network goes: the proxies stop, the namespace and its veth pairs are deleted.
         // With --rm only the proxies stop before the exit is answered (its ports are free for the next
         // container); the namespace goes with the rest of the teardown, after the answer.
@@ -56,7 +56,7 @@ export class Lifecycle {
           ? { after: c.HostConfig.AutoRemove ? proxiesDown(c.Id) : sandboxDown(c.Id) }
           : {}),
         // With --rm, the same round trip removes the container once it exits.
-        ...(c.HostConfig.AutoRemove ? { teardown: teardownScript(c, true) } : {}),
+        ...(c.HostConfig.AutoRemove ? { teardown: teardownSteps(c, true) } : {}),
         // A machine snapshot's restored engine adopts the run by this name (see adopt).
         tag: runTag(c.Id),
       },
@@ -200,8 +200,8 @@ export class Lifecycle {
     }
     if (!setRemovalInProgress(c.State)) return;
     if (!opts.guestDone) {
-      const r = await runScript(d.guest, teardownScript(c, true));
-      if (r.exitCode !== 0) throw systemError(`could not remove ${c.Id}: ${r.err}`);
+      const r = await d.guest.exec(['vmctr', 'do', ...teardownSteps(c, true)]);
+      if (r.exitCode !== 0) throw systemError(`could not remove ${c.Id}: ${new TextDecoder().decode(r.stderr).trim()}`);
     }
     d.containers.delete(c);
     const left = d.network.leaveAll(c);
@@ -210,15 +210,17 @@ export class Lifecycle {
   }
 }
 
-/** What a run left in the guest, undone: with `removeAll` the container layer too (rm), else only the mount (restart). */
-function teardownScript(c: Container, removeAll: boolean): Script {
+/**
+ * What a run left in the guest, undone, as vmctr's steps: with `removeAll` the
+ * container layer too (rm), else only the mount (restart). The cgroup can only
+ * go once its last process is reaped: rmdir-wait tries for up to 5 s.
+ */
+function teardownSteps(c: Container, removeAll: boolean): string[] {
   const p = containerPaths(c.Id);
-  return joinScripts([
-    sandboxDown(c.Id),
-    sh`umount ${p.merged} 2>/dev/null || true`,
-    // The cgroup can only go once its last process is reaped: up to 5 s. Counted by the shell itself, since
-    // `for i in $(seq 1 500)` costs a subshell, a seq and a 500-word list on every removal (~70–130 ms here).
-    sh`i=0; while [ $i -lt 500 ]; do rmdir ${p.cgroup} 2>/dev/null && break; [ -d ${p.cgroup} ] || break; usleep 10000; i=$((i+1)); done`,
-    removeAll ? sh`rm -rf ${p.dir} ${p.state}` : sh`rm -rf ${p.work} && mkdir -p ${p.work}`,
-  ]);
+  return [
+    ...sandboxDown(c.Id),
+    `umount:${p.merged}`,
+    `rmdir-wait:${p.cgroup}`,
+    ...(removeAll ? [`rm-rf:${p.dir}`, `rm-rf:${p.state}`] : [`rm-rf:${p.work}`, `mkdir:${p.work}`]),
+  ];
 }

@@ -6,6 +6,7 @@
  * /var/run/netns keeps it alive, one veth pair per network joins it to that
  * network's bridge, and vmctr joins it with --net <file>.
  */
+import type { PreparedNetwork } from '../runtime/containerPlan';
 import { joinScripts, sh, type Script } from '../shell';
 import type { Endpoint, Network } from './networks';
 
@@ -65,38 +66,35 @@ export function proxiesUp(containerId: string, proxies: readonly PortProxy[]): S
   ]);
 }
 
-/** The container's network namespace with its endpoints and published ports, before its process starts. */
-export function sandboxUp(
+/**
+ * The container's network namespace with its endpoints and published ports,
+ * made by vmctr before its process starts (a namespace left at the path by an
+ * earlier run goes first): the first endpoint carries the default route.
+ */
+export function sandboxSpec(
   containerId: string,
   endpoints: readonly { network: Network; endpoint: Endpoint }[],
   proxies: readonly PortProxy[],
-): Script {
-  const endpointArgs = endpoints.flatMap(({ network, endpoint }, i) => [
-    '--endpoint',
-    endpointSpec(network, endpoint, i === 0),
-  ]);
-  return joinScripts([
-    sandboxDown(containerId),
-    // A new namespace kept at its path, loopback up, then every endpoint, the first one with the default route.
-    sh`vmnet up ${netnsPath(containerId)} --create ${endpointArgs}`,
-    proxiesUp(containerId, proxies),
-  ]);
+): PreparedNetwork {
+  return {
+    netns: netnsPath(containerId),
+    endpoints: endpoints.map(({ network, endpoint }, i) => endpointSpec(network, endpoint, i === 0)),
+    proxies: proxiesUp(containerId, proxies)?.text ?? null,
+  };
 }
 
 /**
- * Undoes sandboxUp once the container has exited: the proxies stop, and with
- * the last reference to the namespace gone the kernel deletes its veth ends,
- * which takes their peers off the bridges.
+ * Undoes sandboxSpec once the container has exited (vmctr's steps): the
+ * proxies stop, and with the last reference to the namespace gone the kernel
+ * deletes its veth ends, which takes their peers off the bridges.
  */
-export function sandboxDown(containerId: string): Script {
-  const ns = netnsPath(containerId);
-  return joinScripts([proxiesDown(containerId), sh`if [ -e ${ns} ]; then umount ${ns} 2>/dev/null; rm -f ${ns}; fi`]);
+export function sandboxDown(containerId: string): string[] {
+  return [...proxiesDown(containerId), `netns-down:${netnsPath(containerId)}`];
 }
 
-/** The container's docker-proxy processes stopped, so its host ports are free (a test of the shell's when it has none). */
-export function proxiesDown(containerId: string): Script {
-  const pids = proxyPids(containerId);
-  return sh`if [ -f ${pids} ]; then kill $(cat ${pids}) 2>/dev/null; rm -f ${pids}; fi`;
+/** The container's docker-proxy processes stopped, so its host ports are free. */
+export function proxiesDown(containerId: string): string[] {
+  return [`kill-pids:${proxyPids(containerId)}`];
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   hostsFile,
   netnsPath,
   rewriteInPlace,
-  sandboxUp,
+  sandboxSpec,
   type PortProxy,
 } from './networkScripts';
 import { allocatePorts, publishedPorts } from './portBindings';
@@ -91,7 +91,7 @@ export class NetworkService {
     const ip = endpoints[0]?.endpoint.ip;
     const bound = c.ports ?? c.HostConfig.PortBindings;
     const proxies: PortProxy[] = ip ? publishedPorts(bound).map((p) => ({ ...p, containerIp: ip })) : [];
-    return { netns: netnsPath(c.Id), setup: sandboxUp(c.Id, endpoints, proxies).text };
+    return sandboxSpec(c.Id, endpoints, proxies);
   }
 
   /** /etc/hosts for a container: its own address, and on user-defined networks the running containers there. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containerPlan, cpuMax, shellQuote, stepCommand, type ContainerSpec } from './containerPlan';
+import { containerPlan, cpuMax, shellQuote, stepItems, type ContainerSpec } from './containerPlan';
 
 const id = 'a'.repeat(64);
 const spec: ContainerSpec = {
@@ -66,10 +66,20 @@ describe('containerPlan', () => {
   it('prepares a network namespace before the start, and has vmctr join it', () => {
     const steps = containerPlan({
       ...spec,
-      network: { netns: '/var/run/netns/abc', setup: 'vmnet up /var/run/netns/abc --create' },
+      network: {
+        netns: '/var/run/netns/abc',
+        endpoints: ['docker0,172.17.0.1/16,veth1234567,eth0,02:42:ac:11:00:02,172.17.0.2/16,1'],
+        proxies: null,
+      },
     });
     const net = steps.findIndex((s) => s.kind === 'network');
     expect(net).toBe(steps.length - 2);
+    const step = steps[net]!;
+    if (step.kind !== 'network') throw new Error('unreachable');
+    expect(stepItems(step)).toEqual([
+      'netns:/var/run/netns/abc',
+      'endpoint:docker0,172.17.0.1/16,veth1234567,eth0,02:42:ac:11:00:02,172.17.0.2/16,1',
+    ]);
     const start = steps.at(-1)!;
     expect(start.kind === 'start' && start.argv.join(' ')).toContain('--net /var/run/netns/abc');
     expect(start.kind === 'start' && start.argv.join(' ')).toContain(
@@ -90,11 +100,30 @@ describe('containerPlan', () => {
   it('quotes what it hands to the guest shell', () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
     expect(shellQuote('/plain/path')).toBe('/plain/path');
-    const overlay = containerPlan(spec).find((s) => s.kind === 'mountOverlay')!;
-    if (overlay.kind !== 'mountOverlay') throw new Error('unreachable');
-    expect(stepCommand(overlay).text).toBe(
-      `mount -t overlay overlay -o lowerdir=/var/lib/docker/init:/var/lib/docker/layers/top:/var/lib/docker/layers/base,upperdir=/var/lib/docker/overlay2/${id}/diff,workdir=/var/lib/docker/overlay2/${id}/work /var/lib/docker/overlay2/${id}/merged`,
+  });
+
+  it("turns each preparation step into vmctr's steps, one argv word each", () => {
+    const plan = containerPlan({ ...spec, hostname: "it's" });
+    const items = (kind: string) => plan.flatMap((s) => (s.kind === kind && s.kind !== 'start' ? stepItems(s) : []));
+    expect(items('mountOverlay')).toEqual([
+      `overlay:/var/lib/docker/overlay2/${id}/merged=lowerdir=/var/lib/docker/init:/var/lib/docker/layers/top:/var/lib/docker/layers/base,upperdir=/var/lib/docker/overlay2/${id}/diff,workdir=/var/lib/docker/overlay2/${id}/work`,
+    ]);
+    expect(items('mkdir')).toEqual(
+      ['diff', 'work', 'merged']
+        .map((d) => `mkdir:/var/lib/docker/overlay2/${id}/${d}`)
+        .concat(`mkdir:/var/lib/docker/containers/${id}`),
     );
+    expect(items('initLayer')).toEqual([
+      ...['dev', 'proc', 'sys', 'etc'].map((d) => `mkdir:/var/lib/docker/init/${d}`),
+      ...['hostname', 'hosts', 'resolv.conf'].map((f) => `touch:/var/lib/docker/init/etc/${f}`),
+    ]);
+    expect(items('cgroupWrite')[0]).toBe(`write:/sys/fs/cgroup/docker/${id}/memory.max=16777216\n`);
+    // Text goes as it is, newlines and quotes included: no shell reads it.
+    expect(items('writeFile')[0]).toBe(`write:/var/lib/docker/containers/${id}/hostname=it's\n`);
+    const userns = containerPlan({ ...spec, userns: true }).flatMap((s) =>
+      s.kind === 'initLayer' ? stepItems(s) : [],
+    );
+    expect(userns).toContain('chown:100000:100000:/var/lib/docker/100000.100000/init/etc/hosts');
   });
 
   it('refuses a malformed id or an empty command', () => {

@@ -3,7 +3,7 @@
  * the guest. The runtime executes exactly these steps, and the UI can show the
  * same list, so the picture and the machine cannot disagree.
  */
-import { quote, raw, sh, type Script } from '../shell';
+import { quote } from '../shell';
 
 export interface ContainerSpec {
   /** 64 hex digits, as Docker's container ids. */
@@ -24,9 +24,11 @@ export interface ContainerSpec {
   pidsLimit?: number;
   /**
    * none: a namespace with only loopback; host: the host's; or a namespace
-   * the engine prepares (bind-mounted at `netns`) with `setup`'s script.
+   * the engine prepares, bind-mounted at `netns`, with a veth pair per
+   * endpoint (vmnet's specs) and `proxies` (a script starting docker-proxy
+   * for each published port) — see networkScripts.ts.
    */
-  network: 'none' | 'host' | { netns: string; setup: string } | { join: string };
+  network: 'none' | 'host' | PreparedNetwork | { join: string };
   /** --userns: its root is host uid USERNS_BASE, so `layers` must be copies with owners shifted by that much. */
   userns: boolean;
   /** -t: the first process gets a terminal of this size. */
@@ -48,6 +50,12 @@ export interface ContainerSpec {
   /** --ipc / --pid: the host's namespace, or another container's (/proc/<pid>/ns/… of its first process). */
   ipc?: 'host' | { join: string };
   pid?: 'host' | { join: string };
+}
+
+export interface PreparedNetwork {
+  netns: string;
+  endpoints: readonly string[];
+  proxies: string | null;
 }
 
 export interface ContainerSecurity {
@@ -114,7 +122,7 @@ export type Step =
   | { kind: 'cgroupCreate'; path: string; why: string }
   | { kind: 'cgroupWrite'; path: string; file: string; value: string; why: string }
   | { kind: 'writeFile'; path: string; content: string; why: string }
-  | { kind: 'network'; script: string; why: string }
+  | ({ kind: 'network'; why: string } & PreparedNetwork)
   | { kind: 'start'; argv: readonly string[]; why: string };
 
 export const DOCKER_ROOT = '/var/lib/docker';
@@ -241,12 +249,9 @@ export function containerPlan(spec: ContainerSpec): Step[] {
       why: WHY.resolv,
     },
   );
-  if (typeof spec.network === 'object' && 'setup' in spec.network) {
-    steps.push({
-      kind: 'network',
-      script: spec.network.setup,
-      why: WHY.network,
-    });
+  if (typeof spec.network === 'object' && 'endpoints' in spec.network) {
+    const { netns, endpoints, proxies } = spec.network;
+    steps.push({ kind: 'network', netns, endpoints, proxies, why: WHY.network });
   }
   const runArgs = [
     'vmctr',
@@ -294,34 +299,38 @@ export function containerPlan(spec: ContainerSpec): Step[] {
 /** Quotes a word for the guest's /bin/sh (the quoting helper's, under the name the plan's callers know). */
 export const shellQuote = quote;
 
-/** The guest command that performs one preparation step ('start' runs on its own). */
-export function stepCommand(step: Exclude<Step, { kind: 'start' }>): Script {
+/**
+ * What vmctr does for one preparation step (vm-image/guest/steps.c), as its
+ * --do items; the start step is vmctr's own.
+ */
+export function stepItems(step: Exclude<Step, { kind: 'start' }>): string[] {
   switch (step.kind) {
     case 'mkdir':
-      return sh`mkdir -p ${step.path}`;
+    case 'cgroupCreate':
+      return [`mkdir:${step.path}`];
     case 'initLayer': {
-      // Shared and in use as a lower dir: only made once, never rewritten.
-      // Made by the first start after boot; later ones only test for its last file (a shell builtin: no fork).
+      // Shared and in use as a lower dir: what is there already is left as it is.
+      const dirs = step.dirs.map((d) => `${step.path}/${d}`);
       const files = step.files.map((f) => `${step.path}/${f}`);
-      const made = sh`mkdir -p ${step.dirs.map((d) => `${step.path}/${d}`)} && for f in ${files}; do [ -e "$f" ] || : > "$f"; done`;
-      const make = step.owner ? sh`${made} && chown -R ${step.owner} ${step.path}` : made;
-      return sh`[ -e ${files.at(-1) ?? step.path} ] || { ${make}; }`;
+      return [
+        ...dirs.map((d) => `mkdir:${d}`),
+        ...files.map((f) => `touch:${f}`),
+        ...(step.owner ? [step.path, ...dirs, ...files].map((x) => `chown:${step.owner}:${x}`) : []),
+      ];
     }
     case 'chown':
-      return sh`chown ${step.owner} ${step.paths}`;
+      return step.paths.map((x) => `chown:${step.owner}:${x}`);
     case 'mountOverlay':
-      return sh`mount -t overlay overlay -o ${`lowerdir=${step.lower.join(':')},upperdir=${step.upper},workdir=${step.work}`} ${step.target}`;
-    case 'cgroupCreate':
-      return sh`mkdir -p ${step.path}`;
+      return [`overlay:${step.target}=lowerdir=${step.lower.join(':')},upperdir=${step.upper},workdir=${step.work}`];
     case 'cgroupWrite':
-      return sh`echo ${step.value} > ${`${step.path}/${step.file}`}`;
+      return [`write:${step.path}/${step.file}=${step.value}\n`];
+    case 'writeFile':
+      return [`write:${step.path}=${step.content}`];
     case 'network':
-      // Made by networkScripts.ts with the same helper, and kept as text in the plan to be shown.
-      return raw(step.script);
-    case 'writeFile': {
-      // test and printf are the shell's own: no program is started unless the directory is missing.
-      const dir = step.path.slice(0, step.path.lastIndexOf('/'));
-      return sh`{ [ -d ${dir} ] || mkdir -p ${dir}; } && printf %s ${step.content} > ${step.path}`;
-    }
+      return [
+        `netns:${step.netns}`,
+        ...step.endpoints.map((e) => `endpoint:${e}`),
+        ...(step.proxies ? [`sh:${step.proxies}`] : []),
+      ];
   }
 }

@@ -1,6 +1,5 @@
-import { execScript, spawnScript, type Guest, type GuestExecResult, type GuestProcess } from '../guest';
-import { joinScripts, sh, type Script } from '../shell';
-import { stepCommand, type Step } from './containerPlan';
+import type { Guest, GuestExecResult, GuestProcess } from '../guest';
+import { stepItems, type Step } from './containerPlan';
 import type { GuestStamps } from './startRecord';
 
 export interface StartedContainer {
@@ -11,9 +10,9 @@ export interface StartedContainer {
    * whether `teardown` runs (it goes on in the guest after this resolves).
    */
   exited: Promise<{ exitCode: number; oomKilled: boolean; tornDown: boolean }>;
-  /** The guest's clock at the script's beginning and at each step's end (the start step's: its pid reported). */
+  /** The guest's clock at vmctr's beginning and at each step's end (the start step's: its pid reported). */
   stamps: GuestStamps;
-  /** The host's clock (performance.now()) when the script's first line and the pid line reached it. */
+  /** The host's clock (performance.now()) when vmctr's first line and the pid line reached it. */
   arrived: { begin: number; pid: number };
   /** With --tty or --stdin: the first process's input (keystrokes with a terminal). */
   input?: Pick<GuestProcess, 'write' | 'closeStdin'>;
@@ -40,46 +39,40 @@ export interface OutputLine {
 }
 
 /**
- * Carries out a container plan in the guest as one shell script, one round
- * trip: the preparation steps, then the start step, which stays running as
- * long as the container does, then `after` (what the run needed, such as
- * its network, undone) and (for --rm) `teardown`. `before` undoes an
- * earlier run (a restart). The script's status is the container's.
+ * Carries out a container plan in the guest in one process, one round trip:
+ * vmctr does the preparation steps (each reported "ok N TIME"), starts the
+ * container and stays as long as it runs, then does `after` (what the run
+ * needed, such as its network, undone), reports the exit, and (for --rm)
+ * does `teardown`. `before` undoes an earlier run (a restart). Each is a
+ * list of vmctr's steps (vm-image/guest/steps.c); vmctr's status is the
+ * container's.
  */
 export async function runPlan(
   guest: Guest,
   steps: readonly Step[],
   onOutput?: (line: OutputLine) => void,
   /** `tag`: names the run on the channel, so a restored machine's engine can adopt it (adoptRun). */
-  opts: { before?: Script; after?: Script; teardown?: Script; tag?: string } = {},
+  opts: { before?: readonly string[]; after?: readonly string[]; teardown?: readonly string[]; tag?: string } = {},
 ): Promise<StartedContainer> {
   const start = steps.at(-1);
   if (!start || start.kind !== 'start') throw new Error('a plan ends with its start step');
+  if (start.argv[0] !== 'vmctr' || start.argv[1] !== 'run')
+    throw new Error('a plan starts its container with vmctr run');
   const prep = steps.slice(0, -1) as Exclude<Step, { kind: 'start' }>[];
-  // "ok N" after each step tells which one failed, if one does, and when it ended by the guest's clock
-  // ($EPOCHREALTIME is busybox sh's own variable: reading it starts no program).
-  const quietly = (part: Script) => sh`{
-${part}
-} >/dev/null 2>&1`;
-  const script = joinScripts([
-    opts.before && quietly(opts.before),
-    sh`echo begin $EPOCHREALTIME`,
-    sh`set -e`,
-    ...prep.map(
-      (s, i) => sh`${stepCommand(s)}
-echo ok ${i} $EPOCHREALTIME`,
+  const flag = (name: string, items: readonly string[] = []) => items.flatMap((item) => [name, item]);
+  const argv = [
+    'vmctr',
+    'run',
+    ...flag('--before', opts.before),
+    // "ok" after each step tells which one failed, if one does, and when it ended by the guest's clock.
+    ...flag(
+      '--do',
+      prep.flatMap((s) => [...stepItems(s), 'ok']),
     ),
-    sh`set +e`,
-    sh`${start.argv}`,
-    sh`status=$?`,
-    opts.after && quietly(opts.after),
-    // The exit is known here: the engine answers the client now, while the guest tears down (--rm).
-    sh`echo exit $status`,
-    opts.teardown &&
-      sh`${quietly(opts.teardown)}
-echo torn-down`,
-    sh`exit $status`,
-  ]);
+    ...flag('--after', opts.after),
+    ...flag('--teardown', opts.teardown),
+    ...start.argv.slice(2),
+  ];
   let okSteps = 0;
   // Guest clock readings (ms), and when each line arrived here, for the one step the shell cannot stamp.
   const stamps: GuestStamps = { begin: NaN, ends: [] };
@@ -103,7 +96,7 @@ echo torn-down`,
       if (m) {
         pidSeen = true;
         arrived.pid = now;
-        // vmctr prints no time of its own (yet): the guest clock of the last step plus what passed here meanwhile.
+        // Without a time of vmctr's own: the guest clock of the last step plus what passed here meanwhile.
         const last = stamps.ends.at(-1) ?? stamps.begin;
         stamps.ends.push(m[2] ? guestMs(m[2]) : last + (now - lastArrival));
         resolvePid(Number(m[1]));
@@ -121,13 +114,13 @@ echo torn-down`,
   let input: StartedContainer['input'];
   const tag = opts.tag ? { tag: opts.tag } : {};
   if (interactive) {
-    const p = spawnScript(guest, script, { onStdout, ...tag });
+    const p = guest.spawn(argv, { onStdout, ...tag });
     run = p.done;
     input = { write: (d) => p.write(d), closeStdin: () => p.closeStdin() };
-  } else run = execScript(guest, script, { onStdout, ...tag });
-  // The "exit" line, or (if the script ended without one) the script's own end.
+  } else run = guest.exec(argv, { onStdout, ...tag });
+  // The "exit" line, or (if vmctr ended without one) its own end.
   const exited = Promise.race([reported, run.then((res) => ({ exitCode: res.exitCode, ...after }))]);
-  // The script ending before vmctr printed the pid: a step failed, or the container never started.
+  // vmctr ending before it printed the pid: a step failed, or the container never started.
   const failedToStart = run.then((res) => {
     if (pidSeen) return new Promise<never>(() => {});
     const detail = decoder.decode(res.stderr).trim() || `exit status ${res.exitCode}`;
@@ -152,7 +145,7 @@ function byLine(onLine: (line: string) => void): (chunk: Uint8Array) => void {
   };
 }
 
-/** A line of the run script's stdout once the container runs: its output, the OOM count, its exit, its teardown. */
+/** A line of vmctr run's stdout once the container runs: its output, the OOM count, its exit, its teardown. */
 function afterStart(
   line: string,
   state: { oomKilled: boolean; tornDown: boolean },

@@ -65,7 +65,11 @@ export function stepDetail(step: Step): string {
     case 'cgroupWrite':
       return `${step.path}/${step.file} = ${step.value}`;
     case 'network':
-      return step.script;
+      // What vmctr does in its own process, as the vmnet command that does the same.
+      return [
+        `vmnet up ${step.netns} --create${step.endpoints.map((e) => ` --endpoint ${e}`).join('')}`,
+        ...(step.proxies ? [step.proxies] : []),
+      ].join('\n');
     case 'start':
       return step.argv.map(quote).join(' ');
   }

@@ -2,7 +2,7 @@
  * A test double of the Guest for unit tests of the engine's own logic (names,
  * states, rmi chains, wait after --rm, network settings): it records every
  * program and script the engine sends, answers from a table, and plays the
- * part of vmctr for a container's start script, so a container "runs" until
+ * part of `vmctr run` for a container's start, so a container "runs" until
  * the test (or a `kill`) ends it. It does not pretend to be a kernel: nothing
  * here is a figure any user sees.
  */
@@ -19,7 +19,8 @@ type Answer = { stdout?: string | Uint8Array; stderr?: string; exitCode?: number
 
 interface Running {
   pid: number;
-  script: string;
+  /** With --teardown steps: vmctr reports "torn-down" at its end. */
+  tearsDown: boolean;
   onStdout?: (b: Uint8Array) => void;
   finish: (r: GuestExecResult) => void;
 }
@@ -32,7 +33,7 @@ export class FakeGuest implements Guest {
   private readonly rules: { match: (c: FakeCall) => boolean; answer: (c: FakeCall) => Answer | Promise<Answer> }[] = [];
   private readonly running = new Map<number, Running>();
   private nextPid = 1000;
-  /** Where the made-up guest clock of the next container's script begins (ms). */
+  /** Where the made-up guest clock of the next container's start begins (ms). */
   clockMs = 1_700_000_000_000;
 
   /** A script or argv matching `pattern` gets `answer`; the rule set last wins. */
@@ -49,6 +50,11 @@ export class FakeGuest implements Guest {
     return this.calls.flatMap((c) => (c.script !== null && (!pattern || pattern.test(c.script)) ? [c.script] : []));
   }
 
+  /** Every call so far as one line of text (a script, or the program's argv joined by spaces), optionally only those matching. */
+  commands(pattern?: RegExp): string[] {
+    return this.calls.map((c) => c.script ?? c.argv.join(' ')).filter((t) => !pattern || pattern.test(t));
+  }
+
   /** Pids of the containers whose first process runs. */
   pids(): number[] {
     return [...this.running.keys()];
@@ -56,7 +62,7 @@ export class FakeGuest implements Guest {
 
   /**
    * The container's first process ends with this status (128 + n for a signal).
-   * With `holdTeardown`, the script reports the exit but its teardown goes on
+   * With `holdTeardown`, vmctr reports the exit but its teardown goes on
    * until the returned function is called.
    */
   exit(pid: number, exitCode: number, opts: { oomKilled?: boolean; holdTeardown?: boolean } = {}): () => void {
@@ -65,7 +71,7 @@ export class FakeGuest implements Guest {
     this.running.delete(pid);
     r.onStdout?.(enc.encode(`oom_kill ${opts.oomKilled ? 1 : 0}\nexit ${exitCode}\n`));
     const finish = () => {
-      if (r.script.includes('echo torn-down')) r.onStdout?.(enc.encode('torn-down\n'));
+      if (r.tearsDown) r.onStdout?.(enc.encode('torn-down\n'));
       r.finish({ stdout: new Uint8Array(), stderr: new Uint8Array(), exitCode, signal: 0 });
     };
     if (!opts.holdTeardown) finish();
@@ -94,7 +100,7 @@ export class FakeGuest implements Guest {
     this.calls.push(call);
     const rule = [...this.rules].reverse().find((r) => r.match(call));
     if (rule) return { done: Promise.resolve(rule.answer(call)).then((a) => result(a, opts)), pid: null };
-    if (script?.includes('vmctr run')) return this.startContainer(script, opts);
+    if (argv[0] === 'vmctr' && argv[1] === 'run') return this.startContainer(argv, opts);
     const kill = script && /^kill -(\d+) (\d+)$/.exec(script.trim());
     if (kill) {
       const pid = Number(kill[2]);
@@ -104,13 +110,14 @@ export class FakeGuest implements Guest {
     return { done: Promise.resolve(result({}, opts)), pid: null };
   }
 
-  /** As vmctr's start script reports: "ok N" per preparation step, then "pid N"; the end when the test says. */
-  private startContainer(script: string, opts: GuestExecOptions) {
+  /** As `vmctr run` reports: "ok N" per preparation step, then "pid N"; the end when the test says. */
+  private startContainer(argv: readonly string[], opts: GuestExecOptions) {
     const pid = this.nextPid++;
-    const steps = [...script.matchAll(/^echo ok (\d+) \$EPOCHREALTIME$/gm)].map((m) => Number(m[1]));
+    const steps = argv.flatMap((a, i) => (a === 'ok' && argv[i - 1] === '--do' ? [i] : [])).map((_, n) => n);
     let finish!: (r: GuestExecResult) => void;
     const done = new Promise<GuestExecResult>((resolve) => (finish = resolve));
-    this.running.set(pid, { pid, script, ...(opts.onStdout ? { onStdout: opts.onStdout } : {}), finish });
+    const tearsDown = argv.includes('--teardown');
+    this.running.set(pid, { pid, tearsDown, ...(opts.onStdout ? { onStdout: opts.onStdout } : {}), finish });
     // A made-up clock: one millisecond per step (these are no measurements; only the arithmetic is tested).
     const at = (ms: number) => (this.clockMs + ms) / 1000;
     const lines = [`begin ${at(0)}`, ...steps.map((i) => `ok ${i} ${at(i + 1)}`), `pid ${pid}`];
