@@ -90,6 +90,16 @@ describe('what a Docker container may not do', () => {
     expect(priv.out.split('\n')[1]).toBe('0');
   });
 
+  it("makes /dev's standard devices as runc does: nodes of the host's numbers, bind mounts only in a user namespace", async () => {
+    const list =
+      'sh -c "ls -l /dev/null /dev/zero /dev/tty | cut -c1-10; grep -c \' /dev/null \' /proc/self/mountinfo; echo hi > /dev/null && echo written"';
+    const plain = await run('', list);
+    expect(plain.out).toBe('crw-rw-rw-\ncrw-rw-rw-\ncrw-rw-rw-\n0\nwritten\n');
+    // In a user namespace mknod is refused: the host's nodes are bind-mounted, and work the same.
+    const userns = await run('--userns private', list);
+    expect(userns.out).toBe('crw-rw-rw-\ncrw-rw-rw-\ncrw-rw-rw-\n1\nwritten\n');
+  });
+
   it("--network container:a shares a's interfaces and answers on its localhost", async () => {
     expect(
       (

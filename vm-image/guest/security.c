@@ -217,19 +217,26 @@ static const struct { int cap; const char *name; } BY_CAP[] = {
 static const uint32_t PERSONALITIES[] = {0x0, 0x8, 0x20000, 0x20008, 0xffffffff};
 #define AF_VSOCK_NR 40
 
-/* The table sorted by name once, so each of the profile's ~400 names is a binary search, not a scan:
- * this runs at every container start, in an emulator. */
+/* The table comes sorted by name (build.sh), so each of the profile's ~400 names is a binary search:
+ * this runs at every container start, in an emulator. A table out of order is sorted here once. */
 static struct sysent by_name[NSYSCALLS];
+static const struct sysent *table;
 static int cmp_name(const void *a, const void *b) {
   return strcmp(((const struct sysent *)a)->name, ((const struct sysent *)b)->name);
 }
 static int sys_nr(const char *name) {
-  if (!by_name[0].name) {
-    memcpy(by_name, SYSCALLS, sizeof by_name);
-    qsort(by_name, NSYSCALLS, sizeof *by_name, cmp_name);
+  if (!table) {
+    table = SYSCALLS;
+    for (int i = 1; i < NSYSCALLS; i++)
+      if (strcmp(SYSCALLS[i - 1].name, SYSCALLS[i].name) > 0) {
+        memcpy(by_name, SYSCALLS, sizeof by_name);
+        qsort(by_name, NSYSCALLS, sizeof *by_name, cmp_name);
+        table = by_name;
+        break;
+      }
   }
   struct sysent key = {name, 0};
-  const struct sysent *e = bsearch(&key, by_name, NSYSCALLS, sizeof *by_name, cmp_name);
+  const struct sysent *e = bsearch(&key, table, NSYSCALLS, sizeof *table, cmp_name);
   return e ? e->nr : -1;
 }
 
