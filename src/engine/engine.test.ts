@@ -129,6 +129,21 @@ describe('container states', () => {
   });
 });
 
+describe('docker logs', () => {
+  it('reads no log before the first start (none exists yet), and the json-file log after it', async () => {
+    const { engine, guest } = setup();
+    const c = await engine.create({ image: 'busybox', cmd: ['echo', 'hi'] });
+    expect(await engine.logs(c.Id)).toEqual([]);
+    expect(guest.commands(/^cat .*json\.log/)).toEqual([]);
+    guest.on(/^cat .*json\.log/, { stdout: '{"log":"hi\\n","stream":"stdout","time":"2026-11-30T10:00:00.000000000Z"}\n' });
+    await engine.start(c.Id);
+    expect(await engine.logs(c.Id)).toEqual([
+      { stream: 'stdout', text: 'hi\n', time: '2026-11-30T10:00:00.000000000Z' },
+    ]);
+    expect(guest.commands(/^cat .*json\.log/)).toHaveLength(1);
+  });
+});
+
 describe('docker rmi', () => {
   it('untags one name of several, refuses what a container or a second name holds, deletes with the last tag', async () => {
     const { engine } = setup();

@@ -6,6 +6,7 @@
 import { runScript, type Guest } from '../guest';
 import { containerPaths } from '../runtime/containerPlan';
 import { sh } from '../shell';
+import { ZERO_TIME } from './container';
 import type { ContainerStore } from './store';
 
 export interface LogEntry {
@@ -49,6 +50,9 @@ export class Attach {
   /** The container's log, from Docker's json-file log in the guest. */
   async logs(ref: string, opts: { tail?: number } = {}): Promise<LogEntry[]> {
     const c = this.containers.get(ref);
+    // vmctr makes the log when it first starts the container: before that there is nothing to read, and
+    // `docker run`'s attach (logs=1, just before the start) need not cost the guest a program.
+    if (c.State.StartedAt === ZERO_TIME) return [];
     const r = await runScript(this.guest, sh`cat ${containerPaths(c.Id).log} 2>/dev/null || true`);
     const entries = r.out
       .split('\n')
