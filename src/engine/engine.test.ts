@@ -135,47 +135,12 @@ describe('docker logs', () => {
     const c = await engine.create({ image: 'busybox', cmd: ['echo', 'hi'] });
     expect(await engine.logs(c.Id)).toEqual([]);
     expect(guest.commands(/^cat .*json\.log/)).toEqual([]);
-    guest.on(/^cat .*json\.log/, {
-      stdout: '{"log":"hi\\n","stream":"stdout","time":"2026-11-30T10:00:00.000000000Z"}\n',
-    });
+    guest.on(/^cat .*json\.log/, { stdout: '{"log":"hi\\n","stream":"stdout","time":"2026-11-30T10:00:00.000000000Z"}\n' });
     await engine.start(c.Id);
     expect(await engine.logs(c.Id)).toEqual([
       { stream: 'stdout', text: 'hi\n', time: '2026-11-30T10:00:00.000000000Z' },
     ]);
     expect(guest.commands(/^cat .*json\.log/)).toHaveLength(1);
-  });
-});
-
-describe('network namespaces made ahead', () => {
-  it('moves one made while idle onto the container, refills only when idle, and makes its own when none is ready', async () => {
-    const { engine, guest } = setup();
-    const run = async () => {
-      const c = await engine.create({ image: 'busybox', cmd: ['sleep', '60'] });
-      await engine.start(c.Id);
-      const argv = guest.commands(/^vmctr run /).at(-1)!;
-      return { id: c.Id, net: /--do (netns\S*)/.exec(argv)![1]! };
-    };
-    const pool = engine.network.netnsPool;
-    expect(pool.available).toBe(0);
-    const first = await run();
-    expect(first.net).toBe(`netns:/var/run/netns/${first.id.slice(0, 12)}`);
-    await pool.fill();
-    expect(guest.commands(/^vmctr do /).at(-1)).toBe(
-      'vmctr do mkdir:/var/run/vmctr/netns-pool netns:/var/run/vmctr/netns-pool/0 netns:/var/run/vmctr/netns-pool/1',
-    );
-    expect(pool.available).toBe(2);
-    // Only a start takes one: a create's plan (shown, and used by docker cp) does not.
-    await engine.create({ image: 'busybox', cmd: ['true'] });
-    expect(pool.available).toBe(2);
-    const second = await run();
-    expect(second.net).toBe(`netns-from:/var/run/vmctr/netns-pool/1=/var/run/netns/${second.id.slice(0, 12)}`);
-    await run();
-    expect(pool.available).toBe(0);
-    expect((await run()).net).toMatch(/^netns:/);
-    // A failed refill leaves the pool empty, and the starts make their own.
-    guest.on(/^vmctr do mkdir:\/var\/run\/vmctr/, { exitCode: 1 });
-    await pool.fill();
-    expect(pool.available).toBe(0);
   });
 });
 

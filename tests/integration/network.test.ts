@@ -32,21 +32,6 @@ describe('container networking', () => {
     expect((await ctx.sh('docker exec a ping -c 1 -W 1 b')).code).not.toBe(0);
   });
 
-  it('a start after a pause takes a namespace made meanwhile, and the container is networked all the same', async () => {
-    await ctx.sh('docker run --rm busybox true', 60_000);
-    // The pool refills once no start came for half a second; fill() is the same refill, without the wait.
-    await env.engine.network.netnsPool.fill();
-    expect(env.engine.network.netnsPool.available).toBe(2);
-    const r = await ctx.sh('docker run --rm busybox sh -c "ip -o -4 addr show eth0; ip route"', 60_000);
-    expect(r.out).toMatch(/inet 172\.17\.0\.\d+\/16/);
-    expect(r.out).toContain('default via 172.17.0.1 dev eth0');
-    const net = env.engine.starts.last!.steps.find((s) => s.kind === 'network')!;
-    expect(net.detail).toMatch(/^mount --move \/var\/run\/vmctr\/netns-pool\/\d /);
-    expect(env.engine.network.netnsPool.available).toBe(1);
-    // Pool namespaces are not container sandboxes: `ip netns` lists none of them.
-    expect((await ctx.sh('ls /var/run/netns')).out).not.toMatch(/pool/);
-  });
-
   it('on a user network containers reach each other by name; one on another network cannot reach them', async () => {
     await ctx.sh('docker network create app && docker network create other');
     await ctx.sh(

@@ -166,25 +166,4 @@ three" --do write:/sys/fs/cgroup/docker/c7/pids.max=7 --do ok --teardown rm-rf:$
     expect(r.out).toBe('exit=0\n2\nexit=1\n');
     expect(r.err).toContain('vmctr: mkdir:/proc/nope/x: No such file or directory');
   });
-
-  it('takes a network namespace made ahead (a mount move onto the container path), or makes one if it is gone', async () => {
-    const r = await ctx.sh(
-      prepare('c9') +
-        `vmctr do mkdir:/var/run/vmctr/netns-pool netns:/var/run/vmctr/netns-pool/t
-         ahead=$(nsenter --net=/var/run/vmctr/netns-pool/t readlink /proc/self/ns/net)
-         ${run('c9', '--do netns-from:/var/run/vmctr/netns-pool/t=/var/run/netns/c9 --do ok --net /var/run/netns/c9', 'readlink /proc/self/ns/net')} >/dev/null
-         echo "ahead=$ahead"; ls /var/run/vmctr/netns-pool/t 2>&1
-         ${run('c9', '--do netns-from:/var/run/vmctr/netns-pool/gone=/var/run/netns/c9b --do ok --net /var/run/netns/c9b', 'readlink /proc/self/ns/net')} >/dev/null; echo "exit=$?"
-         vmctr do netns-down:/var/run/netns/c9 netns-down:/var/run/netns/c9b
-         cat /var/lib/docker/test/c9/json.log`,
-    );
-    const ahead = /^ahead=(net:\[\d+\])$/m.exec(r.out)?.[1];
-    expect(ahead).toBeTruthy();
-    expect(r.out).toContain('ls: /var/run/vmctr/netns-pool/t: No such file or directory');
-    expect(r.out).toContain('exit=0');
-    const seen = parseLog(r.out.slice(r.out.indexOf('{'))).map((l) => l.log.trim());
-    expect(seen[0]).toBe(ahead);
-    expect(seen[1]).toMatch(/^net:\[\d+\]$/);
-    expect(seen[1]).not.toBe(ahead);
-  });
 });

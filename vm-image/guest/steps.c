@@ -9,7 +9,6 @@
  *   overlay:TARGET=OPTIONS     mount -t overlay overlay -o OPTIONS TARGET
  *   write:PATH=TEXT            the file is TEXT (made with its directory if missing)
  *   netns:PATH                 a new network namespace kept at PATH (an old one there goes first)
- *   netns-from:SRC=PATH        the namespace kept at SRC (made ahead) moved to PATH; a new one if that fails
  *   endpoint:SPEC              a veth pair from the last netns: item's namespace to a bridge (see netsetup.c)
  *   sh:SCRIPT                  /bin/sh -c SCRIPT, its output on stderr (what has no item of its own)
  *   ok                         prints "ok N TIME": the plan's step N ended (TIME as busybox's $EPOCHREALTIME)
@@ -113,20 +112,6 @@ static int netns_down(const char *path) {
   return unlink(path) < 0 && errno != ENOENT ? errno : 0;
 }
 
-/* A kept namespace moved from one file to another, as `mount --move` does; the old file removed. */
-static int move_netns(const char *from, const char *to) {
-  int fd = open(to, O_CREAT | O_WRONLY | O_CLOEXEC, 0444);
-  if (fd < 0) return errno;
-  close(fd);
-  if (mount(from, to, NULL, MS_MOVE, NULL) < 0) {
-    int e = errno;
-    unlink(to);
-    return e;
-  }
-  unlink(from);
-  return 0;
-}
-
 static int kill_pids(const char *file) {
   FILE *f = fopen(file, "re");
   if (!f) return errno == ENOENT ? 0 : errno;
@@ -200,18 +185,6 @@ int step_run(const char *item) {
   } else if (IS("netns")) {
     snprintf(netns, sizeof netns, "%s", arg);
     if ((e = netns_down(arg)) == 0) return vmnet("--create", NULL);
-  } else if (IS("netns-from")) {
-    const char *eq = strchr(arg, '=');
-    if (!eq || (size_t)(eq - arg) >= sizeof head) { fprintf(stderr, "vmctr: bad step %s\n", item); return -1; }
-    memcpy(head, arg, eq - arg);
-    head[eq - arg] = 0;
-    snprintf(netns, sizeof netns, "%s", eq + 1);
-    if ((e = netns_down(netns)) == 0) {
-      if (move_netns(head, netns) == 0) return 0;
-      /* Gone with a restored machine, or never made: the start makes its own. */
-      netns_down(head);
-      return vmnet("--create", NULL);
-    }
   } else if (IS("endpoint")) {
     if (!netns[0]) { fprintf(stderr, "vmctr: endpoint before netns\n"); return -1; }
     return vmnet("--endpoint", arg);

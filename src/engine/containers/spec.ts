@@ -50,7 +50,7 @@ export function planFor(c: Container, network: NetworkService, containers: Conta
     memoryBytes: c.HostConfig.Memory || undefined,
     nanoCpus: c.HostConfig.NanoCpus || undefined,
     pidsLimit: c.HostConfig.PidsLimit ?? undefined,
-    network: joined.net ?? network.sandboxSpec(c, atStart),
+    network: joined.net ?? network.sandboxSpec(c),
     hosts: network.hostsFor(peer ? containers.get(peer) : c),
     userns: c.HostConfig.UsernsMode === 'private',
     ...(c.Config.Tty ? { tty: c.ttySize ?? { rows: 24, cols: 80 } } : {}),

@@ -75,12 +75,9 @@ export function sandboxSpec(
   containerId: string,
   endpoints: readonly { network: Network; endpoint: Endpoint }[],
   proxies: readonly PortProxy[],
-  /** A namespace made ahead (netnsPool.ts), moved to the container's path instead of making one. */
-  from?: string,
 ): PreparedNetwork {
   return {
     netns: netnsPath(containerId),
-    ...(from ? { from } : {}),
     endpoints: endpoints.map(({ network, endpoint }, i) => endpointSpec(network, endpoint, i === 0)),
     proxies: proxiesUp(containerId, proxies)?.text ?? null,
   };

@@ -23,7 +23,6 @@ import {
   sandboxSpec,
   type PortProxy,
 } from './networkScripts';
-import { NetnsPool } from './netnsPool';
 import { allocatePorts, publishedPorts } from './portBindings';
 
 export class NetworkService {
@@ -35,9 +34,7 @@ export class NetworkService {
     readonly networks: Networks,
     private readonly containers: ContainerStore,
     private readonly events: EventLog,
-  ) {
-    this.netnsPool = new NetnsPool(guest);
-  }
+  ) {}
 
   /** `docker network create` */
   create(opts: Parameters<Networks['create']>[0]): Network {
@@ -86,21 +83,15 @@ export class NetworkService {
     for (const { endpoint } of this.networks.of(c.Id)) endpoint.hostVeth = `veth${randomId().slice(0, 7)}`;
   }
 
-  /** Network namespaces made while the machine is idle, taken by starts. */
-  readonly netnsPool: NetnsPool;
-
-  /**
-   * The container's network as its plan needs it: the host's, loopback only, or a prepared namespace
-   * (`atStart`: made from one of the pool's when there is one).
-   */
-  sandboxSpec(c: Container, atStart = false): ContainerSpec['network'] {
+  /** The container's network as its plan needs it: the host's, loopback only, or a prepared namespace. */
+  sandboxSpec(c: Container): ContainerSpec['network'] {
     const mode = c.HostConfig.NetworkMode;
     if (mode === 'host' || mode === 'none') return mode;
     const endpoints = this.networks.of(c.Id);
     const ip = endpoints[0]?.endpoint.ip;
     const bound = c.ports ?? c.HostConfig.PortBindings;
     const proxies: PortProxy[] = ip ? publishedPorts(bound).map((p) => ({ ...p, containerIp: ip })) : [];
-    return sandboxSpec(c.Id, endpoints, proxies, atStart ? this.netnsPool.take() : undefined);
+    return sandboxSpec(c.Id, endpoints, proxies);
   }
 
   /** /etc/hosts for a container: its own address, and on user-defined networks the running containers there. */

@@ -54,8 +54,6 @@ export interface ContainerSpec {
 
 export interface PreparedNetwork {
   netns: string;
-  /** A namespace made ahead of time at this path, moved to `netns` (else one is made). */
-  from?: string;
   endpoints: readonly string[];
   proxies: string | null;
 }
@@ -252,8 +250,8 @@ export function containerPlan(spec: ContainerSpec): Step[] {
     },
   );
   if (typeof spec.network === 'object' && 'endpoints' in spec.network) {
-    const { netns, endpoints, proxies, from } = spec.network;
-    steps.push({ kind: 'network', netns, endpoints, proxies, ...(from ? { from } : {}), why: WHY.network });
+    const { netns, endpoints, proxies } = spec.network;
+    steps.push({ kind: 'network', netns, endpoints, proxies, why: WHY.network });
   }
   const runArgs = [
     'vmctr',
@@ -330,7 +328,7 @@ export function stepItems(step: Exclude<Step, { kind: 'start' }>): string[] {
       return [`write:${step.path}=${step.content}`];
     case 'network':
       return [
-        step.from ? `netns-from:${step.from}=${step.netns}` : `netns:${step.netns}`,
+        `netns:${step.netns}`,
         ...step.endpoints.map((e) => `endpoint:${e}`),
         ...(step.proxies ? [`sh:${step.proxies}`] : []),
       ];

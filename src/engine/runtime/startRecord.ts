@@ -67,8 +67,7 @@ export function stepDetail(step: Step): string {
     case 'network':
       // What vmctr does in its own process, as the vmnet command that does the same.
       return [
-        ...(step.from ? [`mount --move ${step.from} ${step.netns}  # a namespace made ahead, while idle`] : []),
-        `vmnet up ${step.netns}${step.from ? '' : ' --create'}${step.endpoints.map((e) => ` --endpoint ${e}`).join('')}`,
+        `vmnet up ${step.netns} --create${step.endpoints.map((e) => ` --endpoint ${e}`).join('')}`,
         ...(step.proxies ? [step.proxies] : []),
       ].join('\n');
     case 'start':
