@@ -300,6 +300,24 @@ async function containers() {
       `docker run --rm busybox true, phase "${name}" (median of 20, warm; API phases by the engine's clock, guest steps by the guest's)`,
     );
   }
+  // As a student types: a second between runs (the teardown of the last run is over by then).
+  const paused: number[] = [];
+  const pausedNet: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    paused.push(await time(RUN));
+    pausedNet.push(engine.starts.last!.steps.find((s) => s.kind === 'network')?.ms ?? NaN);
+  }
+  record(
+    'run_rm_true_paused_ms',
+    Math.round(median(paused)),
+    '`docker run --rm busybox true` a second after the last, warm (median of 10)',
+  );
+  record(
+    'run_phase_network_paused_ms',
+    round(median(pausedNet)),
+    'the network step of those runs: the namespace made, its veth pair, bridge port, address and route (median of 10)',
+  );
   record(
     'run_rm_true_cold_ms',
     Math.round(median(cold)),
