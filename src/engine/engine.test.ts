@@ -135,7 +135,9 @@ describe('docker logs', () => {
     const c = await engine.create({ image: 'busybox', cmd: ['echo', 'hi'] });
     expect(await engine.logs(c.Id)).toEqual([]);
     expect(guest.commands(/^cat .*json\.log/)).toEqual([]);
-    guest.on(/^cat .*json\.log/, { stdout: '{"log":"hi\\n","stream":"stdout","time":"2026-11-30T10:00:00.000000000Z"}\n' });
+    guest.on(/^cat .*json\.log/, {
+      stdout: '{"log":"hi\\n","stream":"stdout","time":"2026-11-30T10:00:00.000000000Z"}\n',
+    });
     await engine.start(c.Id);
     expect(await engine.logs(c.Id)).toEqual([
       { stream: 'stdout', text: 'hi\n', time: '2026-11-30T10:00:00.000000000Z' },
