@@ -14,7 +14,7 @@ import { sh as shellScript } from '../src/engine/shell';
 import { bootNodeVm, nodeAssets, ROOT } from '../src/node/nodeVm';
 import { VmHost } from '../src/vm/vmHost';
 import { captureMachine, waitQuiet } from '../src/worker/machineSnapshot';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, launch, terminalText } from '../e2e/browser';
 import { phases, type TimelineMark, type TimelinePhase } from '../src/vm/bootTimeline';
 
@@ -725,6 +725,16 @@ async function page() {
   }
 }
 
+/** A new page of the served site (no service worker), once its machine is up. */
+async function readyPage(browser: Browser, url: string, viewport: { width: number; height: number }): Promise<Page> {
+  const p = await (await browser.newContext({ viewport, serviceWorkers: 'block' })).newPage();
+  await p.goto(url);
+  await p.waitForFunction(() => document.querySelector('[data-testid=boot-stage]')?.textContent === 'Ready', null, {
+    timeout: 60_000,
+  });
+  return p;
+}
+
 /**
  * `docker run --rm busybox true` in the page: the guest's CLI through the
  * worker's API, timed in the page (the same count of runs as in Node: 20
@@ -733,13 +743,7 @@ async function page() {
 async function pageRun() {
   const { server, url, browser } = await servedSite();
   try {
-    const p = await (
-      await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' })
-    ).newPage();
-    await p.goto(url);
-    await p.waitForFunction(() => document.querySelector('[data-testid=boot-stage]')?.textContent === 'Ready', null, {
-      timeout: 60_000,
-    });
+    const p = await readyPage(browser, url, { width: 1280, height: 800 });
     const timed = (script: string) =>
       p.evaluate(async (s) => {
         const api = (window as unknown as { playground: { api: { run(s: string): Promise<{ exitCode: number }> } } })
@@ -781,13 +785,7 @@ async function pageRun() {
 async function pictures() {
   const { server, url, browser } = await servedSite();
   try {
-    const p = await (
-      await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' })
-    ).newPage();
-    await p.goto(url);
-    await p.waitForFunction(() => document.querySelector('[data-testid=boot-stage]')?.textContent === 'Ready', null, {
-      timeout: 60_000,
-    });
+    const p = await readyPage(browser, url, { width: 1400, height: 900 });
     const run = (script: string) =>
       p.evaluate(
         (s) =>
