@@ -93,7 +93,11 @@ describe('container states', () => {
 
   it('keeps a failed start as it was, with the reason, and says which step failed', async () => {
     const { engine, guest } = setup();
-    guest.on(/vmctr run/, { stdout: 'ok 0\n', stderr: 'mkdir: Permission denied', exitCode: 1 });
+    guest.on(/vmctr run/, {
+      stdout: 'begin 1700000000.000000\nok 0 1700000000.001000\n',
+      stderr: 'mkdir: Permission denied',
+      exitCode: 1,
+    });
     const c = await engine.create({ image: 'busybox', cmd: ['true'] });
     const err = await kindOf(engine.start(c.Id));
     expect(err).toMatch(/^system: step 2 \(mkdir: overlayfs's scratch space/);

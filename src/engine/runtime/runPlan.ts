@@ -74,16 +74,15 @@ export async function runPlan(
     ...start.argv.slice(2),
   ];
   let okSteps = 0;
-  // Guest clock readings (ms), and when each line arrived here, for the one step the shell cannot stamp.
+  // Guest clock readings (ms): vmctr stamps its beginning, each step's end and the pid.
   const stamps: GuestStamps = { begin: NaN, ends: [] };
-  let lastArrival = NaN;
   const arrived = { begin: NaN, pid: NaN };
   const guestMs = (s: string | undefined) => (s ? Number(s) * 1000 : NaN);
   let resolveExit!: (e: Awaited<StartedContainer['exited']>) => void;
   const reported = new Promise<Awaited<StartedContainer['exited']>>((r) => (resolveExit = r));
   const after = { oomKilled: false, tornDown: false };
 
-  // vmctr's stdout: "pid N", then one json-file line per line of container output.
+  // vmctr's stdout: "begin T", "ok N T" per step, "pid N T", then one json-file line per line of container output.
   let pidSeen = false;
   let resolvePid!: (pid: number) => void;
   const pid = new Promise<number>((resolve) => (resolvePid = resolve));
@@ -91,14 +90,12 @@ export async function runPlan(
   const onStdout = byLine((line) => {
     if (!pidSeen) {
       const now = performance.now();
-      const m = /^pid (\d+)(?: ([\d.]+))?$/.exec(line);
-      const ok = /^ok \d+(?: ([\d.]+))?$/.exec(line);
+      const m = /^pid (\d+) ([\d.]+)$/.exec(line);
+      const ok = /^ok \d+ ([\d.]+)$/.exec(line);
       if (m) {
         pidSeen = true;
         arrived.pid = now;
-        // Without a time of vmctr's own: the guest clock of the last step plus what passed here meanwhile.
-        const last = stamps.ends.at(-1) ?? stamps.begin;
-        stamps.ends.push(m[2] ? guestMs(m[2]) : last + (now - lastArrival));
+        stamps.ends.push(guestMs(m[2]));
         resolvePid(Number(m[1]));
       } else if (ok) {
         okSteps++;
@@ -107,7 +104,6 @@ export async function runPlan(
         stamps.begin = guestMs(line.slice(6));
         arrived.begin = now;
       }
-      lastArrival = now;
     } else afterStart(line, after, !!opts.teardown, resolveExit, onOutput);
   });
   let run: Promise<GuestExecResult>;

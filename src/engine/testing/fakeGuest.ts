@@ -120,7 +120,7 @@ export class FakeGuest implements Guest {
     this.running.set(pid, { pid, tearsDown, ...(opts.onStdout ? { onStdout: opts.onStdout } : {}), finish });
     // A made-up clock: one millisecond per step (these are no measurements; only the arithmetic is tested).
     const at = (ms: number) => (this.clockMs + ms) / 1000;
-    const lines = [`begin ${at(0)}`, ...steps.map((i) => `ok ${i} ${at(i + 1)}`), `pid ${pid}`];
+    const lines = [`begin ${at(0)}`, ...steps.map((i) => `ok ${i} ${at(i + 1)}`), `pid ${pid} ${at(steps.length + 1)}`];
     queueMicrotask(() => opts.onStdout?.(enc.encode(lines.map((l) => `${l}\n`).join(''))));
     return { done, pid };
   }
