@@ -184,7 +184,7 @@ export class Lifecycle {
     this.d.events.emit('container', 'restart', c.Id, { name: c.Name });
   }
 
-  /** `guestDone`: the start script already took the container apart in the guest (--rm). */
+  /** `guestDone`: vmctr run already took the container apart in the guest (--rm). */
   async remove(ref: string, opts: { force?: boolean; guestDone?: boolean } = {}): Promise<void> {
     const { d } = this;
     const c = d.containers.get(ref);

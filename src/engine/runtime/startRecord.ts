@@ -1,8 +1,8 @@
 /**
  * The last container start's plan with the time each step took in the guest:
  * what the pictures draw and `npm run lab -- docker-run-plan` prints. Times
- * are the guest's own clock: the start script stamps each step's end with
- * busybox sh's $EPOCHREALTIME (a variable, not a program: no fork per step).
+ * are the guest's own clock: vmctr, which carries out the steps, stamps its
+ * beginning, each step's end and the container's pid (CLOCK_REALTIME).
  */
 import { quote } from '../shell';
 import type { Step } from './containerPlan';
@@ -42,7 +42,7 @@ export interface StartRecord {
   api: { method: string; path: string; status: number; ms: number }[];
 }
 
-/** Guest clock readings of one start script, in ms: its beginning, each step's end, the first process's start. */
+/** Guest clock readings of one start, in ms: vmctr's beginning, each step's end, the first process's start. */
 export interface GuestStamps {
   begin: number;
   /** One per step, the start step last (when the runtime reported its pid). */
