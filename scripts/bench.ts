@@ -243,6 +243,31 @@ async function timeScript(vm: VmHost, script: string): Promise<number> {
   return performance.now() - t0;
 }
 
+/**
+ * The schedule of the `docker run` figures, the same in Node and in the page: one run (the layer unpacked),
+ * 30 `true` (the command path warm), then 20 runs while v86 still translates their code (it translates hot
+ * guest code to WebAssembly as it goes, and a start touches a lot of it), 40 more, and 20 warm ones.
+ */
+async function coldThenWarm(
+  time: (script: string) => Promise<number>,
+  script: string,
+  warmHooks: { before?: () => void; after?: (ms: number) => void } = {},
+): Promise<{ cold: number[]; warm: number[] }> {
+  await time(script);
+  for (let i = 0; i < 30; i++) await time('true');
+  const cold: number[] = [];
+  for (let i = 0; i < 20; i++) cold.push(await time(script));
+  for (let i = 0; i < 40; i++) await time(script);
+  const warm: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    warmHooks.before?.();
+    const ms = await time(script);
+    warm.push(ms);
+    warmHooks.after?.(ms);
+  }
+  return { cold, warm };
+}
+
 async function containers() {
   const vm = await bootNodeVm({});
   const store = mkdtempSync(join(tmpdir(), 'bench-engine-'));
@@ -258,41 +283,35 @@ async function containers() {
   engine.events.subscribe((e) => (seen[`event.${e.Action}`] ??= performance.now() - t0));
   const time = (script: string) => timeScript(vm, script);
   const RUN = 'docker run --rm busybox true';
-  await time(RUN); // unpacks the layer once
-  for (let i = 0; i < 30; i++) await time('true'); // warms the JIT on the control channel's path
-  // v86 translates hot guest code to WebAssembly as it goes: the first few dozen container starts after a
-  // restore run while their code is being translated and compiled (see the note in the table).
-  const cold: number[] = [];
-  for (let i = 0; i < 20; i++) cold.push(await time(RUN));
-  for (let i = 0; i < 40; i++) await time(RUN);
-  const runs: number[] = [];
   const phases: Record<string, number[]> = {};
   const phase = (name: string, ms: number) => (phases[name] ??= []).push(ms);
-  for (let i = 0; i < 20; i++) {
-    seen = {};
-    t0 = performance.now();
-    const ms = await time(RUN);
-    runs.push(ms);
-    // The same run, phase by phase: the API requests as the engine answered them, the guest's own step times.
-    const r = engine.starts.last!;
-    const steps = (...kinds: string[]) => r.steps.filter((s) => kinds.includes(s.kind)).reduce((n, s) => n + s.ms, 0);
-    phase('cli_to_create', seen['create.begin']!);
-    phase('create', seen['create.end']! - seen['create.begin']!);
-    phase('attach', seen['start.begin']! - seen['create.end']!);
-    // The start outside the guest, by the host's clock: before vmctr's first line, after its pid line.
-    phase('daemon_before_guest', r.host?.beforeMs ?? NaN);
-    phase('mounts', steps('mkdir', 'initLayer', 'chown', 'mountOverlay'));
-    phase('cgroup', steps('cgroupCreate', 'cgroupWrite'));
-    phase('files', steps('writeFile'));
-    phase('network', steps('network'));
-    phase('clone', steps('start'));
-    phase('daemon_after_guest', r.host?.afterMs ?? NaN);
-    // From the start's answer to the exit known: the process set up inside (mounts, masks, seccomp), exec'd, ended.
-    phase('container_run', seen['event.die']! - seen['start.end']!);
-    phase('exit_to_wait', seen['wait.begin']! - seen['event.die']!);
-    phase('wait', seen['wait.end']! - seen['wait.begin']!);
-    phase('cli_exit', ms - seen['wait.end']!);
-  }
+  const { cold, warm: runs } = await coldThenWarm(time, RUN, {
+    before: () => {
+      seen = {};
+      t0 = performance.now();
+    },
+    after: (ms) => {
+      // The same run, phase by phase: the API requests as the engine answered them, the guest's own step times.
+      const r = engine.starts.last!;
+      const steps = (...kinds: string[]) => r.steps.filter((s) => kinds.includes(s.kind)).reduce((n, s) => n + s.ms, 0);
+      phase('cli_to_create', seen['create.begin']!);
+      phase('create', seen['create.end']! - seen['create.begin']!);
+      phase('attach', seen['start.begin']! - seen['create.end']!);
+      // The start outside the guest, by the host's clock: before vmctr's first line, after its pid line.
+      phase('daemon_before_guest', r.host?.beforeMs ?? NaN);
+      phase('mounts', steps('mkdir', 'initLayer', 'chown', 'mountOverlay'));
+      phase('cgroup', steps('cgroupCreate', 'cgroupWrite'));
+      phase('files', steps('writeFile'));
+      phase('network', steps('network'));
+      phase('clone', steps('start'));
+      phase('daemon_after_guest', r.host?.afterMs ?? NaN);
+      // From the start's answer to the exit known: the process set up inside (mounts, masks, seccomp), exec'd, ended.
+      phase('container_run', seen['event.die']! - seen['start.end']!);
+      phase('exit_to_wait', seen['wait.begin']! - seen['event.die']!);
+      phase('wait', seen['wait.end']! - seen['wait.begin']!);
+      phase('cli_exit', ms - seen['wait.end']!);
+    },
+  });
   for (const [name, xs] of Object.entries(phases)) {
     record(
       `run_phase_${name}_ms`,
@@ -737,8 +756,7 @@ async function readyPage(browser: Browser, url: string, viewport: { width: numbe
 
 /**
  * `docker run --rm busybox true` in the page: the guest's CLI through the
- * worker's API, timed in the page (the same count of runs as in Node: 20
- * while v86 still translates their code, then 20 after 60).
+ * worker's API, timed in the page, on the same schedule as in Node.
  */
 async function pageRun() {
   const { server, url, browser } = await servedSite();
@@ -753,14 +771,7 @@ async function pageRun() {
         if (r.exitCode !== 0) throw new Error(`${s}: exit ${r.exitCode}`);
         return performance.now() - t;
       }, script);
-    const RUN = 'docker run --rm busybox true';
-    await timed(RUN); // unpacks the layer once
-    for (let i = 0; i < 30; i++) await timed('true');
-    const cold: number[] = [];
-    for (let i = 0; i < 20; i++) cold.push(await timed(RUN));
-    for (let i = 0; i < 40; i++) await timed(RUN);
-    const warm: number[] = [];
-    for (let i = 0; i < 20; i++) warm.push(await timed(RUN));
+    const { cold, warm } = await coldThenWarm(timed, 'docker run --rm busybox true');
     record(
       'page_run_rm_true_cold_ms',
       Math.round(median(cold)),
