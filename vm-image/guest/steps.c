@@ -58,16 +58,16 @@ static int report(const char *item, int err) {
   return -1;
 }
 
-static int mkdirs(const char *path) {
+int mkdir_p(const char *path, mode_t mode) {
   char buf[4096];
   if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) return ENAMETOOLONG;
   for (char *p = buf + 1; *p; p++) {
     if (*p != '/') continue;
     *p = 0;
-    if (mkdir(buf, 0755) < 0 && errno != EEXIST) return errno;
+    if (mkdir(buf, mode) < 0 && errno != EEXIST) return errno;
     *p = '/';
   }
-  if (mkdir(buf, 0755) < 0 && errno != EEXIST) return errno;
+  if (mkdir(buf, mode) < 0 && errno != EEXIST) return errno;
   return 0;
 }
 
@@ -79,7 +79,7 @@ static int write_text(const char *path, const char *text) {
     char *slash = strrchr(dir, '/');
     if (slash && slash != dir) {
       *slash = 0;
-      int e = mkdirs(dir);
+      int e = mkdir_p(dir, 0755);
       if (e) return e;
     }
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -165,7 +165,7 @@ int step_run(const char *item) {
   char head[4096];
   int e = 0;
 #define IS(k) (klen == sizeof k - 1 && !strncmp(item, k, klen))
-  if (IS("mkdir")) e = mkdirs(arg);
+  if (IS("mkdir")) e = mkdir_p(arg, 0755);
   else if (IS("touch")) {
     int fd = open(arg, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd >= 0) close(fd);

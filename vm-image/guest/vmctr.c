@@ -129,18 +129,6 @@ static void write_file(const char *path, const char *data) {
   close(fd);
 }
 
-static void mkdir_p(const char *path, mode_t mode) {
-  char buf[4096];
-  snprintf(buf, sizeof buf, "%s", path);
-  for (char *p = buf + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = 0;
-    mkdir(buf, mode);
-    *p = '/';
-  }
-  mkdir(buf, mode);
-}
-
 static void mountx(const char *src, const char *dst, const char *type, unsigned long flags, const char *data) {
   if (mount(src, dst, type, flags, data) < 0) die(125, "mount %s on %s", type ? type : src, dst);
 }
