@@ -309,6 +309,17 @@ export class ControlChannel {
     this.send(encodeFrame(FrameType.SetTime, 0, b));
   }
 
+  /**
+   * Gives the guest kernel's random number generator fresh seed from the host.
+   * An emulated PC has no hardware source, so the kernel's generator never
+   * counted itself seeded and ran its slow path (a BLAKE2s hash of the whole
+   * pool) at every exec, fork and namespace; and each copy restored from one
+   * saved state would otherwise continue the same stream.
+   */
+  seedRandom(bytes: Uint8Array): void {
+    this.send(encodeFrame(FrameType.Seed, 0, bytes));
+  }
+
   /** Fail every waiting request: the guest went away. */
   close(reason: string): void {
     if (this.closedReason) return;

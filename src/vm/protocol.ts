@@ -31,6 +31,8 @@ export const FrameType = {
   SetTime: 7,
   /** The first bytes of an Exec's argv; the Exec frame with the same id carries the rest. */
   ExecPart: 8,
+  /** Random bytes from the host, credited to the guest kernel's entropy pool (it has no source of its own). */
+  Seed: 9,
   // guest → host
   Stdout: 0x81,
   Stderr: 0x82,

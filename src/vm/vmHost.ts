@@ -53,6 +53,8 @@ const USERLAND_MARK = 'playground: starting userland';
 /** The console shell's prompt (PS1 in vm-image/rootfs/etc/profile). */
 const PROMPT_MARK = 'playground:~# ';
 const CONSOLE_FLUSH_MS = 8;
+/** 512 bits: twice what the guest kernel needs to count its generator seeded. */
+const SEED_BYTES = 64;
 const CONSOLE_FLUSH_BYTES = 8192;
 
 /**
@@ -185,8 +187,9 @@ export class VmHost implements Guest {
         throw this.fail({ kind: 'hung', message: `restored machine does not answer: ${e.message}` });
       });
       mark('agent-answers');
-      // The guest clock stopped when the state was saved.
+      // The guest clock stopped when the state was saved; its random generator must not go on as every other copy of it.
       this.channel.setTime(Date.now());
+      this.channel.seedRandom(crypto.getRandomValues(new Uint8Array(SEED_BYTES)));
     } else {
       this.setStage('kernel');
       const timeout = this.opts.bootTimeoutMs ?? 60_000;
@@ -211,6 +214,7 @@ export class VmHost implements Guest {
         clearTimeout(timer),
       );
       this.channel.setTime(Date.now());
+      this.channel.seedRandom(crypto.getRandomValues(new Uint8Array(SEED_BYTES)));
       if (this.speedups.jitOffWhileBooting) setJitOff(this.emulator, false);
     }
     this.setStage('ready');

@@ -34,6 +34,9 @@ describe('a cold boot (src/vm/bootJit.ts)', () => {
       const r = await vm.channel.sh('i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; echo $i', { timeoutMs: 60_000 });
       expect(new TextDecoder().decode(r.stdout)).toBe('30000\n');
       expect(compiled.get(cpuOf(vm)) ?? 0).toBeGreaterThan(0);
+      // Once up, the host seeds the kernel's random generator (a cold boot as well as a restore).
+      const seeded = await vm.channel.sh('cat /proc/sys/kernel/random/entropy_avail');
+      expect(new TextDecoder().decode(seeded.stdout)).toBe('256\n');
     } finally {
       proto.codegen_finalize = original;
     }

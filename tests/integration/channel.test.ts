@@ -4,6 +4,12 @@ import { useVm } from './vm';
 describe('the control channel on the real guest', () => {
   const ctx = useVm();
 
+  it("has the guest kernel's random generator seeded by the host after a restore", async () => {
+    // An emulated PC gives the kernel no entropy: unseeded (0 bits) it hashed its whole pool at every
+    // exec, fork and namespace, and every machine restored from the shipped state shared one stream.
+    expect((await ctx.sh('cat /proc/sys/kernel/random/entropy_avail')).out).toBe('256\n');
+  });
+
   it('returns stdout, stderr and the exit code separately', async () => {
     const r = await ctx.sh('echo out; echo err >&2; exit 7');
     expect(r).toEqual({ out: 'out\n', err: 'err\n', code: 7 });

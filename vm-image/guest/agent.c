@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/random.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -43,7 +44,7 @@ extern char **environ;
 
 enum {
   T_EXEC = 1, T_STDIN = 2, T_STDIN_EOF = 3, T_SIGNAL = 4, T_PING = 5,
-  T_RESIZE = 6, T_SETTIME = 7, T_EXEC_PART = 8,
+  T_RESIZE = 6, T_SETTIME = 7, T_EXEC_PART = 8, T_SEED = 9,
   T_STDOUT = 0x81, T_STDERR = 0x82, T_EXIT = 0x83, T_PONG = 0x84,
   T_CREDIT = 0x85, T_HELLO = 0x86, T_ERROR = 0x87,
 };
@@ -293,6 +294,22 @@ static void set_time(unsigned char *p, uint32_t len) {
   clock_settime(CLOCK_REALTIME, &ts);
 }
 
+/* The host's random bytes, credited in full: they come from its CSPRNG (WebCrypto).
+ * Then a reseed, so a machine restored from a shared state leaves that state's stream at once. */
+static void seed_random(unsigned char *p, uint32_t len) {
+  if (len == 0 || len > 512) return;
+  struct { struct rand_pool_info info; unsigned char buf[512]; } s;
+  s.info.entropy_count = (int)len * 8;
+  s.info.buf_size = (int)len;
+  memcpy(s.buf, p, len);
+  int fd = open("/dev/urandom", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  if (ioctl(fd, RNDADDENTROPY, &s.info) < 0) fprintf(stderr, "vmagent: seeding the kernel's generator: %s\n", strerror(errno));
+  ioctl(fd, RNDRESEEDCRNG);
+  close(fd);
+  memset(&s, 0, sizeof s);
+}
+
 static void handle_frame(int type, uint32_t flags, uint32_t id, unsigned char *p, uint32_t len) {
   switch (type) {
   case T_EXEC_PART: exec_part(id, p, len); break;
@@ -315,6 +332,7 @@ static void handle_frame(int type, uint32_t flags, uint32_t id, unsigned char *p
   case T_PING: send_frame(T_PONG, id, p, len); break;
   case T_RESIZE: resize_console(p, len); break;
   case T_SETTIME: set_time(p, len); break;
+  case T_SEED: seed_random(p, len); break;
   default: break;
   }
   grant(len);
