@@ -131,6 +131,48 @@ describe('container states', () => {
     // --rm took it apart in the same process as the run: no second teardown round trip.
     expect(guest.commands(/rm-rf:\/var\/lib\/docker\/overlay2/)).toHaveLength(1);
   });
+
+  it('waits as Docker for each condition: not-running at once, next-exit and removed until they happen', async () => {
+    const { engine, guest } = setup();
+    const c = await engine.create({ image: 'busybox', cmd: ['sleep', '60'] });
+    // Asked before the start, as `docker run` does: not-running answers for the created container at once.
+    expect(await engine.wait(c.Id)).toBe(0);
+    let nextExit: number | undefined;
+    let removed: number | undefined;
+    void engine.wait(c.Id, 'next-exit').then((code) => (nextExit = code));
+    void engine.wait(c.Id, 'removed').then((code) => (removed = code));
+    await engine.start(c.Id);
+    await tick();
+    expect(nextExit).toBeUndefined();
+    guest.exit(engine.get(c.Id).State.Pid, 4);
+    await engine.wait(c.Id);
+    await tick();
+    expect(nextExit).toBe(4);
+    // Exited, not yet removed.
+    expect(removed).toBeUndefined();
+    await engine.remove(c.Id);
+    await tick();
+    expect(removed).toBe(4);
+  });
+
+  it('lets go of a wait whose client has left', async () => {
+    const { engine } = setup();
+    const c = await engine.create({ image: 'busybox', cmd: ['true'] });
+    const gone = new AbortController();
+    const waiting = engine.wait(c.Id, 'next-exit', gone.signal);
+    gone.abort(new Error('left'));
+    await expect(waiting).rejects.toThrow('left');
+  });
+
+  it('answers a removed wait asked before the start of a --rm container once it is gone', async () => {
+    const { engine, guest } = setup();
+    const c = await engine.create({ image: 'busybox', cmd: ['true'], autoRemove: true });
+    const removed = engine.wait(c.Id, 'removed');
+    await engine.start(c.Id);
+    guest.exit(engine.get(c.Id).State.Pid, 2);
+    expect(await removed).toBe(2);
+    expect(await kindOf(() => engine.get(c.Id))).toMatch(/^notFound/);
+  });
 });
 
 describe('docker logs', () => {

@@ -13,7 +13,7 @@ import { createContainer, type CreateOptions } from './containers/create';
 import type { Daemon } from './containers/daemon';
 import { Execs, type ExecOptions } from './containers/exec';
 import { inspectContainer } from './containers/inspect';
-import { Lifecycle } from './containers/lifecycle';
+import { Lifecycle, type WaitCondition } from './containers/lifecycle';
 import { Monitor } from './containers/monitor';
 import { renameContainer } from './containers/rename';
 import { StartLog } from './containers/startLog';
@@ -147,8 +147,8 @@ export class Engine {
   }
 
   /** Waits for the container to stop; resolves with its exit code. */
-  wait(ref: string): Promise<number> {
-    return this.lifecycle.wait(ref);
+  wait(ref: string, condition?: WaitCondition, signal?: AbortSignal): Promise<number> {
+    return this.lifecycle.wait(ref, condition, signal);
   }
 
   kill(ref: string, signal = 'KILL'): Promise<void> {

@@ -69,6 +69,19 @@ describe('the API on a fake guest', () => {
     expect(r.status).toBe(201);
   });
 
+  it("answers a wait's condition as Docker does, and 400 to one it does not know", async () => {
+    const { engine } = fakeEngine(readBase);
+    const c = await engine.create({ image: 'busybox', cmd: ['true'] });
+    expect(await request(engine, 'POST', `/containers/${c.Id}/wait?condition=not-running`)).toEqual({
+      status: 200,
+      body: { StatusCode: 0, Error: null },
+    });
+    expect(await request(engine, 'POST', `/containers/${c.Id}/wait?condition=soon`)).toEqual({
+      status: 400,
+      body: { message: 'invalid condition: "soon"' },
+    });
+  });
+
   it('404 for what is not there, 409 for a clash with the state, 500 for a guest failure', async () => {
     const { engine, guest } = fakeEngine(readBase);
     expect((await request(engine, 'GET', '/containers/nope/json')).status).toBe(404);

@@ -2,6 +2,7 @@
 import { securityWarnings } from '../runtime/security';
 import type { CreateOptions } from '../containers/create';
 import { statusText } from '../containers/inspect';
+import { WAIT_CONDITIONS, type WaitCondition } from '../containers/lifecycle';
 import { pruneContainers } from '../diskUsage';
 import { invalidParameter } from '../engineError';
 import { publishedPorts } from '../network/portBindings';
@@ -203,8 +204,14 @@ function rename({ engine, conn, params, query }: Call): number {
   return json(conn, 204);
 }
 
-async function wait({ engine, conn, params }: Call): Promise<number> {
-  return json(conn, 200, { StatusCode: await engine.wait(params.id!), Error: null });
+async function wait({ engine, conn, params, query }: Call): Promise<number> {
+  const condition = query.get('condition') || 'not-running';
+  if (!(WAIT_CONDITIONS as readonly string[]).includes(condition))
+    throw invalidParameter(`invalid condition: "${condition}"`);
+  const gone = new AbortController();
+  conn.onClose?.(() => gone.abort(new Error('the client closed the connection')));
+  const code = await engine.wait(params.id!, condition as WaitCondition, gone.signal);
+  return json(conn, 200, { StatusCode: code, Error: null });
 }
 
 async function remove(c: Call): Promise<number> {

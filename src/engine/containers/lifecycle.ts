@@ -25,6 +25,9 @@ import {
   setUnpaused,
 } from './state';
 
+export const WAIT_CONDITIONS = ['not-running', 'next-exit', 'removed'] as const;
+export type WaitCondition = (typeof WAIT_CONDITIONS)[number];
+
 const toMicros = (ms: number) => Math.round(ms * 1000) / 1000;
 
 const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, USR2: 12, TERM: 15 };
@@ -123,14 +126,40 @@ export class Lifecycle {
     );
   }
 
-  /** Waits for the container to stop; resolves with its exit code. */
-  async wait(ref: string): Promise<number> {
+  /**
+   * `POST /containers/{id}/wait?condition=`, resolved with the exit code:
+   * not-running (the default) at once for a container that is not running,
+   * next-exit at its next exit even if it has not started yet, removed once it
+   * is gone. `docker run` asks for next-exit (removed with --rm) before the
+   * start, as Docker's CLI does, so the answer needs no request after the exit.
+   */
+  async wait(ref: string, condition: WaitCondition = 'not-running', signal?: AbortSignal): Promise<number> {
     const removed = this.d.containers.removedExitCode(ref);
     if (removed !== undefined) return removed;
     const c = this.d.containers.get(ref);
-    // `exited` settles after the exit is recorded and, with --rm, after the removal.
-    if (c.exited) return c.exited;
-    return c.State.ExitCode;
+    if (condition === 'not-running') {
+      // `exited` settles after the exit is recorded and, with --rm, after the removal.
+      if (c.exited) return c.exited;
+      return c.State.ExitCode;
+    }
+    // As moby's state waiters are woken by the state change: here the event each change emits.
+    const action = condition === 'next-exit' ? 'die' : 'destroy';
+    return new Promise((resolve, reject) => {
+      const off = this.d.events.subscribe((e) => {
+        if (e.Type !== 'container' || e.Actor.ID !== c.Id || e.Action !== action) return;
+        off();
+        resolve(c.State.ExitCode);
+      });
+      // The client went away (a failed start, ^C): nobody is left to tell.
+      signal?.addEventListener(
+        'abort',
+        () => {
+          off();
+          reject(signal.reason as Error);
+        },
+        { once: true },
+      );
+    });
   }
 
   async kill(ref: string, signal = 'KILL'): Promise<void> {
