@@ -230,12 +230,16 @@ static char *do_create(struct runopts *o, char *image, char **cmd, int ncmd) {
   return strdup(jstr(created, "Id"));
 }
 
+/* The exit code from a wait request's answer. */
+static int wait_answer(struct resp r) {
+  if (r.status != 200) { daemon_error(&r); return 125; }
+  return (int)jnum(json_parse(r.body.p), "StatusCode");
+}
+
 int wait_for(const char *id) {
   char path[256];
   snprintf(path, sizeof path, "/containers/%s/wait", id);
-  struct resp r = call("POST", path, NULL);
-  if (r.status != 200) { daemon_error(&r); return 125; }
-  return (int)jnum(json_parse(r.body.p), "StatusCode");
+  return wait_answer(call("POST", path, NULL));
 }
 
 int cmd_run(const char *verb, int argc, char **argv) {
@@ -257,6 +261,13 @@ int cmd_run(const char *verb, int argc, char **argv) {
     /* The terminal's size before the start, so the first prompt fits. */
     if (o.tty) send_resize("containers", id);
   }
+  /* As Docker's CLI: the wait is asked for before the start (so no exit can
+   * come before it), and its answer is read once the output has ended. */
+  int waiter = -1;
+  if (!o.detach) {
+    snprintf(path, sizeof path, "/containers/%s/wait?condition=%s", id, o.rm ? "removed" : "next-exit");
+    waiter = send_request("POST", path, NULL);
+  }
   snprintf(path, sizeof path, "/containers/%s/start", id);
   struct resp r = call("POST", path, NULL);
   if (r.status != 204) { fprintf(stderr, "docker: "); daemon_error(&r); return 125; }
@@ -265,5 +276,5 @@ int cmd_run(const char *verb, int argc, char **argv) {
   else if (o.interactive) piped_session(attach, &pre);
   else demux(attach, &pre);
   close(attach);
-  return wait_for(id);
+  return wait_answer(read_resp(waiter));
 }
