@@ -296,6 +296,7 @@ async function containers() {
       const steps = (...kinds: string[]) => r.steps.filter((s) => kinds.includes(s.kind)).reduce((n, s) => n + s.ms, 0);
       phase('cli_to_create', seen['create.begin']!);
       phase('create', seen['create.end']! - seen['create.begin']!);
+      // The attach (the CLI reads its answer) and the wait request sent before the start, as Docker's CLI does.
       phase('attach', seen['start.begin']! - seen['create.end']!);
       // The start outside the guest, by the host's clock: before vmctr's first line, after its pid line.
       phase('daemon_before_guest', r.host?.beforeMs ?? NaN);
@@ -307,8 +308,8 @@ async function containers() {
       phase('daemon_after_guest', r.host?.afterMs ?? NaN);
       // From the start's answer to the exit known: the process set up inside (mounts, masks, seccomp), exec'd, ended.
       phase('container_run', seen['event.die']! - seen['start.end']!);
-      phase('exit_to_wait', seen['wait.begin']! - seen['event.die']!);
-      phase('wait', seen['wait.end']! - seen['wait.begin']!);
+      // The wait (asked before the start, condition=removed) answered: the exit recorded, the container removed.
+      phase('exit_to_answer', seen['wait.end']! - seen['event.die']!);
       phase('cli_exit', ms - seen['wait.end']!);
     },
   });
