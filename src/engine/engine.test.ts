@@ -155,6 +155,23 @@ describe('container states', () => {
     expect(removed).toBe(4);
   });
 
+  it('stops docker-proxy before answering the exit of a --rm container only when it published ports', async () => {
+    const { engine, guest } = setup();
+    const plain = await engine.create({ image: 'busybox', cmd: ['true'], autoRemove: true });
+    const published = await engine.create({
+      image: 'busybox',
+      cmd: ['true'],
+      autoRemove: true,
+      portBindings: { '80/tcp': [{ HostPort: '8080' }] },
+    });
+    await engine.start(plain.Id);
+    await engine.start(published.Id);
+    const runOf = (id: string) => guest.commands(new RegExp(`^vmctr run .*${id}`))[0]!;
+    // Its --after steps run before vmctr reports the exit: nothing to stop when no proxy was started.
+    expect(runOf(plain.Id)).not.toMatch(/--after/);
+    expect(runOf(published.Id)).toMatch(new RegExp(`--after kill-pids:\\S*${published.Id.slice(0, 12)}`));
+  });
+
   it('lets go of a wait whose client has left', async () => {
     const { engine } = setup();
     const c = await engine.create({ image: 'busybox', cmd: ['true'] });

@@ -45,6 +45,7 @@ export class Lifecycle {
     d.network.prepareStart(c);
     // The terminal size and the network may have changed since create; containers it joins must run now.
     c.plan = planFor(c, d.network, d.containers, true);
+    const network = c.plan.find((s) => s.kind === 'network');
     const started = await runPlan(
       d.guest,
       c.plan,
@@ -53,10 +54,10 @@ export class Lifecycle {
         // A restart keeps the container layer; the mount and cgroup are made again.
         ...(c.State.Status === 'exited' ? { before: teardownSteps(c, false) } : {}),
         // Once it exits, its network goes: the proxies stop, the namespace and its veth pairs are deleted.
-        // With --rm only the proxies stop before the exit is answered (its ports are free for the next
-        // container); the namespace goes with the rest of the teardown, after the answer.
-        ...(c.plan.some((s) => s.kind === 'network')
-          ? { after: c.HostConfig.AutoRemove ? proxiesDown(c.Id) : sandboxDown(c.Id) }
+        // With --rm only the proxies (if it published ports) stop before the exit is answered (its ports are
+        // free for the next container); the namespace goes with the rest of the teardown, after the answer.
+        ...(network
+          ? { after: c.HostConfig.AutoRemove ? (network.proxies ? proxiesDown(c.Id) : []) : sandboxDown(c.Id) }
           : {}),
         // With --rm, the same round trip removes the container once it exits.
         ...(c.HostConfig.AutoRemove ? { teardown: teardownSteps(c, true) } : {}),
