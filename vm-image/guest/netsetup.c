@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -53,13 +54,40 @@ static struct rtattr *attr(struct nlmsghdr *n, int type, const void *data, int l
 static struct rtattr *nest(struct nlmsghdr *n, int type) { return attr(n, type, NULL, 0); }
 static void nest_end(struct nlmsghdr *n, struct rtattr *a) { a->rta_len = (char *)n + n->nlmsg_len - (char *)a; }
 
+/* The rtnetlink socket of the namespace we are in: a socket belongs to the
+ * namespace it was made in, so one for the host's and one for the container's,
+ * each made once (a socket per request was a tenth of the network step). */
+static int nl_host = -1, nl_inside = -1, *nl = &nl_host;
+
+static int nl_fd(void) {
+  if (*nl < 0) *nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  return *nl;
+}
+
+/* An interface's flags, or its index, asked on that socket (any socket answers these ioctls,
+ * where if_nametoindex would open and close one of its own each time). */
+static int ifreq_of(const char *name, unsigned long req, struct ifreq *ifr) {
+  memset(ifr, 0, sizeof *ifr);
+  snprintf(ifr->ifr_name, sizeof ifr->ifr_name, "%s", name);
+  return nl_fd() >= 0 && ioctl(*nl, req, ifr) == 0 ? 0 : -1;
+}
+static int ifindex(const char *name) {
+  struct ifreq ifr;
+  return ifreq_of(name, SIOCGIFINDEX, &ifr) == 0 ? ifr.ifr_ifindex : 0;
+}
+static int is_up(const char *name) {
+  struct ifreq ifr;
+  return ifreq_of(name, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_UP);
+}
+
 /* Sends one request in the current network namespace and waits for its acknowledgement; 0 or an errno. */
 static int talk(struct nlmsghdr *n) {
-  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  int fd = nl_fd();
   if (fd < 0) return errno;
+  static uint32_t seq;
   struct sockaddr_nl to = {.nl_family = AF_NETLINK};
   n->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-  n->nlmsg_seq = 1;
+  n->nlmsg_seq = ++seq;
   int err = 0;
   if (sendto(fd, n, n->nlmsg_len, 0, (struct sockaddr *)&to, sizeof to) < 0) err = errno;
   char buf[4096];
@@ -67,13 +95,20 @@ static int talk(struct nlmsghdr *n) {
     ssize_t len = recv(fd, buf, sizeof buf, 0);
     if (len < 0) { err = errno; break; }
     struct nlmsghdr *h = (struct nlmsghdr *)buf;
-    if (NLMSG_OK(h, (size_t)len) && h->nlmsg_type == NLMSG_ERROR) {
+    /* Only this request's acknowledgement: the socket is shared by the requests that came before. */
+    if (NLMSG_OK(h, (size_t)len) && h->nlmsg_type == NLMSG_ERROR && h->nlmsg_seq == seq) {
       err = -((struct nlmsgerr *)NLMSG_DATA(h))->error;
       break;
     }
   }
-  close(fd);
   return err;
+}
+
+/* Into a namespace (or back to the host's), with the netlink socket of that namespace. */
+static int enter(int nsfd, int inside) {
+  if (setns(nsfd, CLONE_NEWNET) < 0) return -1;
+  nl = inside ? &nl_inside : &nl_host;
+  return 0;
 }
 
 /* A fresh request of this type with a zeroed fixed part of `body` bytes; returns that part. */
@@ -93,7 +128,7 @@ static void link_msg(struct req *r, int type, int flags, int index) {
 
 /* Up (and optionally a MAC and a bridge to join) for an interface in the current namespace. */
 static int set_link(const char *name, const unsigned char *mac, const char *master) {
-  int index = if_nametoindex(name);
+  int index = ifindex(name);
   if (!index) return ENODEV;
   struct req r;
   link_msg(&r, RTM_NEWLINK, 0, index);
@@ -102,7 +137,7 @@ static int set_link(const char *name, const unsigned char *mac, const char *mast
   i->ifi_change = IFF_UP;
   if (mac) attr(&r.n, IFLA_ADDRESS, mac, 6);
   if (master) {
-    int m = if_nametoindex(master);
+    int m = ifindex(master);
     if (!m) return ENODEV;
     attr(&r.n, IFLA_MASTER, &m, sizeof m);
   }
@@ -118,7 +153,7 @@ static int add_address(const char *name, const char *cidr) {
   struct ifaddrmsg *m = msg(&r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof *m);
   m->ifa_family = AF_INET;
   m->ifa_prefixlen = prefix;
-  m->ifa_index = if_nametoindex(name);
+  m->ifa_index = ifindex(name);
   if (!m->ifa_index) return ENODEV;
   attr(&r.n, IFA_LOCAL, &a, 4);
   attr(&r.n, IFA_ADDRESS, &a, 4);
@@ -144,7 +179,8 @@ static int default_route(const char *gateway) {
 
 /* The bridge with its gateway address, unless it is there already (another container may be making it now). */
 static int ensure_bridge(const char *name, const char *gw_cidr) {
-  if (!if_nametoindex(name)) {
+  if (is_up(name)) return 0;
+  if (!ifindex(name)) {
     struct req r;
     link_msg(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
     attr(&r.n, IFLA_IFNAME, name, strlen(name) + 1);
@@ -188,7 +224,15 @@ static int parse_mac(const char *s, unsigned char *mac) {
   return 0;
 }
 
-int netsetup_main(int argc, char **argv) {
+/* vmnet runs inside vmctr too: the next container's namespace must not get this one's socket. */
+static void close_sockets(void) {
+  if (nl_host >= 0) close(nl_host);
+  if (nl_inside >= 0) close(nl_inside);
+  nl_host = nl_inside = -1;
+  nl = &nl_host;
+}
+
+static int setup(int argc, char **argv) {
   if (argc < 3 || strcmp(argv[1], "up")) {
     fprintf(stderr, "usage: vmnet up NETNS_FILE [--create] [--endpoint BRIDGE,GW/P,HOSTVETH,IFNAME,MAC,IP/P,ROUTE]...\n");
     return 2;
@@ -207,10 +251,11 @@ int netsetup_main(int argc, char **argv) {
     if (f < 0) return fail(path, errno);
     close(f);
     if (unshare(CLONE_NEWNET) < 0) return fail("unshare the network namespace", errno);
+    nl = &nl_inside;
     if (mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) < 0) return fail("keep the namespace", errno);
     int e = set_link("lo", NULL, NULL);
     if (e) return fail("loopback up", e);
-    if (setns(hostns, CLONE_NEWNET) < 0) return fail("back to the host namespace", errno);
+    if (enter(hostns, 0) < 0) return fail("back to the host namespace", errno);
   }
   int nsfd = open(path, O_RDONLY | O_CLOEXEC);
   if (nsfd < 0) return fail(path, errno);
@@ -228,14 +273,20 @@ int netsetup_main(int argc, char **argv) {
     if ((e = ensure_bridge(bridge, gw))) return fail(bridge, e);
     if ((e = veth_pair(hostveth, ifname, nsfd))) return fail("create the veth pair", e);
     if ((e = set_link(hostveth, NULL, bridge))) return fail("attach the veth to the bridge", e);
-    if (setns(nsfd, CLONE_NEWNET) < 0) return fail("enter the container's namespace", errno);
+    if (enter(nsfd, 1) < 0) return fail("enter the container's namespace", errno);
     if ((e = set_link(ifname, mac, NULL))) return fail(ifname, e);
     if ((e = add_address(ifname, ip))) return fail("add the address", e);
     if (route) {
       char gwip[32]; sscanf(gw, "%31[^/]", gwip);
       if ((e = default_route(gwip))) return fail("add the default route", e);
     }
-    if (setns(hostns, CLONE_NEWNET) < 0) return fail("back to the host namespace", errno);
+    if (enter(hostns, 0) < 0) return fail("back to the host namespace", errno);
   }
   return 0;
+}
+
+int netsetup_main(int argc, char **argv) {
+  int rc = setup(argc, argv);
+  close_sockets();
+  return rc;
 }

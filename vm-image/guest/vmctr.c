@@ -373,7 +373,8 @@ static int container_main(void *arg) {
     if (mask_paths(why, sizeof why) < 0) die(125, "%s", why);
   }
   if (o->hostname && sethostname(o->hostname, strlen(o->hostname)) < 0) die(125, "sethostname");
-  if (strcmp(o->net, "host") != 0) loopback_up();
+  /* A prepared namespace (a path) has its loopback up already: vmnet made it so. */
+  if (own_net(o)) loopback_up();
   apply_process(o);
   return 127;
 }
