@@ -112,6 +112,8 @@ struct opts {
 };
 
 static void die(int code, const char *fmt, ...) {
+  /* The steps done so far ("ok" lines wait in the buffer) tell the engine which one failed. */
+  fflush(stdout);
   va_list ap;
   va_start(ap, fmt);
   fprintf(stderr, "vmctr: ");
@@ -450,7 +452,7 @@ static int cmd_run(struct opts *o) {
   for (int k = 0; k < o->nbefore; k++) step_run(o->before[k]);
   steps_stamp("begin");
   for (int k = 0; k < o->nprep; k++)
-    if (step_run(o->prep[k]) < 0) _exit(125);
+    if (step_run(o->prep[k]) < 0) { fflush(stdout); _exit(125); }
   if (o->host_exec && (o->host_exec_fd = open(o->host_exec, O_RDONLY | O_CLOEXEC)) < 0) die(125, "open %s", o->host_exec);
   FILE *log = fopen(o->log, "ae");
   if (!log) die(125, "open log %s", o->log);
@@ -508,6 +510,9 @@ static int cmd_run(struct opts *o) {
    * for all three with --tty. Set up here, inherited through clone. */
   int master = -1, slave = -1;
   if (o->tty) open_terminal(o, &master, &slave);
+  /* Out before fd 1 becomes the container's pipe: nothing of ours may wait in a buffer
+   * that then writes there, or that the container's copy of this process inherits. */
+  fflush(stdout);
   int saved_in = dup(0), saved_out = dup(1), saved_err = dup(2);
   int devnull = open("/dev/null", O_RDONLY);
   if (o->tty) dup2(slave, 0);
@@ -623,7 +628,8 @@ static int cmd_exec(struct opts *o) {
     if (fds[i] >= 0 && setns(fds[i], 0) < 0) die(125, "enter the %s namespace", kinds[i]);
   }
   if (fchdir(rootfd) < 0 || chroot(".") < 0 || chdir("/") < 0) die(125, "enter the container's root");
-  /* A new pid namespace applies to children only. */
+  /* A new pid namespace applies to children only. (Nothing buffered for the child to inherit: its die() flushes.) */
+  fflush(stdout);
   pid_t child = fork();
   if (child < 0) die(125, "fork");
   if (child == 0) {
