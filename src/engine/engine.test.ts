@@ -162,7 +162,7 @@ describe('container states', () => {
       image: 'busybox',
       cmd: ['true'],
       autoRemove: true,
-      portBindings: { '80/tcp': [{ HostPort: '8080' }] },
+      portBindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }] },
     });
     await engine.start(plain.Id);
     await engine.start(published.Id);
