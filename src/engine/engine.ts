@@ -147,8 +147,8 @@ export class Engine {
   }
 
   /** Waits for the container to stop; resolves with its exit code. */
-  wait(ref: string, condition?: WaitCondition, signal?: AbortSignal): Promise<number> {
-    return this.lifecycle.wait(ref, condition, signal);
+  wait(ref: string, condition?: WaitCondition, clientGone?: Promise<void>): Promise<number> {
+    return this.lifecycle.wait(ref, condition, clientGone);
   }
 
   kill(ref: string, signal = 'KILL'): Promise<void> {

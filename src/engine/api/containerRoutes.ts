@@ -208,9 +208,8 @@ async function wait({ engine, conn, params, query }: Call): Promise<number> {
   const condition = query.get('condition') || 'not-running';
   if (!(WAIT_CONDITIONS as readonly string[]).includes(condition))
     throw invalidParameter(`invalid condition: "${condition}"`);
-  const gone = new AbortController();
-  conn.onClose?.(() => gone.abort(new Error('the client closed the connection')));
-  const code = await engine.wait(params.id!, condition as WaitCondition, gone.signal);
+  const gone = new Promise<void>((resolve) => conn.onClose?.(resolve));
+  const code = await engine.wait(params.id!, condition as WaitCondition, gone);
   return json(conn, 200, { StatusCode: code, Error: null });
 }
 

@@ -134,7 +134,7 @@ export class Lifecycle {
    * is gone. `docker run` asks for next-exit (removed with --rm) before the
    * start, as Docker's CLI does, so the answer needs no request after the exit.
    */
-  async wait(ref: string, condition: WaitCondition = 'not-running', signal?: AbortSignal): Promise<number> {
+  async wait(ref: string, condition: WaitCondition = 'not-running', clientGone?: Promise<void>): Promise<number> {
     const removed = this.d.containers.removedExitCode(ref);
     if (removed !== undefined) return removed;
     const c = this.d.containers.get(ref);
@@ -152,14 +152,10 @@ export class Lifecycle {
         resolve(c.State.ExitCode);
       });
       // The client went away (a failed start, ^C): nobody is left to tell.
-      signal?.addEventListener(
-        'abort',
-        () => {
-          off();
-          reject(signal.reason as Error);
-        },
-        { once: true },
-      );
+      void clientGone?.then(() => {
+        off();
+        reject(new Error('the client closed the connection'));
+      });
     });
   }
 
