@@ -79,3 +79,47 @@ describe('Persistence.trackApi', () => {
     expect(locks.held).toEqual([]);
   });
 });
+
+describe('Persistence.apiIdle', () => {
+  it('lets a picture read once the Docker requests under way are answered, not during them', async () => {
+    const p = new Persistence(
+      { vm: () => null, engine: () => null, manifest: () => null, publish: () => {} },
+      { version: 'test' },
+      new SnapshotStore('test', false),
+      fakeLocks(),
+    );
+    const answers = new Map<number, ApiStream>();
+    const handler = p.trackApi((s) => {
+      answers.set(s.id, s);
+      return () => {};
+    });
+    let idle = false;
+    await p.apiIdle(5000);
+    const start = stream(1);
+    const attach = stream(2);
+    handler(attach)(request('POST /containers/abc/attach?stream=1'));
+    handler(start)(request('POST /containers/abc/start'));
+    await settle();
+    void p.apiIdle(5000).then(() => (idle = true));
+    await settle();
+    // The start is being answered; the attach (it lasts as long as the container) does not count.
+    expect(idle).toBe(false);
+    answers.get(start.id)!.end();
+    await settle();
+    expect(idle).toBe(true);
+  });
+
+  it('gives up waiting after its limit', async () => {
+    const p = new Persistence(
+      { vm: () => null, engine: () => null, manifest: () => null, publish: () => {} },
+      { version: 'test' },
+      new SnapshotStore('test', false),
+      fakeLocks(),
+    );
+    p.trackApi(() => () => {})(stream(1))(request('POST /build?t=app'));
+    await settle();
+    const t0 = performance.now();
+    await p.apiIdle(30);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(25);
+  });
+});

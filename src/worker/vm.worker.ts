@@ -280,6 +280,8 @@ function seedRegistry(base: URL): Promise<void> {
     });
   return registrySeeded;
 }
+/** How long a picture's read waits for the Docker requests under way to be answered before it reads anyway. */
+const PICTURE_WAIT_MS = 2000;
 const transferListeners: ((t: Transfer) => void)[] = [];
 const startListeners: ((r: StartRecord) => void)[] = [];
 
@@ -436,10 +438,12 @@ const api: VmWorkerApi = {
     return evaluateSince(currentEngine(), check, sinceMs);
   },
   async readNamespaces() {
+    await persistence.apiIdle(PICTURE_WAIT_MS);
     const e = currentEngine();
     return { ...(await readNamespaces(e.guest)), containers: runningContainers(e) };
   },
   async readCgroups() {
+    await persistence.apiIdle(PICTURE_WAIT_MS);
     const e = currentEngine();
     const readings = await readCgroups(e.guest);
     // Every container, stopped ones too: an OOM-killed container keeps its cgroup (and its name) until removed.
@@ -460,7 +464,8 @@ const api: VmWorkerApi = {
       restoreMs: status.restored ? (status.timings.ready ?? null) : null,
     };
   },
-  readLayerStack(container) {
+  async readLayerStack(container) {
+    await persistence.apiIdle(PICTURE_WAIT_MS);
     return readLayerStack(currentEngine(), container);
   },
   async readRegistry() {
@@ -477,7 +482,8 @@ const api: VmWorkerApi = {
   onTransfers(listener) {
     transferListeners.push(listener);
   },
-  readNetwork() {
+  async readNetwork() {
+    await persistence.apiIdle(PICTURE_WAIT_MS);
     return readNetworkPicture(currentEngine());
   },
   async publishedPorts() {
