@@ -56,7 +56,7 @@ static void nest_end(struct nlmsghdr *n, struct rtattr *a) { a->rta_len = (char 
 
 /* The rtnetlink socket of the namespace we are in: a socket belongs to the
  * namespace it was made in, so one for the host's and one for the container's,
- * each made once (a socket per request was a tenth of the network step). */
+ * each made once, not one made and closed for every request. */
 static int nl_host = -1, nl_inside = -1, *nl = &nl_host;
 
 static int nl_fd(void) {

@@ -14,8 +14,8 @@ import { tick } from 'svelte';
  * quiet this long: a `docker run` is four events within a tenth of a second,
  * and reading the guest at each of them (the namespace picture walks every
  * process's /proc entries) took CPU from the run itself: in the page, a warm
- * `docker run --rm busybox true` took 130-140 ms with the picture reading at
- * every event, 70-80 ms without.
+ * `docker run --rm busybox true` took 130-140 ms with the page reacting to
+ * every event at once (this read among it), 70-80 ms without.
  */
 export const QUIET_MS = 250;
 /** However busy the daemon stays, a picture is at most this late. */
