@@ -146,7 +146,7 @@ export class Engine {
     return this.lifecycle.start(ref);
   }
 
-  /** Waits for the container to stop; resolves with its exit code. */
+  /** Waits as `docker wait` / the wait API's condition says (see Lifecycle.wait); resolves with the exit code. */
   wait(ref: string, condition?: WaitCondition, clientGone?: Promise<void>): Promise<number> {
     return this.lifecycle.wait(ref, condition, clientGone);
   }

@@ -42,18 +42,22 @@ function stream(id: number) {
   return s;
 }
 
+/** A Persistence with no machine behind it, its snapshots in memory, under these locks. */
+const persistence = (locks = fakeLocks()) =>
+  new Persistence(
+    { vm: () => null, engine: () => null, manifest: () => null, publish: () => {} },
+    { version: 'test' },
+    new SnapshotStore('test', false),
+    locks,
+  );
+
 const request = (line: string) => new TextEncoder().encode(`${line} HTTP/1.1\r\nHost: docker\r\n\r\n`);
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe('Persistence.trackApi', () => {
   it('runs image-changing requests one at a time under the image store lock; lasting ones need none', async () => {
     const locks = fakeLocks();
-    const p = new Persistence(
-      { vm: () => null, engine: () => null, manifest: () => null, publish: () => {} },
-      { version: 'test' },
-      new SnapshotStore('test', false),
-      locks,
-    );
+    const p = persistence(locks);
     const fed: string[] = [];
     const answers = new Map<number, ApiStream>();
     const handler = p.trackApi((s) => {
@@ -82,12 +86,7 @@ describe('Persistence.trackApi', () => {
 
 describe('Persistence.apiIdle', () => {
   it('lets a picture read once the Docker requests under way are answered, not during them', async () => {
-    const p = new Persistence(
-      { vm: () => null, engine: () => null, manifest: () => null, publish: () => {} },
-      { version: 'test' },
-      new SnapshotStore('test', false),
-      fakeLocks(),
-    );
+    const p = persistence();
     const answers = new Map<number, ApiStream>();
     const handler = p.trackApi((s) => {
       answers.set(s.id, s);
@@ -110,12 +109,7 @@ describe('Persistence.apiIdle', () => {
   });
 
   it('gives up waiting after its limit', async () => {
-    const p = new Persistence(
-      { vm: () => null, engine: () => null, manifest: () => null, publish: () => {} },
-      { version: 'test' },
-      new SnapshotStore('test', false),
-      fakeLocks(),
-    );
+    const p = persistence();
     p.trackApi(() => () => {})(stream(1))(request('POST /build?t=app'));
     await settle();
     const t0 = performance.now();
