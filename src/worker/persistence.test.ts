@@ -42,22 +42,18 @@ function stream(id: number) {
   return s;
 }
 
-/** A Persistence with no machine behind it, its snapshots in memory, under these locks. */
-const persistence = (locks = fakeLocks()) =>
-  new Persistence(
-    { vm: () => null, engine: () => null, manifest: () => null, publish: () => {} },
-    { version: 'test' },
-    new SnapshotStore('test', false),
-    locks,
-  );
-
 const request = (line: string) => new TextEncoder().encode(`${line} HTTP/1.1\r\nHost: docker\r\n\r\n`);
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe('Persistence.trackApi', () => {
   it('runs image-changing requests one at a time under the image store lock; lasting ones need none', async () => {
     const locks = fakeLocks();
-    const p = persistence(locks);
+    const p = new Persistence(
+      { vm: () => null, engine: () => null, manifest: () => null, publish: () => {} },
+      { version: 'test' },
+      new SnapshotStore('test', false),
+      locks,
+    );
     const fed: string[] = [];
     const answers = new Map<number, ApiStream>();
     const handler = p.trackApi((s) => {
@@ -81,39 +77,5 @@ describe('Persistence.trackApi', () => {
     prune.closeByClient();
     await settle();
     expect(locks.held).toEqual([]);
-  });
-});
-
-describe('Persistence.apiIdle', () => {
-  it('lets a picture read once the Docker requests under way are answered, not during them', async () => {
-    const p = persistence();
-    const answers = new Map<number, ApiStream>();
-    const handler = p.trackApi((s) => {
-      answers.set(s.id, s);
-      return () => {};
-    });
-    let idle = false;
-    await p.apiIdle(5000);
-    const start = stream(1);
-    const attach = stream(2);
-    handler(attach)(request('POST /containers/abc/attach?stream=1'));
-    handler(start)(request('POST /containers/abc/start'));
-    await settle();
-    void p.apiIdle(5000).then(() => (idle = true));
-    await settle();
-    // The start is being answered; the attach (it lasts as long as the container) does not count.
-    expect(idle).toBe(false);
-    answers.get(start.id)!.end();
-    await settle();
-    expect(idle).toBe(true);
-  });
-
-  it('gives up waiting after its limit', async () => {
-    const p = persistence();
-    p.trackApi(() => () => {})(stream(1))(request('POST /build?t=app'));
-    await settle();
-    const t0 = performance.now();
-    await p.apiIdle(30);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(25);
   });
 });

@@ -64,8 +64,6 @@ export class Persistence {
   private busyOps = 0;
   /** Open Docker API requests that are not LASTING, by connection id. */
   private readonly busyConnections = new Set<number>();
-  /** Told when the last of busyConnections ends (see apiIdle). */
-  private idleWaiters: (() => void)[] = [];
   private lastActivity = 0;
   private dirty = false;
   private lastCommand = 0;
@@ -126,7 +124,6 @@ export class Persistence {
       let waiting: Uint8Array[] | null = null;
       const done = () => {
         this.busyConnections.delete(stream.id);
-        if (!this.busyConnections.size) this.idleWaiters.splice(0).forEach((w) => w());
         unlock?.();
         unlock = null;
         this.activity();
@@ -176,27 +173,6 @@ export class Persistence {
         feed(data);
       };
     };
-  }
-
-  /**
-   * Resolves once no Docker request (but the lasting ones: attach, wait, logs,
-   * events) is being answered, or after `maxMs`. A picture's read of the guest
-   * waits for it, so it does not take the emulated CPU from a container's start
-   * (or lengthen the start the run-plan picture is timing).
-   */
-  apiIdle(maxMs: number): Promise<void> {
-    if (!this.busyConnections.size) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.idleWaiters = this.idleWaiters.filter((w) => w !== done);
-        resolve();
-      }, maxMs);
-      this.idleWaiters.push(done);
-    });
   }
 
   /** What keeps a snapshot waiting, besides the channels (see notQuiet). */

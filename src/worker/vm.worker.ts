@@ -280,8 +280,6 @@ function seedRegistry(base: URL): Promise<void> {
     });
   return registrySeeded;
 }
-/** How long a picture's read waits for the Docker requests under way to be answered before it reads anyway. */
-const PICTURE_WAIT_MS = 2000;
 const transferListeners: ((t: Transfer) => void)[] = [];
 const startListeners: ((r: StartRecord) => void)[] = [];
 
@@ -438,12 +436,10 @@ const api: VmWorkerApi = {
     return evaluateSince(currentEngine(), check, sinceMs);
   },
   async readNamespaces() {
-    await persistence.apiIdle(PICTURE_WAIT_MS);
     const e = currentEngine();
     return { ...(await readNamespaces(e.guest)), containers: runningContainers(e) };
   },
   async readCgroups() {
-    await persistence.apiIdle(PICTURE_WAIT_MS);
     const e = currentEngine();
     const readings = await readCgroups(e.guest);
     // Every container, stopped ones too: an OOM-killed container keeps its cgroup (and its name) until removed.
@@ -464,8 +460,7 @@ const api: VmWorkerApi = {
       restoreMs: status.restored ? (status.timings.ready ?? null) : null,
     };
   },
-  async readLayerStack(container) {
-    await persistence.apiIdle(PICTURE_WAIT_MS);
+  readLayerStack(container) {
     return readLayerStack(currentEngine(), container);
   },
   async readRegistry() {
@@ -482,8 +477,7 @@ const api: VmWorkerApi = {
   onTransfers(listener) {
     transferListeners.push(listener);
   },
-  async readNetwork() {
-    await persistence.apiIdle(PICTURE_WAIT_MS);
+  readNetwork() {
     return readNetworkPicture(currentEngine());
   },
   async publishedPorts() {
